@@ -1,0 +1,101 @@
+"""Command line: argument parsing, progress messages and exit codes. Thin on purpose."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import jinja2
+
+from .messages import LANGUAGES, ContentError, format_summary
+from .pipeline import Project, build_site, read_toolbox
+from .write import OutputError
+
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_OUTPUT = 2
+
+_TEXT = {
+    "fi": {
+        "checking": "Tarkistetaan sisältö kansiosta {path}...",
+        "valid": "Sisältö on kunnossa: {partners} kumppania, {methods} menetelmää, {guides} ohjetta, "
+        "{contacts} yhteyshenkilöä, {teams} tiimiä.",
+        "site_done": "Sivusto valmis: {pages} sivua kansiossa {path} ({seconds:.1f} s, josta MkDocs {mkdocs:.1f} s).",
+        "failed": "Koontia ei tehty; aiempi tuloste on ennallaan.",
+        "serving": "Esikatselu osoitteessa http://{address}/ . Sivu päivittyy, kun tallennat YAML-tiedoston. "
+        "Lopeta painamalla Ctrl+C.",
+        "description": "Kumppanuuksien työkalupakki: sisällön tarkistus, sivusto ja Moodle-paketit.",
+    },
+    "en": {
+        "checking": "Checking content in {path}...",
+        "valid": "Content is valid: {partners} partners, {methods} methods, {guides} guides, "
+        "{contacts} contacts, {teams} teams.",
+        "site_done": "Site ready: {pages} pages in {path} ({seconds:.1f} s, MkDocs {mkdocs:.1f} s).",
+        "failed": "Nothing was built; the previous output is unchanged.",
+        "serving": "Preview at http://{address}/ . Pages reload when you save a YAML file. Stop with Ctrl+C.",
+        "description": "Partnership toolbox: content check, site and Moodle packages.",
+    },
+}
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def make_parser(lang: str) -> argparse.ArgumentParser:
+    """Return the argument parser of the partnerkit command."""
+    parser = argparse.ArgumentParser(prog="partnerkit", description=_TEXT[lang]["description"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"],
+                        help="build (oletus): tarkistus, sivusto ja paketit; check: vain tarkistus; serve: esikatselu")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="projektin kansio (oletus: nykyinen kansio)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=lang, help="viestien kieli (fi tai en)")
+    parser.add_argument("--audience", choices=["internal", "public"], default="internal",
+                        help="internal: henkilöstön versio (oletus); public: julkinen versio ilman henkilötietoja")
+    parser.add_argument("--site-dir", type=Path, default=None, help="sivuston kohdekansio (oletus: site)")
+    parser.add_argument("--address", default="127.0.0.1:8000", help="serve: osoite ja portti")
+    parser.add_argument("--debug", action="store_true", help="näytä virheiden tekniset tiedot")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the partnerkit command line and return its exit code."""
+    default_lang = os.environ.get("PARTNERKIT_LANG", "fi")
+    lang = default_lang if default_lang in LANGUAGES else "fi"
+    args = make_parser(lang).parse_args(argv)
+    text = _TEXT[args.lang]
+    project = Project(args.root.resolve())
+    try:
+        _say(text["checking"].format(path=project.content_dir))
+        toolbox = read_toolbox(project, args.lang)
+        _say(text["valid"].format(partners=len(toolbox.partners), methods=len(toolbox.methods),
+                                  guides=len(toolbox.guides), contacts=len(toolbox.contacts), teams=len(toolbox.teams)))
+        if args.command == "check":
+            return EXIT_OK
+        if args.command == "serve":
+            from .serve import serve_project
+
+            _say(text["serving"].format(address=args.address))
+            serve_project(project, args.audience, args.lang, args.address, _say)
+            return EXIT_OK
+        site_dir = (args.site_dir or project.site_dir).resolve()
+        report = build_site(project, toolbox, args.audience, site_dir, _say)
+        _say(text["site_done"].format(pages=report.pages, path=site_dir, seconds=report.seconds,
+                                      mkdocs=report.mkdocs_seconds))
+        return EXIT_OK
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem.render(args.lang), flush=True)
+        _say(format_summary(error.problems, args.lang))
+        return EXIT_CONTENT
+    except (OutputError, OSError, jinja2.TemplateError) as error:
+        if args.debug:
+            raise
+        _say(f"{error}")
+        _say(text["failed"])
+        return EXIT_OUTPUT
+    except KeyboardInterrupt:
+        _say(text["failed"])
+        return 130

@@ -1,0 +1,49 @@
+"""Markdown in content fields to safe HTML, one implementation for the site and the Moodle packages."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr"}
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>#!|~&\n]")
+_BLOCK_START = re.compile(r"\s*(?:[-+*>=]|\d+[.)])(?:\s|$)")
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+@lru_cache(maxsize=None)
+def render_markdown(text: str) -> str:
+    """Return Markdown text as sanitised HTML: no scripts, no event handlers, only http(s) and mailto links."""
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    # Most descriptions are one plain sentence; skipping the Markdown parser for them keeps large builds fast.
+    if not _MARKDOWN_SIGNS.search(stripped) and not _BLOCK_START.match(stripped):
+        return f"<p>{stripped}</p>"
+    html = markdown.markdown(stripped, extensions=["sane_lists"], output_format="html")
+    # The page has its own h1 and h2; content headings sit below them so the outline stays valid.
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}>", html)
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render_inline(text: str) -> str:
+    """Return one line of Markdown as sanitised inline HTML (without the surrounding paragraph)."""
+    html = render_markdown(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

@@ -1,0 +1,151 @@
+"""The validated toolbox as immutable values. No I/O and no formatting here.
+
+Text fields hold Markdown exactly as written; renderers turn it into safe HTML through partnerkit.markup,
+so the site and the Moodle packages show the same sanitised result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to a resource outside the toolbox."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A key concept of the toolbox and its definition."""
+
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A partnership tier of the Parasta model (or the group of other networks)."""
+
+    id: str
+    title: str
+    motto: str
+    definition: str
+    focus_points: tuple[str, ...]
+    transitions: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Cooperation:
+    """What the institution does with a partner at one tier, and who handles it."""
+
+    tier: str
+    description: str
+    contacts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner organisation; one record however many tiers it works at."""
+
+    id: str
+    name: str
+    type: str
+    field: str
+    website: str
+    review_date: date
+    publishable: bool
+    notes: str
+    cooperations: tuple[Cooperation, ...]
+    source: str
+
+    @property
+    def contact_ids(self) -> tuple[str, ...]:
+        """Every contact person working with this partner, each once, in order of appearance."""
+        return tuple(dict.fromkeys(c for coop in self.cooperations for c in coop.contacts))
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method, tool, template, checklist or event used with partners."""
+
+    id: str
+    title: str
+    kind: str
+    summary: str
+    body: str
+    tiers: tuple[str, ...]
+    links: tuple[Link, ...]
+    owner: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Guide:
+    """An instruction or guide that belongs to no single tier."""
+
+    id: str
+    title: str
+    summary: str
+    body: str
+    order: int
+    links: tuple[Link, ...]
+    owner: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A member of staff who handles partnerships. Personal data."""
+
+    id: str
+    name: str
+    title: str
+    email: str
+    phone: str
+    team: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team or working group of the institution."""
+
+    id: str
+    name: str
+    description: str
+    email: str
+    lead: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Toolbox:
+    """The whole validated toolbox. Collections are sorted by id; tiers are in the model's fixed order."""
+
+    institution: str
+    title: str
+    introduction: str
+    how_to_use: str
+    guides_intro: str
+    concepts: tuple[Concept, ...]
+    tiers: tuple[Tier, ...]
+    partners: tuple[Partner, ...]
+    methods: tuple[Method, ...]
+    guides: tuple[Guide, ...]
+    contacts: tuple[Contact, ...]
+    teams: tuple[Team, ...]
+    source: str
+
+    def tier(self, tier_id: str) -> Tier:
+        """Return the tier with the given id."""
+        for tier in self.tiers:
+            if tier.id == tier_id:
+                return tier
+        raise KeyError(tier_id)

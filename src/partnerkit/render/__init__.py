@@ -1,0 +1,35 @@
+"""Renderers: pure functions from a Toolbox to files in memory."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..markup import render_inline, render_markdown
+
+# Python-Markdown's backslash escapes; applied after HTML escaping so names render literally.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>|~])")
+
+
+def escape_markdown(text: str) -> Markup:
+    """Return plain text made safe for Markdown and HTML: it renders exactly as written."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+
+
+def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Environment:
+    """Return a strict Jinja2 environment over templates_dir; autoescape is chosen by output format."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
+    env.filters["inline"] = lambda text: Markup(render_inline(text))
+    return env

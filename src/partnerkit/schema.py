@@ -1,0 +1,499 @@
+"""The content schema: every record type and field, documented in Finnish.
+
+This module is the single source of truth for what a content file may contain. The validator walks it,
+the JSON Schema files shipped for editors are generated from it, and the field reference in the
+documentation is rendered from it, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+# The Parasta model's tiers, in the order every view presents them. Ids are fixed so that content,
+# links and Moodle packages stay comparable between institutions; titles and mottos are editable.
+TIER_IDS: tuple[str, ...] = ("arki", "kehittaminen", "strateginen", "verkostot", "muut")
+
+PARTNER_TYPES: dict[str, str] = {
+    "company": "Yritys",
+    "public": "Julkinen toimija",
+    "association": "Järjestö tai yhdistys",
+    "education": "Oppilaitos",
+    "network": "Verkosto",
+    "other": "Muu",
+}
+
+METHOD_KINDS: dict[str, str] = {
+    "method": "Menetelmä",
+    "tool": "Työkalu",
+    "guide": "Ohje",
+    "template": "Pohja",
+    "checklist": "Muistilista",
+    "event": "Tapahtuma",
+    "agreement": "Sopimus",
+}
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MAX_LINE = 300
+MAX_TEXT = 20000
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a record: its kind, whether it is required, and its Finnish documentation."""
+
+    name: str
+    kind: str  # id, str, text, url, email, phone, date, bool, int, enum, ref, list, record
+    title: str
+    description: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    target: str = ""  # ref: collection name; list/record: item kind or record name
+    item_kind: str = ""  # list: kind of items (str, ref, record)
+    min_items: int = 0
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record type: where it lives and which fields it has."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...] = field(default_factory=tuple)
+
+    def field_named(self, name: str) -> Field | None:
+        """Return the field called name, or None."""
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        return None
+
+
+def _id(title: str, description: str) -> Field:
+    return Field("id", "id", title, description, required=True)
+
+
+LINK = Record(
+    "link",
+    "Linkki",
+    "Linkki sisäiseen tai ulkoiseen aineistoon, esimerkiksi lomakkeeseen, ohjeeseen tai intranetin sivuun.",
+    (
+        Field("title", "str", "Linkin teksti", "Teksti, joka näytetään linkkinä. Kerro, mihin linkki vie.", True),
+        Field(
+            "url",
+            "url",
+            "Osoite",
+            "Linkin osoite. Sallitut alut: https://, http:// ja mailto:.",
+            True,
+            example="https://intra.example.fi/lomakkeet/palvelulupaus.pdf",
+        ),
+    ),
+)
+
+CONCEPT = Record(
+    "concept",
+    "Käsite",
+    "Työkalupakin keskeinen käsite ja sen määritelmä, esimerkiksi asiakas, kumppanuus tai sidosryhmä.",
+    (
+        _id("Tunniste", "Käsitteen pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
+        Field("term", "str", "Käsite", "Käsitteen nimi sellaisena kuin se näytetään.", True),
+        Field("definition", "text", "Määritelmä", "Käsitteen määritelmä omin sanoin. Markdown on sallittu.", True),
+        Field(
+            "aliases",
+            "list",
+            "Muut nimet",
+            "Samaa asiaa tarkoittavat muut sanat, esimerkiksi taivutusmuodot tai synonyymit.",
+            item_kind="str",
+        ),
+    ),
+)
+
+COOPERATION = Record(
+    "cooperation",
+    "Yhteistyö",
+    "Yksi kumppanuus kumppanin kanssa yhdellä kumppanuustasolla.",
+    (
+        Field(
+            "tier",
+            "ref",
+            "Kumppanuustaso",
+            "Taso, jolla tämä yhteistyö tehdään: " + ", ".join(TIER_IDS) + ".",
+            True,
+            target="tiers",
+        ),
+        Field(
+            "description",
+            "text",
+            "Yhteistyön kuvaus",
+            "Mitä kumppanin kanssa tehdään tällä tasolla ja miksi. Markdown on sallittu.",
+            True,
+        ),
+        Field(
+            "contacts",
+            "list",
+            "Yhteyshenkilöt",
+            "Oppilaitoksen yhteyshenkilöiden tunnisteet (contacts-kansion tiedostojen id-kentät).",
+            item_kind="ref",
+            target="contacts",
+        ),
+    ),
+)
+
+TOOLBOX = Record(
+    "toolbox",
+    "Työkalupakki",
+    "Työkalupakin yleiset tiedot: oppilaitos, johdanto, käyttöohje ja käsitteet (content/toolbox.yaml).",
+    (
+        Field("institution", "str", "Oppilaitos", "Oppilaitoksen tai koulutuksen järjestäjän nimi.", True),
+        Field("title", "str", "Työkalupakin nimi", "Nimi, joka näkyy etusivulla ja Moodle-kurssin nimenä.", True),
+        Field(
+            "introduction",
+            "text",
+            "Johdanto",
+            "Miksi työkalupakki on olemassa ja mitä siitä löytyy. Markdown on sallittu.",
+            True,
+        ),
+        Field(
+            "how_to_use",
+            "text",
+            "Näin käytät työkalupakkia",
+            "Miten tiimit käyttävät työkalupakkia, esimerkiksi vuosisuunnittelussa. Markdown on sallittu.",
+            True,
+        ),
+        Field(
+            "concepts",
+            "list",
+            "Käsitteet",
+            "Keskeiset käsitteet määritelmineen (asiakas, kumppanuus, sidosryhmä, palveluverkosto...).",
+            True,
+            item_kind="record",
+            target="concept",
+            min_items=1,
+        ),
+        Field(
+            "guides_intro",
+            "text",
+            "Ohjeet-osion johdanto",
+            "Lyhyt johdanto ohjeiden ja oppaiden osioon. Markdown on sallittu.",
+        ),
+    ),
+)
+
+TIER = Record(
+    "tier",
+    "Kumppanuustaso",
+    "Parasta-mallin kumppanuustaso tai muiden verkostojen ryhmä.",
+    (
+        Field(
+            "id",
+            "enum",
+            "Tunniste",
+            "Tason kiinteä tunniste. Tasot ovat aina tässä järjestyksessä: " + ", ".join(TIER_IDS) + ".",
+            True,
+            choices=TIER_IDS,
+        ),
+        Field("title", "str", "Otsikko", "Tason nimi, esimerkiksi Arjen kumppanuudet.", True),
+        Field(
+            "motto",
+            "str",
+            "Tunnuslause",
+            "Lyhyt tunnuslause, usein oppilaitoksen arvo, esimerkiksi Palveleva arjen kumppani.",
+            True,
+        ),
+        Field("definition", "text", "Määritelmä", "Mitä tämän tason kumppanuus tarkoittaa. Markdown on sallittu.", True),
+        Field(
+            "focus_points",
+            "list",
+            "Painopisteet",
+            "Tason yhteistyön painopisteet lyhyinä luettelokohtina.",
+            True,
+            item_kind="str",
+            min_items=1,
+        ),
+        Field(
+            "transitions",
+            "text",
+            "Siirtyminen tasolta toiselle",
+            "Miten kumppanuus voi kasvaa tältä tasolta seuraavalle tai palata edelliselle. Markdown on sallittu.",
+        ),
+    ),
+)
+
+TIERS_FILE = Record(
+    "tiers",
+    "Kumppanuustasot",
+    "Kaikki kumppanuustasot järjestyksessä (content/tiers.yaml).",
+    (
+        Field(
+            "tiers",
+            "list",
+            "Tasot",
+            "Tasot järjestyksessä: " + ", ".join(TIER_IDS) + ".",
+            True,
+            item_kind="record",
+            target="tier",
+            min_items=len(TIER_IDS),
+        ),
+    ),
+)
+
+PARTNER = Record(
+    "partner",
+    "Kumppani",
+    "Työelämäkumppani tai muu yhteistyötaho. Sama kumppani voi tehdä yhteistyötä usealla tasolla.",
+    (
+        _id("Tunniste", "Kumppanin pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
+        Field("name", "str", "Nimi", "Kumppanin virallinen tai vakiintunut nimi.", True),
+        Field(
+            "type",
+            "enum",
+            "Tyyppi",
+            "Kumppanin tyyppi: " + ", ".join(f"{k} ({v})" for k, v in PARTNER_TYPES.items()) + ".",
+            True,
+            choices=tuple(PARTNER_TYPES),
+        ),
+        Field("field", "str", "Toimiala", "Kumppanin toimiala tai koulutusala, esimerkiksi Ravintola-ala.", True),
+        Field("website", "url", "Verkkosivu", "Kumppanin verkkosivun osoite (https://...)."),
+        Field(
+            "review_date",
+            "date",
+            "Tarkistettu",
+            "Päivä, jolloin tiedot on viimeksi tarkistettu, muodossa VVVV-KK-PP.",
+            True,
+            example="2026-09-15",
+        ),
+        Field(
+            "publishable",
+            "bool",
+            "Julkaistavissa",
+            "true, jos kumppanin nimen ja yhteistyön saa näyttää julkisessa versiossa. Oletus false.",
+        ),
+        Field(
+            "notes",
+            "text",
+            "Sisäiset muistiinpanot",
+            "Vain henkilöstölle tarkoitetut huomiot. Eivät koskaan näy julkisessa versiossa.",
+        ),
+        Field(
+            "cooperations",
+            "list",
+            "Yhteistyöt",
+            "Yhteistyö kullakin tasolla: taso, kuvaus ja yhteyshenkilöt. Vähintään yksi.",
+            True,
+            item_kind="record",
+            target="cooperation",
+            min_items=1,
+        ),
+    ),
+)
+
+METHOD = Record(
+    "method",
+    "Menetelmä tai työkalu",
+    "Yhteistyön menetelmä, työkalu, pohja, muistilista tai tapahtuma.",
+    (
+        _id("Tunniste", "Menetelmän pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
+        Field("title", "str", "Otsikko", "Menetelmän tai työkalun nimi.", True),
+        Field(
+            "kind",
+            "enum",
+            "Laji",
+            "Mikä tämä on: " + ", ".join(f"{k} ({v})" for k, v in METHOD_KINDS.items()) + ".",
+            True,
+            choices=tuple(METHOD_KINDS),
+        ),
+        Field("summary", "str", "Tiivistelmä", "Yhden tai kahden virkkeen kuvaus siitä, mihin tätä käytetään.", True),
+        Field("body", "text", "Kuvaus", "Pidempi kuvaus ja käyttöohje. Markdown on sallittu."),
+        Field(
+            "tiers",
+            "list",
+            "Kumppanuustasot",
+            "Tasot, joilla tätä käytetään (yksi tai useampi): " + ", ".join(TIER_IDS) + ".",
+            True,
+            item_kind="ref",
+            target="tiers",
+            min_items=1,
+        ),
+        Field("links", "list", "Linkit", "Linkit lomakkeisiin, pohjiin tai ohjeisiin.", item_kind="record", target="link"),
+        Field("owner", "ref", "Vastuuhenkilö", "Menetelmästä vastaavan yhteyshenkilön tunniste.", target="contacts"),
+    ),
+)
+
+GUIDE = Record(
+    "guide",
+    "Ohje tai opas",
+    "Ohje, joka ei kuulu yhdelle kumppanuustasolle. Näkyy Ohjeita ja oppaita -osiossa.",
+    (
+        _id("Tunniste", "Ohjeen pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
+        Field("title", "str", "Otsikko", "Ohjeen otsikko.", True),
+        Field("summary", "str", "Tiivistelmä", "Yhden virkkeen kuvaus ohjeen sisällöstä.", True),
+        Field("body", "text", "Sisältö", "Ohjeen varsinainen sisältö. Markdown on sallittu.", True),
+        Field(
+            "order",
+            "int",
+            "Järjestys",
+            "Ohjeen paikka osiossa: pienempi luku tulee ensin. Samat luvut järjestetään otsikon mukaan.",
+        ),
+        Field("links", "list", "Linkit", "Linkit lisäaineistoon.", item_kind="record", target="link"),
+        Field("owner", "ref", "Vastuuhenkilö", "Ohjeesta vastaavan yhteyshenkilön tunniste.", target="contacts"),
+    ),
+)
+
+CONTACT = Record(
+    "contact",
+    "Yhteyshenkilö",
+    "Oppilaitoksen työntekijä, joka hoitaa kumppanuuksia. Henkilötietoa: näkyy vain henkilöstön versiossa.",
+    (
+        _id("Tunniste", "Henkilön pysyvä tunniste, esimerkiksi etunimi-sukunimi."),
+        Field("name", "str", "Nimi", "Henkilön koko nimi.", True),
+        Field("title", "str", "Tehtävänimike", "Henkilön tehtävä tai rooli, esimerkiksi Lehtori, ravintola-ala.", True),
+        Field("email", "email", "Sähköposti", "Työsähköpostiosoite.", True),
+        Field(
+            "phone",
+            "phone",
+            "Puhelin",
+            "Työpuhelin. Kirjoita lainausmerkkeihin, esimerkiksi \"040 123 4567\", ettei numero muutu luvuksi.",
+            example="040 123 4567",
+        ),
+        Field("team", "ref", "Tiimi", "Tiimin tunniste (teams-kansion tiedostojen id-kentät).", True, target="teams"),
+    ),
+)
+
+TEAM = Record(
+    "team",
+    "Tiimi",
+    "Oppilaitoksen tiimi tai työryhmä.",
+    (
+        _id("Tunniste", "Tiimin pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
+        Field("name", "str", "Nimi", "Tiimin nimi.", True),
+        Field("description", "text", "Kuvaus", "Mitä tiimi tekee. Markdown on sallittu."),
+        Field(
+            "email",
+            "email",
+            "Yhteinen sähköposti",
+            "Tiimin yhteinen osoite. Julkisessa versiossa se näytetään henkilöiden sijaan.",
+        ),
+        Field("lead", "ref", "Tiimin vetäjä", "Tiimin vetäjän yhteyshenkilötunniste.", target="contacts"),
+    ),
+)
+
+RECORDS: dict[str, Record] = {
+    r.name: r for r in (LINK, CONCEPT, COOPERATION, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE, CONTACT, TEAM)
+}
+
+# Where each kind of content file lives, relative to content/. Folders hold one record per file.
+SINGLE_FILES: dict[str, str] = {"toolbox.yaml": "toolbox", "tiers.yaml": "tiers"}
+COLLECTIONS: dict[str, str] = {
+    "partners": "partner",
+    "methods": "method",
+    "guides": "guide",
+    "contacts": "contact",
+    "teams": "team",
+}
+
+
+def describe_kind(item: Field) -> str:
+    """Return the Finnish name of a field's value kind, as shown in error messages and docs."""
+    names = {
+        "id": "tunniste",
+        "str": "teksti",
+        "text": "teksti (Markdown)",
+        "url": "osoite",
+        "email": "sähköpostiosoite",
+        "phone": "puhelinnumero",
+        "date": "päivämäärä VVVV-KK-PP",
+        "bool": "true tai false",
+        "int": "kokonaisluku",
+        "enum": "yksi vaihtoehdoista",
+        "ref": "tunniste",
+        "list": "luettelo",
+        "record": "joukko kenttiä",
+    }
+    return names[item.kind]
+
+
+def _json_type(item: Field) -> dict[str, Any]:
+    base: dict[str, Any] = {"title": item.title, "description": item.description}
+    kind = item.kind
+    if kind == "id":
+        base.update(type="string", pattern=ID_PATTERN, maxLength=80)
+    elif kind in ("str", "phone"):
+        base.update(type="string", maxLength=MAX_LINE)
+    elif kind == "text":
+        base.update(type="string", maxLength=MAX_TEXT)
+    elif kind == "url":
+        base.update(type="string", pattern=r"^(https?://[^\s]+|mailto:[^\s]+)$")
+    elif kind == "email":
+        base.update(type="string", format="email")
+    elif kind == "date":
+        base.update(type="string", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    elif kind == "bool":
+        base.update(type="boolean")
+    elif kind == "int":
+        base.update(type="integer")
+    elif kind == "enum":
+        base.update(type="string", enum=list(item.choices))
+    elif kind == "ref":
+        base.update(_ref_schema(item.target))
+    elif kind == "list":
+        if item.item_kind == "record":
+            items: dict[str, Any] = {"$ref": f"#/$defs/{item.target}"}
+        elif item.item_kind == "ref":
+            items = _ref_schema(item.target)
+        else:
+            items = {"type": "string", "maxLength": MAX_LINE}
+        base.update(type="array", items=items)
+        if item.min_items:
+            base["minItems"] = item.min_items
+    if item.example is not None:
+        base["examples"] = [item.example]
+    return base
+
+
+def _ref_schema(target: str) -> dict[str, Any]:
+    if target == "tiers":
+        return {"type": "string", "enum": list(TIER_IDS)}
+    return {"type": "string", "pattern": ID_PATTERN}
+
+
+def _record_schema(record: Record) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "title": record.title,
+        "description": record.description,
+        "additionalProperties": False,
+        "required": [f.name for f in record.fields if f.required],
+        "properties": {f.name: _json_type(f) for f in record.fields},
+    }
+
+
+def _nested_records(record: Record) -> list[str]:
+    found: list[str] = []
+    for item in record.fields:
+        if item.kind == "list" and item.item_kind == "record":
+            found.append(item.target)
+            found.extend(_nested_records(RECORDS[item.target]))
+    return sorted(set(found))
+
+
+def render_json_schema(record_name: str) -> str:
+    """Return the JSON Schema (draft 2020-12) of one top-level record type as text."""
+    record = RECORDS[record_name]
+    document: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://partnerkit.invalid/schema/{record_name}.schema.json",
+        **_record_schema(record),
+    }
+    nested = _nested_records(record)
+    if nested:
+        document["$defs"] = {name: _record_schema(RECORDS[name]) for name in nested}
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def schema_files() -> dict[str, str]:
+    """Return every shipped JSON Schema file as {file name: text}."""
+    names = sorted(set(SINGLE_FILES.values()) | set(COLLECTIONS.values()))
+    return {f"{name}.schema.json": render_json_schema(name) for name in names}
