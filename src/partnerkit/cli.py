@@ -12,7 +12,8 @@ import jinja2
 
 from .messages import LANGUAGES, ContentError, format_summary
 from .pipeline import Project, build_site, read_toolbox
-from .write import OutputError
+from .schema import schema_files
+from .write import OutputError, write_tree
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
@@ -48,8 +49,9 @@ def _say(message: str) -> None:
 def make_parser(lang: str) -> argparse.ArgumentParser:
     """Return the argument parser of the partnerkit command."""
     parser = argparse.ArgumentParser(prog="partnerkit", description=_TEXT[lang]["description"])
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"],
-                        help="build (oletus): tarkistus, sivusto ja paketit; check: vain tarkistus; serve: esikatselu")
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "schema"],
+                        help="build (oletus): tarkistus, sivusto ja paketit; check: vain tarkistus; serve: esikatselu; "
+                        "schema: kirjoita JSON Schema -tiedostot kansioon schema/")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="projektin kansio (oletus: nykyinen kansio)")
     parser.add_argument("--lang", choices=LANGUAGES, default=lang, help="viestien kieli (fi tai en)")
     parser.add_argument("--audience", choices=["internal", "public"], default="internal",
@@ -67,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser(lang).parse_args(argv)
     text = _TEXT[args.lang]
     project = Project(args.root.resolve())
+    if args.command == "schema":
+        write_tree(project.root / "schema", schema_files())
+        return EXIT_OK
     try:
         _say(text["checking"].format(path=project.content_dir))
         toolbox = read_toolbox(project, args.lang)

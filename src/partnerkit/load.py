@@ -87,6 +87,8 @@ class Content:
 
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...]
+    # (record type, file stem) of files that could not be parsed: references to them are not reported again.
+    unreadable: tuple[tuple[str, str], ...] = ()
 
 
 def list_content_files(content_dir: Path) -> list[tuple[Path, str]]:
@@ -107,6 +109,7 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi") -> Content:
     """Read and parse every content file under content_dir; paths in problems are relative to root."""
     documents: list[Document] = []
     problems: list[Problem] = []
+    unreadable: list[tuple[str, str]] = []
     for file, record in list_content_files(content_dir):
         shown = display_path(file, root)
         if not file.exists():
@@ -121,10 +124,12 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi") -> Content:
         problems.extend(found)
         if document is not None:
             documents.append(document)
+        else:
+            unreadable.append((record, file.stem))
     for folder, record in sorted(COLLECTIONS.items()):
         if not (content_dir / folder).is_dir():
             problems.append(make_problem(display_path(content_dir / folder, root), 1, 1, "missing_folder", record=record))
-    return Content(tuple(documents), tuple(problems))
+    return Content(tuple(documents), tuple(problems), tuple(unreadable))
 
 
 def display_path(file: Path, root: Path) -> str:
@@ -148,7 +153,7 @@ def parse_document(data: bytes, path: str, record: str, lang: str = "fi") -> tup
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.composer.ComposerError as error:
-        if "single document" in str(error.problem or ""):
+        if "single document" in f"{error.context} {error.problem}":
             mark = error.problem_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             return None, [make_problem(path, line, column, "multiple_documents")]

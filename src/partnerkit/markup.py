@@ -38,7 +38,7 @@ def render_markdown(text: str) -> str:
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
-    )
+    ).strip()
 
 
 def render_inline(text: str) -> str:

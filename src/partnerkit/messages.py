@@ -98,7 +98,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{key}: the value is missing. Write {expected} or remove the field if it is optional.",
     },
     "wrong_type": {
-        "fi": "{key}: odotettiin {expected}, mutta arvo on {actual}.",
+        "fi": "{key}: arvon pitää olla {expected}, mutta se on {actual}.",
         "en": "{key}: expected {expected}, but the value is {actual}.",
     },
     "bad_id": {

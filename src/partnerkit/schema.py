@@ -235,7 +235,6 @@ TIERS_FILE = Record(
             True,
             item_kind="record",
             target="tier",
-            min_items=len(TIER_IDS),
         ),
     ),
 )
@@ -440,7 +439,7 @@ def _json_type(item: Field) -> dict[str, Any]:
         base.update(_ref_schema(item.target))
     elif kind == "list":
         if item.item_kind == "record":
-            items: dict[str, Any] = {"$ref": f"#/$defs/{item.target}"}
+            items: dict[str, Any] = {"$ref": f"#/definitions/{item.target}"}
         elif item.item_kind == "ref":
             items = _ref_schema(item.target)
         else:
@@ -480,16 +479,16 @@ def _nested_records(record: Record) -> list[str]:
 
 
 def render_json_schema(record_name: str) -> str:
-    """Return the JSON Schema (draft 2020-12) of one top-level record type as text."""
+    """Return the JSON Schema (draft-07, what editors support best) of one top-level record type as text."""
     record = RECORDS[record_name]
     document: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": f"https://partnerkit.invalid/schema/{record_name}.schema.json",
         **_record_schema(record),
     }
     nested = _nested_records(record)
     if nested:
-        document["$defs"] = {name: _record_schema(RECORDS[name]) for name in nested}
+        document["definitions"] = {name: _record_schema(RECORDS[name]) for name in nested}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 

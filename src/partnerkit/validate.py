@@ -73,8 +73,11 @@ def build_toolbox(content: Content, lang: str = "fi") -> Toolbox:
             checked[document.record].append(located)
     ids = _check_ids(checked, ctx)
     ids["tiers"] = set(TIER_IDS)
+    # A file that could not be read already has its own message; references to it would only repeat that.
+    silent = {(folder, stem) for record, stem in content.unreadable for folder, r in COLLECTIONS.items() if r == record}
+    silent |= _invalid_ids(checked)
     for target, value, path, line, column, key in ctx.refs:
-        if value not in ids.get(target, set()):
+        if value not in ids.get(target, set()) and (target, value) not in silent:
             close = difflib.get_close_matches(value, sorted(ids.get(target, ())), n=1)
             hint = _hint(close, lang)
             ctx.problems.append(
@@ -398,6 +401,16 @@ def _check_ids(checked: dict[str, list[_Located]], ctx: _Context) -> dict[str, s
     for located in checked["partner"]:
         _check_partner_tiers(located, ctx)
     return ids
+
+
+def _invalid_ids(checked: dict[str, list[_Located]]) -> set[tuple[str, str]]:
+    """Return (folder, file stem) of records whose id was missing or invalid, so references to them stay quiet."""
+    found: set[tuple[str, str]] = set()
+    for folder, record in COLLECTIONS.items():
+        for located in checked[record]:
+            if "id" not in located.values:
+                found.add((folder, located.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
+    return found
 
 
 def _check_partner_tiers(located: _Located, ctx: _Context) -> None:

@@ -10,13 +10,14 @@ from markupsafe import Markup, escape
 
 from ..markup import render_inline, render_markdown
 
-# Python-Markdown's backslash escapes; applied after HTML escaping so names render literally.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>|~])")
+# Python-Markdown's escapable characters, escaped before HTML escaping so that entities stay intact;
+# ">" is left out because HTML escaping turns it into &gt;, which cannot start a quote.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def escape_markdown(text: str) -> Markup:
     """Return plain text made safe for Markdown and HTML: it renders exactly as written."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+    return escape(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Environment:

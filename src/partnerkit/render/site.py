@@ -11,11 +11,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from ..audience import view_for
 from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
 from ..schema import METHOD_KINDS, PARTNER_TYPES
-
-AUDIENCES = ("internal", "public")
-
 
 @dataclass(frozen=True)
 class SiteSettings:
@@ -115,6 +113,7 @@ def _href(context: Any, target: str) -> str:
 def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environment) -> SiteFiles:
     """Return every generated page of the site and its navigation."""
     env.globals["href"] = _href
+    toolbox = view_for(toolbox, settings.audience)
     index = index_toolbox(toolbox)
     common = {
         "toolbox": toolbox,

@@ -1,0 +1,41 @@
+# Two commands: `make build` sets up and builds the sample toolbox; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: build check serve test setup browser clean
+
+build: setup
+	$(PY) build.py
+
+check: setup
+	$(PY) build.py check
+
+serve: setup
+	$(PY) build.py serve
+
+test: setup browser
+	$(PY) -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+# Browser tests use Debian's Chromium (browser downloads are not possible here) and axe-core from npm.
+browser: node_modules/axe-core/axe.min.js
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Asennetaan Chromium (apt-get)..."; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf site dist $(VENV) node_modules

@@ -1,0 +1,54 @@
+"""Shared helpers: small content folders built from the minimal fixture, and running the checker on them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from partnerkit.load import load_content
+from partnerkit.model import Toolbox
+from partnerkit.validate import build_toolbox, check_content
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "minimal"
+
+
+def copy_project(target: Path, changes: dict[str, str | bytes | None] | None = None) -> Path:
+    """Copy the minimal project to target and apply {content-relative path: new text, bytes, or None to delete}."""
+    shutil.copytree(MINIMAL, target, ignore=shutil.ignore_patterns("site"))
+    for relative, value in (changes or {}).items():
+        file = target / "content" / relative
+        if value is None:
+            file.unlink()
+        elif isinstance(value, bytes):
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(value)
+        else:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(value, encoding="utf-8")
+    return target
+
+
+def problems_of(root: Path, lang: str = "fi") -> list[str]:
+    """Return every rendered problem of the project at root."""
+    content = load_content(root / "content", root, lang)
+    return [p.render(lang) for p in check_content(content, lang)]
+
+
+def toolbox_of(root: Path) -> Toolbox:
+    """Return the validated toolbox of the project at root."""
+    return build_toolbox(load_content(root / "content", root))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Path]:
+    """Return a factory: project({path: text}) gives a fresh copy of the minimal project with those changes."""
+    counter = iter(range(1000))
+
+    def make(changes: dict[str, str | bytes | None] | None = None) -> Path:
+        return copy_project(tmp_path / f"p{next(counter)}", changes)
+
+    return make

@@ -1,0 +1,67 @@
+"""The JSON Schema shipped for editors: complete Finnish documentation, in sync with the validator and sample."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from partnerkit.load import list_content_files
+from partnerkit.schema import RECORDS, schema_files
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_DIR = ROOT / "schema"
+
+
+@pytest.mark.parametrize("record", sorted(RECORDS))
+def test_every_field_is_documented_in_finnish(record: str) -> None:
+    undocumented = [
+        f.name for f in RECORDS[record].fields if len(f.title.strip()) < 2 or len(f.description.strip()) < 10
+    ]
+    assert undocumented == [], f"{record}: fields without a Finnish title and description: {undocumented}"
+    assert RECORDS[record].title and RECORDS[record].description
+
+
+def test_shipped_schema_files_are_current() -> None:
+    expected = schema_files()
+    if os.environ.get("PARTNERKIT_UPDATE_GOLDEN"):
+        for name, text in expected.items():
+            (SCHEMA_DIR / name).write_text(text, encoding="utf-8")
+    shipped = {p.name: p.read_text(encoding="utf-8") for p in SCHEMA_DIR.glob("*.schema.json")}
+    assert shipped == expected, "run `python build.py schema` and commit schema/"
+
+
+def _all_properties(node: object) -> list[dict]:
+    found = []
+    if isinstance(node, dict):
+        if "properties" in node:
+            found.extend(node["properties"].values())
+        for value in node.values():
+            found.extend(_all_properties(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_all_properties(value))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(schema_files()))
+def test_schema_properties_have_title_and_description(name: str) -> None:
+    document = json.loads(schema_files()[name])
+    jsonschema.Draft7Validator.check_schema(document)
+    assert all(p.get("title") and p.get("description") for p in _all_properties(document))
+
+
+def test_sample_content_satisfies_the_schema() -> None:
+    files = list_content_files(ROOT / "content")
+    assert len(files) > 60
+    for file, record in files:
+        validator = jsonschema.Draft7Validator(json.loads(schema_files()[f"{record}.schema.json"]))
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # YAML 1.1 turns unquoted dates into date objects; the validator reads them as text.
+        data = json.loads(json.dumps(data, default=str))
+        errors = [f"{file}: {e.message}" for e in validator.iter_errors(data)]
+        assert errors == []

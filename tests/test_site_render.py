@@ -1,0 +1,57 @@
+"""Rendered site pages compared with reviewed golden files; set PARTNERKIT_UPDATE_GOLDEN=1 to rewrite them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, toolbox_of
+from partnerkit.pipeline import SHIPPED_TEMPLATES
+from partnerkit.render import make_environment
+from partnerkit.render.site import SiteSettings, render_site
+
+GOLDEN = Path(__file__).parent / "golden" / "site"
+SETTINGS = SiteSettings(edit_base="https://git.example/org/repo/edit/main/")
+
+
+def render(audience: str = "internal") -> dict[str, str]:
+    """Render the minimal fixture's pages."""
+    settings = SiteSettings(edit_base=SETTINGS.edit_base, audience=audience)
+    return render_site(toolbox_of(MINIMAL), settings, make_environment(SHIPPED_TEMPLATES)).pages
+
+
+def test_pages_match_golden_files() -> None:
+    pages = render()
+    if os.environ.get("PARTNERKIT_UPDATE_GOLDEN"):
+        for path, text in pages.items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_text(text, encoding="utf-8")
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
+    assert sorted(pages) == sorted(golden)
+    for path in sorted(pages):
+        assert pages[path] == golden[path], f"{path} differs from its golden file"
+
+
+def test_rendering_is_deterministic() -> None:
+    assert render() == render()
+
+
+def test_edit_links_point_to_yaml_sources() -> None:
+    pages = render()
+    assert 'edit_url: "https://git.example/org/repo/edit/main/content/partners/alfa-oy.yaml"' in pages[
+        "kumppanit/alfa-oy.md"
+    ]
+    assert 'edit_url: "https://git.example/org/repo/edit/main/content/tiers.yaml"' in pages["tasot/arki.md"]
+
+
+def test_names_are_escaped_for_markdown_and_html() -> None:
+    page = render()["kumppanit/alfa-oy.md"]
+    assert "# Alfa &amp; Beta &#34;Testi&#34; Oy\n" in page
+    assert 'title: "Alfa &amp; Beta &#34;Testi&#34; Oy"' in page
+
+
+@pytest.mark.parametrize("needle", ["Maija Malli", "maija.malli@testi.example", "040 000 0001", "Sisäinen huomio", "Gamman kunta"])
+def test_public_pages_hold_no_personal_or_internal_data(needle: str) -> None:
+    assert all(needle not in text for text in render("public").values())

@@ -1,0 +1,249 @@
+"""One test per validation rule: the exact message a team lead sees, with file, line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, problems_of
+
+
+def fixture(relative: str) -> str:
+    """Return the text of a file of the minimal fixture's content."""
+    return (MINIMAL / "content" / relative).read_text(encoding="utf-8")
+
+
+CASES = [
+    pytest.param(
+        {"teams/ravintola.yaml": b"\xef\xbb\xbfid: ravintola\nname: R\n"},
+        ['content/teams/ravintola.yaml:1:1: tiedoston alussa on BOM-merkki. Tallenna tiedosto muodossa UTF-8 ilman BOM-merkkiä.'],
+        id='bom',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\n".encode("utf-16")},
+        ['content/teams/ravintola.yaml:1:1: tiedosto on UTF-16-muodossa. Tallenna tiedosto muodossa UTF-8.'],
+        id='utf16',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: Ravintola-ala ja k\xe4si\n".encode("latin-1")},
+        ['content/teams/ravintola.yaml:2:25: tiedosto ei ole UTF-8-muodossa (virheellinen tavu 0xe4). Tallenna tiedosto muodossa UTF-8.'],
+        id='encoding',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\x07\n"},
+        ['content/teams/ravintola.yaml:2:8: tiedostossa on näkymätön ohjausmerkki U+0007. Poista se tai kirjoita teksti uudelleen.'],
+        id='control_char',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\nlead:\n\t- x\n"},
+        ['content/teams/ravintola.yaml:4:1: rivillä on sarkainmerkki (Tab). Sisennä välilyönneillä.'],
+        id='tab',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: " + "["*50 + "]"*50 + "\n"},
+        ['content/teams/ravintola.yaml:1:1: rakenne on liian syvä (yli 40 tasoa). Tarkista sisennykset.'],
+        id='too_deep',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R: x: y\n"},
+        ['content/teams/ravintola.yaml:2:8: YAML-virhe: kaksoispiste väärässä kohdassa. Tarkista rivin sisennys tai kirjoita arvo lainausmerkkeihin.'],
+        id='yaml_syntax-colon',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\n  name: R\nemail: x\n"},
+        ['content/teams/ravintola.yaml:2:7: YAML-virhe: kaksoispiste väärässä kohdassa. Tarkista rivin sisennys tai kirjoita arvo lainausmerkkeihin.'],
+        id='yaml_syntax-indent',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: \"R\n"},
+        ['content/teams/ravintola.yaml:3:1: YAML-virhe: lainausmerkki tai sulje jäi sulkematta. Tarkista, että jokaisella " ja \' merkillä on pari.'],
+        id='yaml_syntax-quote',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\n---\nid: x\n"},
+        ['content/teams/ravintola.yaml:3:1: tiedostossa on useampi YAML-dokumentti (---). Kirjoita yksi tietue tiedostoa kohden.'],
+        id='multiple_documents',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": ""},
+        ['content/teams/ravintola.yaml:1:1: tiedosto on tyhjä. Kirjoita siihen team tai poista tiedosto.'],
+        id='empty_file',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "- id: ravintola\n"},
+        ["content/contacts/maija-malli.yaml:6:7: team: tuntematon tiimi 'ravintola'. Tarkista tunniste tai lisää puuttuva tiedosto kansioon content/teams/.", "content/contacts/pekka-pilotti.yaml:5:7: team: tuntematon tiimi 'ravintola'. Tarkista tunniste tai lisää puuttuva tiedosto kansioon content/teams/.", 'content/teams/ravintola.yaml:1:1: tiedoston pitää olla joukko kenttiä (avain: arvo), mutta se on luettelo. Katso mallia toisesta tiedostosta.'],
+        id='not_mapping',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: &a ravintola\nname: *a\n"},
+        ['content/teams/ravintola.yaml:1:5: ankkurit ja viittaukset (&nimi, *nimi) eivät ole sallittuja. Kirjoita arvo auki.'],
+        id='alias',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: !!python/object:os.system R\n"},
+        ['content/teams/ravintola.yaml:2:7: YAML-tunniste !!python/object:os.system ei ole sallittu. Poista tunniste.'],
+        id='custom_tag',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\nname: S\n"},
+        ['content/teams/ravintola.yaml:3:1: name: kenttä on annettu kahdesti (ensimmäisen kerran rivillä 2). Poista toinen.'],
+        id='duplicate_key',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\n[a]: b\n"},
+        ['content/teams/ravintola.yaml:3:1: kentän nimen pitää olla tekstiä. Kirjoita nimi ilman hakasulkeita ja aaltosulkeita.'],
+        id='bad_key',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\nemial: r@x.example\n"},
+        ["content/teams/ravintola.yaml:3:1: emial: tuntematon kenttä. Tarkoititko 'email'? Sallitut kentät: id, name, description, email, lead."],
+        id='unknown_key',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nnimi: R\n"},
+        ['content/teams/ravintola.yaml:1:1: name: pakollinen kenttä puuttuu. Lisää kenttä name (Nimi).', "content/teams/ravintola.yaml:2:1: nimi: tuntematon kenttä. Tarkoititko 'name'? Sallitut kentät: id, name, description, email, lead."],
+        id='unknown_key-finnish-label',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\n"},
+        ['content/teams/ravintola.yaml:1:1: name: pakollinen kenttä puuttuu. Lisää kenttä name (Nimi).'],
+        id='missing_field',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname:\n"},
+        ['content/teams/ravintola.yaml:2:6: name: arvo puuttuu. Kirjoita kenttään teksti tai poista kenttä, jos se ei ole pakollinen.'],
+        id='empty_value',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: [a, b]\n"},
+        ['content/teams/ravintola.yaml:2:7: name: arvon pitää olla teksti, mutta se on luettelo.'],
+        id='wrong_type',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: Ravintola Ala\nname: R\n"},
+        ["content/teams/ravintola.yaml:1:5: id: 'Ravintola Ala' ei kelpaa tunnisteeksi. Käytä pieniä kirjaimia a–z, numeroita ja väliviivoja, esimerkiksi 'ravintola-ala'."],
+        id='bad_id',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: " + "a"*301 + "\n"},
+        ['content/teams/ravintola.yaml:2:7: name: teksti on liian pitkä (301 merkkiä, enintään 300). Lyhennä tekstiä.'],
+        id='too_long',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: |\n  a\n  b\n"},
+        ['content/teams/ravintola.yaml:2:7: name: tähän kenttään kuuluu yksi rivi. Poista rivinvaihdot.'],
+        id='multiline',
+    ),
+    pytest.param(
+        {"partners/gamma.yaml": None, "partners/alfa-oy.yaml": fixture("partners/alfa-oy.yaml").replace("https://alfa.example", "www.alfa")},
+        ["content/partners/alfa-oy.yaml:5:10: website: 'www.alfa' ei ole kelvollinen osoite. Kirjoita osoite kokonaan, esimerkiksi https://www.example.fi/."],
+        id='bad_url',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": fixture("partners/alfa-oy.yaml").replace("https://alfa.example", "javascript:alert(1)")},
+        ["content/partners/alfa-oy.yaml:5:10: website: osoitteen alku 'javascript:' ei ole sallittu. Sallitut alut: https://, http:// ja mailto:."],
+        id='unsafe_url',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\nemail: ravintola(at)x\n"},
+        ["content/teams/ravintola.yaml:3:8: email: 'ravintola(at)x' ei ole kelvollinen sähköpostiosoite. Muoto on nimi@organisaatio.fi."],
+        id='bad_email',
+    ),
+    pytest.param(
+        {"contacts/pekka-pilotti.yaml": "id: pekka-pilotti\nname: P\ntitle: T\nemail: p@x.example\nphone: soita\nteam: ravintola\n"},
+        ["content/contacts/pekka-pilotti.yaml:5:8: phone: 'soita' ei ole kelvollinen puhelinnumero. Käytä numeroita, välilyöntejä ja tarvittaessa +-merkkiä."],
+        id='bad_phone',
+    ),
+    pytest.param(
+        {"contacts/pekka-pilotti.yaml": "id: pekka-pilotti\nname: P\ntitle: T\nemail: p@x.example\nphone: 0401234567\nteam: ravintola\n"},
+        ['content/contacts/pekka-pilotti.yaml:5:8: phone: puhelinnumero on kirjoitettava lainausmerkkeihin, esimerkiksi "0401234567", muuten YAML voi muuttaa sen luvuksi.'],
+        id='number_phone',
+    ),
+    pytest.param(
+        {"guides/ohje.yaml": None, "partners/gamma.yaml": fixture("partners/gamma.yaml").replace("2025-01-31", "31.1.2025")},
+        ["content/partners/gamma.yaml:5:14: review_date: '31.1.2025' ei ole päivämäärä. Käytä muotoa VVVV-KK-PP, esimerkiksi 2026-09-15."],
+        id='bad_date',
+    ),
+    pytest.param(
+        {"partners/gamma.yaml": fixture("partners/gamma.yaml").replace("2025-01-31", "2025-02-30")},
+        ['content/partners/gamma.yaml:5:14: review_date: päivää 2025-02-30 ei ole olemassa. Tarkista kuukausi ja päivä.'],
+        id='no_such_date',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": fixture("partners/alfa-oy.yaml").replace("publishable: true", "publishable: yes")},
+        ["content/partners/alfa-oy.yaml:7:14: publishable: 'yes' ei ole totuusarvo. Kirjoita true (kyllä) tai false (ei)."],
+        id='bad_bool',
+    ),
+    pytest.param(
+        {"guides/ohje.yaml": "id: ohje\ntitle: T\nsummary: S\nbody: B\norder: eka\n"},
+        ["content/guides/ohje.yaml:5:8: order: 'eka' ei ole kokonaisluku. Kirjoita luku ilman lainausmerkkejä, esimerkiksi 10."],
+        id='bad_int',
+    ),
+    pytest.param(
+        {"partners/gamma.yaml": fixture("partners/gamma.yaml").replace("type: public", "type: publik")},
+        ["content/partners/gamma.yaml:3:7: type: 'publik' ei ole sallittu arvo. Tarkoititko 'public'? Sallitut arvot: company, public, association, education, network, other."],
+        id='bad_choice',
+    ),
+    pytest.param(
+        {"partners/gamma.yaml": fixture("partners/gamma.yaml").replace("tier: verkostot", "tier: verkosto")},
+        ["content/partners/gamma.yaml:8:11: cooperations[1].tier: 'verkosto' ei ole sallittu arvo. Tarkoititko 'verkostot'? Sallitut arvot: arki, kehittaminen, strateginen, verkostot, muut."],
+        id='bad_choice-tier',
+    ),
+    pytest.param(
+        {"partners/gamma.yaml": "id: gamma\nname: G\ntype: public\nfield: F\nreview_date: 2025-01-01\ncooperations: []\n"},
+        ['content/partners/gamma.yaml:6:15: cooperations: luettelossa pitää olla vähintään 1 kohta(a), nyt 0.'],
+        id='too_few_items',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": fixture("methods/tyopaikkakaynti.yaml").replace("tiers: [arki, kehittaminen]", "tiers: [arki, arki]")},
+        ["content/methods/tyopaikkakaynti.yaml:10:15: tiers[2]: 'arki' on luettelossa kahdesti. Poista toinen."],
+        id='duplicate_item',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\nlead: maija-mali\n"},
+        ["content/teams/ravintola.yaml:3:7: lead: tuntematon yhteyshenkilö 'maija-mali'. Tarkoititko 'maija-malli'? Tarkista tunniste tai lisää puuttuva tiedosto kansioon content/contacts/."],
+        id='unknown_ref',
+    ),
+    pytest.param(
+        {"teams/toinen.yaml": "id: ravintola\nname: R2\n"},
+        ["content/teams/toinen.yaml:1:5: id: tunniste 'ravintola' on jo käytössä tiedostossa content/teams/ravintola.yaml. Anna tälle tietueelle oma tunniste."],
+        id='duplicate_id',
+    ),
+    pytest.param(
+        {"tiers.yaml": fixture("tiers.yaml").replace("id: arki", "id: TMP").replace("id: kehittaminen", "id: arki").replace("id: TMP", "id: kehittaminen")},
+        ["content/tiers.yaml:2:9: tiers: kohdassa 1 pitää olla taso 'arki', nyt 'kehittaminen'. Tasojen järjestys on arki, kehittaminen, strateginen, verkostot, muut.", "content/tiers.yaml:8:9: tiers: kohdassa 2 pitää olla taso 'kehittaminen', nyt 'arki'. Tasojen järjestys on arki, kehittaminen, strateginen, verkostot, muut."],
+        id='tier_order',
+    ),
+    pytest.param(
+        {"tiers.yaml": "\n".join(fixture("tiers.yaml").split("\n")[:7]) + "\n"},
+        ['content/tiers.yaml:2:3: tiers: tasoja pitää olla täsmälleen 5 (arki, kehittaminen, strateginen, verkostot, muut), nyt 1.'],
+        id='tier_count',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": fixture("partners/alfa-oy.yaml").replace("tier: kehittaminen", "tier: arki")},
+        ["content/partners/alfa-oy.yaml:12:11: cooperations[2].tier: kumppanilla on jo yhteistyö tasolla 'arki' (rivi 9). Yhdistä kuvaukset yhdeksi yhteistyöksi."],
+        id='duplicate_tier',
+    ),
+    pytest.param(
+        {"toolbox.yaml": None},
+        ['content/toolbox.yaml:1:1: tiedosto puuttuu. Luo se; mallin saat komennolla partnerkit init.'],
+        id='missing_file',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\ndescription: " + "a"*600000 + "\n"},
+        ['content/teams/ravintola.yaml:1:1: tiedosto on liian suuri (600036 tavua, enintään 524288). Jaa sisältö useampaan tiedostoon.'],
+        id='file_too_large',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\ndescription: " + "a"*20001 + "\n"},
+        ['content/teams/ravintola.yaml:3:14: description: teksti on liian pitkä (20001 merkkiä, enintään 20000). Lyhennä tekstiä.'],
+        id='too_long-text',
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), CASES)
+def test_rule_reports_exact_message(project: Callable[..., Path], changes: dict, expected: list[str]) -> None:
+    assert problems_of(project(changes)) == expected
