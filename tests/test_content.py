@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import MINIMAL, problems_of, toolbox_of
+from tests.conftest import MINIMAL, problems_of, toolbox_of
 from partnerkit.messages import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -43,3 +43,8 @@ def test_plain_text_shortcut_matches_markdown(text: str) -> None:
 
 def test_inline_strips_the_paragraph() -> None:
     assert render_inline("Hei *sinä*") == "Hei <em>sinä</em>"
+
+
+def test_markdown_tables_get_column_headers() -> None:
+    html = render_markdown("| Vaihe | Kuka |\n|---|---|\n| Sopimus | Opettaja |")
+    assert '<th scope="col">Vaihe</th>' in html and "<td>Opettaja</td>" in html

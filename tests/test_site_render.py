@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, toolbox_of
+from tests.conftest import MINIMAL, toolbox_of
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.render import make_environment
 from partnerkit.render.site import SiteSettings, render_site

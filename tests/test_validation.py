@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, problems_of
+from tests.conftest import MINIMAL, problems_of
 
 
 def fixture(relative: str) -> str:

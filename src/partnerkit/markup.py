@@ -9,9 +9,10 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr"}
+    {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr",
+     "table", "thead", "tbody", "tr", "th", "td"}
 )
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"scope"}}
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>#!|~&\n]")
@@ -28,9 +29,10 @@ def render_markdown(text: str) -> str:
     # Most descriptions are one plain sentence; skipping the Markdown parser for them keeps large builds fast.
     if not _MARKDOWN_SIGNS.search(stripped) and not _BLOCK_START.match(stripped):
         return f"<p>{stripped}</p>"
-    html = markdown.markdown(stripped, extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(stripped, extensions=["sane_lists", "tables"], output_format="html")
     # The page has its own h1 and h2; content headings sit below them so the outline stays valid.
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}>", html)
+    html = html.replace("<th>", '<th scope="col">')
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

@@ -240,6 +240,20 @@ def _text(element: ET.Element | None, tag: str) -> str | None:
     return child.text or ""
 
 
+def _extended_name(typeflag: bytes, content: bytes) -> str | None:
+    """The path a pax ('x') or GNU long-name ('L') header carries, to name the entry it belongs to."""
+    if typeflag == b"L":
+        return content.rstrip(b"\0").decode("utf-8", errors="replace")
+    if typeflag == b"x":
+        # pax records are "<length> <key>=<value>\n".
+        for record in content.split(b"\n"):
+            _, _, pair = record.partition(b" ")
+            key, _, value = pair.partition(b"=")
+            if key == b"path":
+                return value.decode("utf-8", errors="replace")
+    return None
+
+
 class _Checker:
     """Holds the unpacked archive and collects problems; one instance per package."""
 
@@ -258,6 +272,7 @@ class _Checker:
         self.system_contextid: str | None = None
         self.include_files = True
         self.backup_usable = False
+        self.files_usable = False
         self.bad_roots: set[str] = set()
         self.summary = Summary()
 
@@ -320,8 +335,9 @@ class _Checker:
                 self.add(repr(full_raw)[2:-1], "path is not valid UTF-8")
                 continue
             if typeflag in (b"x", b"g", b"L", b"K"):
-                self.add(name, f"pax/GNU extended tar header (type {typeflag.decode()}); Moodle's extractor "
-                               "does not understand it and extracts it as an ordinary file (write plain ustar)")
+                self.add(_extended_name(typeflag, content) or name,
+                         f"pax/GNU extended tar header (type {typeflag.decode()}); Moodle's extractor does not "
+                         "understand it and extracts it as an ordinary file (write plain ustar)")
                 continue
             if typeflag in (b"1", b"2", b"3", b"4", b"6", b"7"):
                 self.add(name, f"tar link or special entry (type {typeflag.decode()}); Moodle's extractor skips it")
@@ -727,7 +743,8 @@ class _Checker:
                     self.add(path, f"number {number!r} is not an integer")
             section.sequence = _text(element, "sequence")
             self._check_format(path, element, "summaryformat")
-        if numbers and sorted(numbers) != list(range(len(numbers))):
+        complete = all(section.number is not None for section in self.sections.values())
+        if numbers and complete and sorted(numbers) != list(range(len(numbers))):
             got = ", ".join(str(n) for n in sorted(numbers))
             self.add("moodle_backup.xml", f"section numbers must run from 0 without gaps, got {got}")
         self.summary.sections = len(self.sections)
@@ -888,12 +905,12 @@ class _Checker:
             return
         # restore_glossary_activity_structure_step only reads entries when the activity's userinfo is on,
         # which depends on the root users setting.
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
         if not self.setting_on("users"):
-            self.add(path, f"has {len(entries)} glossary entries but root setting users is not 1; Moodle drops them")
+            self.add(path, f"glossary has {count} but root setting users is not 1; Moodle drops them")
         userinfo = self.settings.get(f"{key}_userinfo", {}).get("value")
         if userinfo != "1":
-            self.add(path, f"has {len(entries)} glossary entries but setting {key}_userinfo is not 1; "
-                           "Moodle drops them")
+            self.add(path, f"glossary has {count} but setting {key}_userinfo is not 1; Moodle drops them")
         users = self._ids("users.xml", "users", "user")
         refs = self._inforef_ids(f"{activity.directory}/inforef.xml", "user")
         for entry in entries:
@@ -948,12 +965,14 @@ class _Checker:
         root = self.root("files.xml", "files")
         if root is not None:
             self._load_file_records(root)
+            self.files_usable = True
 
     def check_files(self) -> None:
         """Blobs, inforef cross-references, file areas and @@PLUGINFILE@@ links."""
         self._check_blobs()
         self._check_inforefs()
-        if self.xml.get("files.xml") is not None:
+        # Without a usable moodle_backup.xml the inforef files are unknown, so every file would be listed.
+        if self.files_usable and self.backup_usable:
             for fid, record in self.files.items():
                 if fid not in self.referenced_files:
                     self.add("files.xml", f"file id {fid} ({record.label()}) is not referenced by any inforef.xml; "
@@ -1043,7 +1062,8 @@ class _Checker:
             for fid in sorted(self._inforef_ids(path, "file") or set(), key=lambda v: (len(v), v)):
                 record = self.files.get(fid)
                 if record is None:
-                    self.add(path, f"file id {fid} referenced but not in files.xml")
+                    if self.files_usable:
+                        self.add(path, f"file id {fid} referenced but not in files.xml")
                     continue
                 self.referenced_files.add(fid)
                 self._check_file_owner(path, kind, owner, record)
@@ -1107,8 +1127,10 @@ class _Checker:
         return {element.get("id", "") for element in activity.instance.findall(container)}
 
     def _check_pluginfile_links(self) -> None:
+        if not self.files_usable:
+            return  # files.xml itself is already reported
         if self.course_contextid:
-            course = self.root("course/course.xml", "course") if "course/course.xml" in self.xml else None
+            course = self.root("course/course.xml", "course")
             if course is not None:
                 self._resolve_links("course/course.xml", "course/inforef.xml", _text(course, "summary"), "summary",
                                     self.course_contextid, "course", "summary", "0")
