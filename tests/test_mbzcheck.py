@@ -9,6 +9,7 @@ import struct
 import tarfile
 import zipfile
 import zlib
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -39,10 +40,12 @@ SECTION_IMAGE = PAGE_IMAGE + b"\x00\x00"
 
 
 def sha1(data: bytes) -> str:
+    """SHA-1 hex digest, as Moodle's contenthash."""
     return hashlib.sha1(data).hexdigest()
 
 
 def blob_path(data: bytes) -> str:
+    """Archive path where Moodle expects the content of a file."""
     digest = sha1(data)
     return f"files/{digest[:2]}/{digest}"
 
@@ -53,10 +56,12 @@ def fields(values: dict[str, object]) -> str:
 
 
 def xml(body: str) -> bytes:
+    """UTF-8 bytes of an XML document with Moodle's exact declaration."""
     return (DECL + body + "\n").encode("utf-8")
 
 
 def inforef(file_ids: tuple[int, ...] = ()) -> bytes:
+    """An inforef.xml referencing the given file ids."""
     if not file_ids:
         return xml("<inforef></inforef>")
     refs = "".join(f"<file><id>{fid}</id></file>" for fid in file_ids)
@@ -99,6 +104,7 @@ FILES = [
 
 def moodle_backup_xml(activities: list[dict[str, object]], sections: list[dict[str, object]],
                       root_settings: dict[str, object], userinfo: set[int]) -> bytes:
+    """moodle_backup.xml for the given contents, root settings and activities with user data."""
     information = fields({
         "name": "partnerkit.mbz", "moodle_version": 2024100700, "moodle_release": "4.5 (Build: 20241007)",
         "backup_version": 2024100700, "backup_release": "4.5", "backup_date": MTIME, "mnet_remoteusers": 0,
@@ -140,6 +146,7 @@ def moodle_backup_xml(activities: list[dict[str, object]], sections: list[dict[s
 
 
 def files_xml(files: list[tuple[int, bytes | None, int, str, str, int, str]]) -> bytes:
+    """files.xml with one record per file; None content means a directory record."""
     records = []
     for fid, content, ctx, component, area, itemid, filename in files:
         data = content if content is not None else b""
@@ -154,7 +161,8 @@ def files_xml(files: list[tuple[int, bytes | None, int, str, str, int, str]]) ->
     return xml("<files>" + "".join(records) + "</files>")
 
 
-def module_xml(a: dict[str, object], number: int) -> bytes:
+def module_xml(a: dict[str, object], number: object) -> bytes:
+    """module.xml of one activity in a section with the given number."""
     return xml(f'<module id="{a["cmid"]}" version="2024100700">' + fields({
         "modulename": a["mod"], "sectionid": a["section"], "sectionnumber": number, "idnumber": "",
         "added": MTIME, "score": 0, "indent": 0, "visible": 1, "visibleoncoursepage": 1, "visibleold": 1,
@@ -165,11 +173,13 @@ def module_xml(a: dict[str, object], number: int) -> bytes:
 
 
 def activity_xml(a: dict[str, object], inner: str) -> bytes:
+    """The <modname>.xml wrapper of one activity around its module element."""
     return xml(f'<activity id="{a["instance"]}" moduleid="{a["cmid"]}" modulename="{a["mod"]}" '
                f'contextid="{a["ctx"]}">{inner}</activity>')
 
 
 def page_body(a: dict[str, object]) -> str:
+    """A page with an embedded image."""
     return f'<page id="{a["instance"]}">' + fields({
         "name": a["name"], "intro": "", "introformat": 1,
         "content": '<p>Kumppanit</p><img src="@@PLUGINFILE@@/kuva.png" alt="kuva">', "contentformat": 1,
@@ -179,6 +189,7 @@ def page_body(a: dict[str, object]) -> str:
 
 
 def url_body(a: dict[str, object]) -> str:
+    """A url pointing to an external site."""
     return f'<url id="{a["instance"]}">' + fields({
         "name": a["name"], "intro": "", "introformat": 1, "externalurl": "https://example.org/parasta?a=1&b=2",
         "display": 0, "displayoptions": "a:0:{}", "parameters": "a:0:{}", "timemodified": MTIME,
@@ -186,6 +197,7 @@ def url_body(a: dict[str, object]) -> str:
 
 
 def book_body(a: dict[str, object]) -> str:
+    """A book with a chapter and a subchapter that embeds an image whose name needs URL encoding."""
     chapters = [
         {"id": 21, "pagenum": 1, "subchapter": 0, "title": "Johdanto", "content": "<p>Alku.</p>"},
         {"id": 22, "pagenum": 2, "subchapter": 1, "title": "Kaavio",
@@ -202,12 +214,14 @@ def book_body(a: dict[str, object]) -> str:
 
 
 def label_body(a: dict[str, object]) -> str:
+    """A label (its text lives in intro)."""
     return f'<label id="{a["instance"]}">' + fields({
         "name": a["name"], "intro": "<p>Kumppanuuden tasot</p>", "introformat": 1, "timemodified": MTIME,
     }) + "</label>"
 
 
 def resource_body(a: dict[str, object]) -> str:
+    """A resource; its file is in mod_resource/content."""
     return f'<resource id="{a["instance"]}">' + fields({
         "name": a["name"], "intro": "", "introformat": 1, "tobemigrated": 0, "legacyfiles": 0,
         "legacyfileslast": "$@NULL@$", "display": 0, "displayoptions": "a:0:{}", "filterfiles": 0, "revision": 1,
@@ -216,6 +230,7 @@ def resource_body(a: dict[str, object]) -> str:
 
 
 def folder_body(a: dict[str, object]) -> str:
+    """A folder; its files are in mod_folder/content."""
     return f'<folder id="{a["instance"]}">' + fields({
         "name": a["name"], "intro": "", "introformat": 1, "revision": 1, "timemodified": MTIME, "display": 0,
         "showexpanded": 1, "showdownloadfolder": 1, "forcedownload": 1,
@@ -223,6 +238,7 @@ def folder_body(a: dict[str, object]) -> str:
 
 
 def glossary_body(a: dict[str, object]) -> str:
+    """A glossary with one entry, which is user data."""
     entry = '<entry id="31">' + fields({
         "userid": 5, "concept": "Kumppanuus", "definition": "<p>Yhteistyötä.</p>", "definitionformat": 1,
         "definitiontrust": 0, "attachment": "", "timecreated": MTIME, "timemodified": MTIME, "teacherentry": 1,
@@ -294,7 +310,7 @@ def build_course(more: bool = False) -> dict[str, bytes]:
         members["users.xml"] = xml('<users><user id="5" contextid="50">' + fields({
             "username": "toimittaja", "firstname": "Toimi", "lastname": "Ttaja", "email": "t@example.invalid",
         }) + "</user></users>")
-    numbers = {}
+    numbers: dict[object, object] = {}
     for s in sections:
         numbers[s["id"]] = s["number"]
         base = f"sections/section_{s['id']}"
@@ -341,6 +357,7 @@ def pack(members: dict[str, bytes]) -> bytes:
 
 
 def pack_zip(members: dict[str, bytes]) -> bytes:
+    """The same members as a zip, which Moodle also accepts."""
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
@@ -394,8 +411,8 @@ def test_glossary_author_must_be_in_users_xml() -> None:
     members = build_course(more=True)
     members["users.xml"] = xml("<users></users>")
     assert check_mbz(pack(members)) == [
-        "activities/glossary_17/inforef.xml: user id 5 referenced but not in users.xml",
         "activities/glossary_17/glossary.xml: entry 31 author user 5 is not in users.xml",
+        "activities/glossary_17/inforef.xml: user id 5 referenced but not in users.xml",
     ]
 
 
@@ -606,7 +623,7 @@ def test_collects_all_problems() -> None:
 
 
 @pytest.mark.parametrize("broken", [False, True])
-def test_cli(tmp_path, capsys, broken: bool) -> None:  # type: ignore[no-untyped-def]
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], broken: bool) -> None:
     members = build_course()
     if broken:
         del members["files.xml"]

@@ -271,6 +271,7 @@ class _Checker:
         self.course_contextid: str | None = None
         self.system_contextid: str | None = None
         self.include_files = True
+        self.backup_type: str | None = None
         self.backup_usable = False
         self.files_usable = False
         self.bad_roots: set[str] = set()
@@ -424,6 +425,9 @@ class _Checker:
         except ET.ParseError as exc:
             self.add(path, f"malformed XML: {exc}")
             return None
+        except (LookupError, ValueError) as exc:  # e.g. an unknown encoding in the declaration
+            self.add(path, f"malformed XML: {exc}")
+            return None
 
     def root(self, path: str, expected: str) -> ET.Element | None:
         """Parsed root of a member if it exists, parsed, and has the expected root element."""
@@ -500,6 +504,7 @@ class _Checker:
             self.add(path, "information/details/detail is missing")
             return
         # restore_plan_builder::build_plan() picks the plan by type; only 'course' restores a whole course.
+        self.backup_type = (_text(detail, "type") or "").strip()
         expected = {"type": "course", "format": "moodle2"}
         for name, value in expected.items():
             actual = _text(detail, name)
@@ -569,8 +574,10 @@ class _Checker:
             self.activities[key] = Activity(moduleid, values["sectionid"], modulename, directory)
             if not self._directory_exists(directory):
                 self.add(path, f"activity directory {directory} does not exist in the archive")
-        # restore_plan_builder::build_section_plan() only adds activities whose sectionid matches a listed
-        # section; any other activity is silently not restored.
+        # restore_plan_builder::build_course_plan() reaches activities only through build_section_plan(), which
+        # takes those whose sectionid matches a listed section; any other activity is silently not restored.
+        if self.backup_type != "course":
+            return  # a wrong type is already reported, and other types are planned differently
         for key, activity in self.activities.items():
             if activity.sectionid not in self.sections:
                 self.add(path, f"activity {key} is in section {activity.sectionid}, which contents/sections does "
@@ -834,7 +841,10 @@ class _Checker:
                 self.add(path, f"{activity.modulename} name is empty")
         for format_field in ("introformat", "contentformat"):
             self._check_format(path, instance, format_field, activity.modulename)
-        checker = getattr(self, f"_check_{activity.modulename}", None)
+        # An explicit table, not getattr: a module name must never select an unrelated method.
+        module_checks = {"page": self._check_page, "url": self._check_url, "book": self._check_book,
+                         "resource": self._check_resource, "glossary": self._check_glossary}
+        checker = module_checks.get(activity.modulename)
         if checker is not None:
             checker(path, key, activity, instance)
 
@@ -873,9 +883,8 @@ class _Checker:
             if pagenum is not None:
                 if _is_int(pagenum):
                     pagenums.append(int(pagenum))
-                    subchapter = (_text(chapter, "subchapter") or "").strip()
                     if first is None or int(pagenum) < first[0]:
-                        first = (int(pagenum), subchapter)
+                        first = (int(pagenum), (_text(chapter, "subchapter") or "").strip())
                 else:
                     self.add(path, f"{label} pagenum {pagenum!r} is not an integer")
             subchapter = _text(chapter, "subchapter")
@@ -923,7 +932,7 @@ class _Checker:
                 if users is not None and userid not in users:
                     self.add(path, f"{label} author user {userid} is not in users.xml")
                 if refs is not None and userid not in refs:
-                    self.add(path, f"{label} author user {userid} is not in inforef.xml userref")
+                    self.add(path, f"{label} author user {userid} is not in {activity.directory}/inforef.xml userref")
             self._check_format(path, entry, "definitionformat", label)
 
     def _ids(self, path: str, root_name: str, child: str) -> set[str] | None:
@@ -1113,7 +1122,8 @@ class _Checker:
         mapping = areas[record.filearea]
         if mapping is None:
             if record.itemid != "0":
-                self.add(path, f"file id {fid} has itemid {record.itemid}, expected 0 for {component}/{record.filearea}")
+                self.add(path, f"file id {fid} has itemid {record.itemid}, expected 0 for "
+                               f"{component}/{record.filearea}")
             return
         item_ids = self._item_ids(owner, mapping)
         if item_ids is not None and record.itemid not in item_ids:
