@@ -6,6 +6,7 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,14 +56,38 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url(built: BuiltSite) -> Iterator[str]:
-    """Serve the built site on a free localhost port."""
-    handler = functools.partial(_QuietHandler, directory=str(built.root))
+def built_public(tmp_path_factory: pytest.TempPathFactory, built: BuiltSite) -> BuiltSite:
+    """Build the public profile of the sample once (the session's one extra MkDocs build); toolbox is the full one."""
+    target = tmp_path_factory.mktemp("built-public") / "site"
+    build_site(Project(ROOT), built.toolbox, "public", target, lambda message: None)
+    return BuiltSite(built.toolbox, target)
+
+
+@contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built: BuiltSite) -> Iterator[str]:
+    """Serve the built site on a free localhost port."""
+    with _serving(built.root) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def public_url(built_public: BuiltSite) -> Iterator[str]:
+    """Serve the public build on another free localhost port."""
+    with _serving(built_public.root) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +100,35 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+PAGE_TYPES = ("home", "tier", "partner", "partners", "method", "methods", "contact", "contacts", "team", "teams",
+              "guides", "guide", "404", "accessibility", "privacy")
+INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts")
+
+
+def page_of_type(site: BuiltSite, page_type: str, audience: str = "internal") -> str:
+    """Return the built path of one page of the type: the heaviest one where size or length can break things."""
+    toolbox = site.toolbox
+    partners = [p for p in toolbox.partners if audience == "internal" or p.publishable]
+    coops = [c for p in toolbox.partners for c in p.cooperations]
+    tier = max(toolbox.tiers, key=lambda t: sum(c.tier == t.id for c in coops))
+    contact = max(toolbox.contacts, key=lambda k: (sum(k.id in c.contacts for c in coops), k.id))
+    paths = {
+        "home": "index.html",
+        "tier": f"tasot/{tier.id}.html",
+        "partner": f"kumppanit/{max(partners, key=lambda p: (len(p.name), p.id)).id}.html",
+        "partners": "kumppanit/index.html",
+        "method": f"menetelmat/{max(toolbox.methods, key=lambda m: (len(m.body), m.id)).id}.html",
+        "methods": "menetelmat/index.html",
+        "contact": f"henkilot/{contact.id}.html",
+        "contacts": "henkilot/index.html",
+        "team": f"tiimit/{max(toolbox.teams, key=lambda t: (len(t.description), t.id)).id}.html",
+        "teams": "tiimit/index.html",
+        "guides": "oppaat/index.html",
+        "guide": f"oppaat/{max(toolbox.guides, key=lambda g: (len(g.body), g.id)).id}.html",
+        "404": "404.html",
+        "accessibility": "saavutettavuusseloste.html",
+        "privacy": "tietosuojaseloste.html",
+    }
+    return paths[page_type]

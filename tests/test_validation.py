@@ -15,6 +15,11 @@ def fixture(relative: str) -> str:
     return (MINIMAL / "content" / relative).read_text(encoding="utf-8")
 
 
+def link_to(target: str) -> str:
+    """Return the fixture's method with its link pointing at target (e.g. 'file: x.pdf')."""
+    return fixture("methods/tyopaikkakaynti.yaml").replace("url: https://intra.example/lomake", target)
+
+
 CASES = [
     pytest.param(
         {"teams/ravintola.yaml": b"\xef\xbb\xbfid: ravintola\nname: R\n"},
@@ -43,8 +48,13 @@ CASES = [
     ),
     pytest.param(
         {"teams/ravintola.yaml": "id: ravintola\nname: " + "["*50 + "]"*50 + "\n"},
-        ['content/teams/ravintola.yaml:1:1: rakenne on liian syvä (yli 40 tasoa). Tarkista sisennykset.'],
+        ['content/teams/ravintola.yaml:2:46: rakenne on liian syvä (yli 40 tasoa). Tarkista sisennykset.'],
         id='too_deep',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\ndescription:\n" + "- " * 100000 + "x\n"},
+        ['content/teams/ravintola.yaml:4:79: rakenne on liian syvä (yli 40 tasoa). Tarkista sisennykset.'],
+        id='too_deep-block',
     ),
     pytest.param(
         {"teams/ravintola.yaml": "id: ravintola\nname: R: x: y\n"},
@@ -60,6 +70,11 @@ CASES = [
         {"teams/ravintola.yaml": "id: ravintola\nname: \"R\n"},
         ['content/teams/ravintola.yaml:3:1: YAML-virhe: lainausmerkki tai sulje jäi sulkematta. Tarkista, että jokaisella " ja \' merkillä on pari.'],
         id='yaml_syntax-quote',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\ntea"},
+        ['content/teams/ravintola.yaml:3:4: YAML-virhe: kaksoispiste puuttuu. Kirjoita kenttä muodossa avain: arvo.'],
+        id='yaml_syntax-end-of-file-without-line-break',
     ),
     pytest.param(
         {"teams/ravintola.yaml": "id: ravintola\nname: R\n---\nid: x\n"},
@@ -85,6 +100,31 @@ CASES = [
         {"teams/ravintola.yaml": "id: ravintola\nname: !!python/object:os.system R\n"},
         ['content/teams/ravintola.yaml:2:7: YAML-tunniste !!python/object:os.system ei ole sallittu. Poista tunniste.'],
         id='custom_tag',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\n<<: {email: r@x.example}\n"},
+        ['content/teams/ravintola.yaml:3:1: yhdistämisavain << ei ole sallittu. Kirjoita kentät auki tähän tietueeseen.'],
+        id='merge_key',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": 'id: ravintola\nname: "R\\e[31m"\n'},
+        ['content/teams/ravintola.yaml:2:7: name: arvossa on näkymätön ohjausmerkki U+001B (lainausmerkeissä esimerkiksi \\e tai \\0). Poista se.'],
+        id='control_in_value',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\u2028S\n"},
+        ['content/teams/ravintola.yaml:2:8: tiedostossa on näkymätön ohjausmerkki U+2028. Poista se tai kirjoita teksti uudelleen.'],
+        id='control_char-line-separator',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": 'id: ravintola\nname: "C:\\Users"\n'},
+        ["content/teams/ravintola.yaml:2:12: YAML-virhe: lainausmerkeissä kenoviiva (\\) aloittaa erikoismerkin. Kirjoita teksti heittomerkkeihin ('...') tai kahdenna kenoviiva (\\\\)."],
+        id='yaml_syntax-backslash',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: R\n? " + "k" * 1000 + "\n: v\n"},
+        ['content/teams/ravintola.yaml:3:3: ' + 'k' * 77 + '...: tuntematon kenttä. Sallitut kentät: id, name, description, email, lead.'],
+        id='unknown_key-long-key-shortened',
     ),
     pytest.param(
         {"teams/ravintola.yaml": "id: ravintola\nname: R\nname: S\n"},
@@ -172,6 +212,11 @@ CASES = [
         id='no_such_date',
     ),
     pytest.param(
+        {"partners/gamma.yaml": fixture("partners/gamma.yaml").replace("2025-01-31", "9999-12-31")},
+        ['content/partners/gamma.yaml:5:14: review_date: päivämäärä 9999-12-31 ei ole sallitulla välillä (vuodet 1980–2099). Tarkista vuosi.'],
+        id='date_out_of_range',
+    ),
+    pytest.param(
         {"partners/alfa-oy.yaml": fixture("partners/alfa-oy.yaml").replace("publishable: true", "publishable: yes")},
         ["content/partners/alfa-oy.yaml:7:14: publishable: 'yes' ei ole totuusarvo. Kirjoita true (kyllä) tai false (ei)."],
         id='bad_bool',
@@ -180,6 +225,18 @@ CASES = [
         {"guides/ohje.yaml": "id: ohje\ntitle: T\nsummary: S\nbody: B\norder: eka\n"},
         ["content/guides/ohje.yaml:5:8: order: 'eka' ei ole kokonaisluku. Kirjoita luku ilman lainausmerkkejä, esimerkiksi 10."],
         id='bad_int',
+    ),
+    pytest.param(
+        {"toolbox.yaml": fixture("toolbox.yaml").replace("how_to_use: Käytä tiimeissä.\n",
+                                                          "how_to_use: Käytä tiimeissä.\nreview_after_months: 0\n")},
+        ["content/toolbox.yaml:5:22: review_after_months: 0 on liian pieni. Pienin sallittu arvo on 1."],
+        id='too_small',
+    ),
+    pytest.param(
+        {"toolbox.yaml": fixture("toolbox.yaml").replace("how_to_use: Käytä tiimeissä.\n",
+                                                          "how_to_use: Käytä tiimeissä.\nreview_after_months: 23629\n")},
+        ["content/toolbox.yaml:5:22: review_after_months: 23629 on liian suuri. Suurin sallittu arvo on 120."],
+        id='too_large',
     ),
     pytest.param(
         {"partners/gamma.yaml": fixture("partners/gamma.yaml").replace("type: public", "type: publik")},
@@ -227,6 +284,46 @@ CASES = [
         id='duplicate_tier',
     ),
     pytest.param(
+        {"methods/tyopaikkakaynti.yaml": fixture("methods/tyopaikkakaynti.yaml").replace("    url: https://intra.example/lomake\n", "")},
+        ['content/methods/tyopaikkakaynti.yaml:12:5: links[1]: lisää kenttä url (Osoite) tai file (Tiedosto).'],
+        id='one_of_missing',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": link_to("url: https://intra.example/lomake\n    file: lomake.pdf"), "files/lomake.pdf": "x"},
+        ['content/methods/tyopaikkakaynti.yaml:12:5: links[1]: anna vain yksi kentistä url, file. Poista ylimääräinen.'],
+        id='one_of_many',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": link_to("file: /etc/passwd")},
+        ["content/methods/tyopaikkakaynti.yaml:13:11: links[1].file: '/etc/passwd' ei ole polku kansiossa content/files/. Kirjoita polku suhteessa siihen, esimerkiksi lomakkeet/palvelulupaus.pdf; verkko-osoite kuuluu kenttään url."],
+        id='file_absolute',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": link_to("file: lomakkeet\\lomake.pdf")},
+        ["content/methods/tyopaikkakaynti.yaml:13:11: links[1].file: polussa 'lomakkeet\\lomake.pdf' on kenoviiva (\\). Erota kansiot kauttaviivalla (/), esimerkiksi lomakkeet/palvelulupaus.pdf."],
+        id='file_backslash',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": link_to("file: ../../etc/passwd")},
+        ["content/methods/tyopaikkakaynti.yaml:13:11: links[1].file: polku '../../etc/passwd' vie kansion content/files/ ulkopuolelle. Kopioi tiedosto kansioon content/files/ ja viittaa siihen sieltä."],
+        id='file_outside',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": link_to("file: lomakkeet//lomake.pdf")},
+        ["content/methods/tyopaikkakaynti.yaml:13:11: links[1].file: polun 'lomakkeet//lomake.pdf' osa '' ei kelpaa: tyhjää osaa tai pisteellä alkavaa nimeä ei julkaista. Nimeä tiedosto tai kansio uudelleen."],
+        id='file_bad_name',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": link_to("file: lomake.svg"), "files/lomake.svg": "<svg onload=alert(1)/>"},
+        ["content/methods/tyopaikkakaynti.yaml:13:11: links[1].file: tiedostotyyppiä 'svg' ei voi liittää. Sallitut tyypit: pdf, docx, doc, xlsx, xls, pptx, ppt, odt, ods, odp, rtf, txt, csv, png, jpg, jpeg, gif, webp."],
+        id='file_type',
+    ),
+    pytest.param(
+        {"methods/tyopaikkakaynti.yaml": link_to("file: lomake.pdf"), "files/lomake.PDF": "x"},
+        ["content/methods/tyopaikkakaynti.yaml:13:11: links[1].file: tiedostoa 'lomake.pdf' ei ole kansiossa content/files/. Tarkoititko 'lomake.PDF'? Tarkista nimi tai lisää tiedosto."],
+        id='file_missing',
+    ),
+    pytest.param(
         {"toolbox.yaml": None},
         ['content/toolbox.yaml:1:1: tiedosto puuttuu. Luo se; mallin saat komennolla partnerkit init.'],
         id='missing_file',
@@ -247,3 +344,18 @@ CASES = [
 @pytest.mark.parametrize(("changes", "expected"), CASES)
 def test_rule_reports_exact_message(project: Callable[..., Path], changes: dict, expected: list[str]) -> None:
     assert problems_of(project(changes)) == expected
+
+
+def test_symbolic_links_out_of_content_are_refused(project: Callable[..., Path], tmp_path: Path) -> None:
+    root = project({"methods/tyopaikkakaynti.yaml": link_to("file: salasanat.txt")})
+    secret = tmp_path / "salaisuus.txt"
+    secret.write_text("id: hunter2\n", encoding="utf-8")
+    (root / "content" / "files").mkdir()
+    (root / "content" / "files" / "salasanat.txt").symlink_to(secret)
+    (root / "content" / "teams" / "vieras.yaml").symlink_to(secret)
+    assert problems_of(root) == [
+        "content/methods/tyopaikkakaynti.yaml:13:11: links[1].file: polku 'salasanat.txt' vie kansion content/files/ "
+        "ulkopuolelle. Kopioi tiedosto kansioon content/files/ ja viittaa siihen sieltä.",
+        "content/teams/vieras.yaml:1:1: tiedosto on symbolinen linkki kansion content/ ulkopuolelle. Korvaa linkki itse "
+        "tiedostolla.",
+    ]

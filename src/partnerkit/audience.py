@@ -14,12 +14,20 @@ AUDIENCES = ("internal", "public")
 
 
 def view_for(toolbox: Toolbox, audience: str) -> Toolbox:
-    """Return the toolbox as the given audience may see it: internal gets everything."""
+    """Return the toolbox as the given audience may see it: internal gets everything; a view given again is kept."""
     if audience == "internal":
         return toolbox
     if audience != "public":
         raise ValueError(f"unknown audience {audience!r}")
+    if is_public_view(toolbox):
+        return toolbox
     return _public_view(toolbox)
+
+
+def is_public_view(toolbox: Toolbox) -> bool:
+    """Return True when the toolbox already is a public view (no contacts, no cooperation names a tier)."""
+    # A validated toolbox always names the tier of every cooperation; only the public view empties them.
+    return not toolbox.contacts and all(coop.tier == "" for p in toolbox.partners for coop in p.cooperations)
 
 
 def _public_view(toolbox: Toolbox) -> Toolbox:

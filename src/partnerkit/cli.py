@@ -10,8 +10,9 @@ from pathlib import Path
 
 import jinja2
 
-from .messages import LANGUAGES, ContentError, format_summary
-from .pipeline import Project, build_site, read_toolbox
+from .annotations import FORMATS, render_github, render_gitlab, render_step_summary
+from .messages import LANGUAGES, ContentError, Problem, format_summary
+from .pipeline import Project, build_outputs, read_toolbox
 from .schema import schema_files
 from .write import OutputError, write_tree
 
@@ -25,6 +26,7 @@ _TEXT = {
         "valid": "Sisältö on kunnossa: {partners} kumppania, {methods} menetelmää, {guides} ohjetta, "
         "{contacts} yhteyshenkilöä, {teams} tiimiä.",
         "site_done": "Sivusto valmis: {pages} sivua kansiossa {path} ({seconds:.1f} s, josta MkDocs {mkdocs:.1f} s).",
+        "packages_done": "Moodle-paketit valmiina kansiossa {path} ({seconds:.1f} s): {files}.",
         "failed": "Koontia ei tehty; aiempi tuloste on ennallaan.",
         "serving": "Esikatselu osoitteessa http://{address}/ . Sivu päivittyy, kun tallennat YAML-tiedoston. "
         "Lopeta painamalla Ctrl+C.",
@@ -35,6 +37,7 @@ _TEXT = {
         "valid": "Content is valid: {partners} partners, {methods} methods, {guides} guides, "
         "{contacts} contacts, {teams} teams.",
         "site_done": "Site ready: {pages} pages in {path} ({seconds:.1f} s, MkDocs {mkdocs:.1f} s).",
+        "packages_done": "Moodle packages ready in {path} ({seconds:.1f} s): {files}.",
         "failed": "Nothing was built; the previous output is unchanged.",
         "serving": "Preview at http://{address}/ . Pages reload when you save a YAML file. Stop with Ctrl+C.",
         "description": "Partnership toolbox: content check, site and Moodle packages.",
@@ -49,9 +52,15 @@ def _say(message: str) -> None:
 def make_parser(lang: str) -> argparse.ArgumentParser:
     """Return the argument parser of the partnerkit command."""
     parser = argparse.ArgumentParser(prog="partnerkit", description=_TEXT[lang]["description"])
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "schema"],
+    parser.add_argument("command", nargs="?", default="build",
+                        choices=["build", "check", "serve", "schema", "new", "init"],
                         help="build (oletus): tarkistus, sivusto ja paketit; check: vain tarkistus; serve: esikatselu; "
-                        "schema: kirjoita JSON Schema -tiedostot kansioon schema/")
+                        "schema: kirjoita JSON Schema -tiedostot kansioon schema/; new: uusi kumppani, menetelmä, "
+                        "yhteyshenkilö, tiimi tai ohje; init: uusi työkalupakki")
+    parser.add_argument("target", nargs="?", help="new: partner, method, contact, team tai guide; init: kansio")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="virheiden muoto: text (oletus); github: GitHub Actionsin rivikohtaiset huomautukset ja "
+                        "yhteenveto; gitlab: GitLabin Code Quality -raportti (JSON) vakiotulosteeseen")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="projektin kansio (oletus: nykyinen kansio)")
     parser.add_argument("--lang", choices=LANGUAGES, default=lang, help="viestien kieli (fi tai en)")
     parser.add_argument("--audience", choices=["internal", "public"], default="internal",
@@ -59,7 +68,30 @@ def make_parser(lang: str) -> argparse.ArgumentParser:
     parser.add_argument("--site-dir", type=Path, default=None, help="sivuston kohdekansio (oletus: site)")
     parser.add_argument("--address", default="127.0.0.1:8000", help="serve: osoite ja portti")
     parser.add_argument("--debug", action="store_true", help="näytä virheiden tekniset tiedot")
+    from .cli_create import add_scaffold_options
+
+    add_scaffold_options(parser)
     return parser
+
+
+def report_problems(problems: list[Problem], counts: dict[str, int], fmt: str, lang: str) -> None:
+    """Print the check's result in the chosen format; stdout carries only what CI reads."""
+    if fmt == "github":
+        print(render_github(problems, lang), end="", flush=True)
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as stream:
+                stream.write(render_step_summary(problems, counts, lang))
+    elif fmt == "gitlab":
+        print(render_gitlab(problems, lang), end="", flush=True)
+        # The report goes to a file; the job log still shows every problem in plain text.
+        for problem in problems:
+            _say(problem.render(lang))
+    else:
+        for problem in problems:
+            print(problem.render(lang), flush=True)
+    if problems:
+        _say(format_summary(problems, lang))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser(lang).parse_args(argv)
     text = _TEXT[args.lang]
     project = Project(args.root.resolve())
+    if args.command in ("new", "init"):
+        from .cli_create import run_init, run_new
+
+        return run_new(args, project, _say) if args.command == "new" else run_init(args, _say)
     if args.command == "schema":
         write_tree(project.root / "schema", schema_files())
         return EXIT_OK
@@ -78,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         _say(text["valid"].format(partners=len(toolbox.partners), methods=len(toolbox.methods),
                                   guides=len(toolbox.guides), contacts=len(toolbox.contacts), teams=len(toolbox.teams)))
         if args.command == "check":
+            if args.format != "text":
+                report_problems([], {"partners": len(toolbox.partners), "methods": len(toolbox.methods),
+                                     "guides": len(toolbox.guides), "contacts": len(toolbox.contacts),
+                                     "teams": len(toolbox.teams)}, args.format, args.lang)
             return EXIT_OK
         if args.command == "serve":
             from .serve import serve_project
@@ -86,14 +126,16 @@ def main(argv: list[str] | None = None) -> int:
             serve_project(project, args.audience, args.lang, args.address, _say)
             return EXIT_OK
         site_dir = (args.site_dir or project.site_dir).resolve()
-        report = build_site(project, toolbox, args.audience, site_dir, _say)
+        dist_dir = (project.root / "dist").resolve()
+        # Both outputs are swapped in together at the end, so a failure leaves both as they were.
+        report, packages = build_outputs(project, toolbox, args.audience, site_dir, dist_dir, _say)
         _say(text["site_done"].format(pages=report.pages, path=site_dir, seconds=report.seconds,
                                       mkdocs=report.mkdocs_seconds))
+        _say(text["packages_done"].format(path=dist_dir, seconds=packages.seconds, files=", ".join(
+            f"{name} ({size / 1024:.0f} kB)" for name, size in packages.files.items())))
         return EXIT_OK
     except ContentError as error:
-        for problem in error.problems:
-            print(problem.render(args.lang), flush=True)
-        _say(format_summary(error.problems, args.lang))
+        report_problems(error.problems, {}, args.format, args.lang)
         return EXIT_CONTENT
     except (OutputError, OSError, jinja2.TemplateError) as error:
         if args.debug:

@@ -6,21 +6,28 @@ editor wrote, so YAML 1.1 surprises (0401234567 as an octal number, NO as false)
 
 from __future__ import annotations
 
+import errno
+import os
 import re
-from dataclasses import dataclass
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .messages import Problem, make_problem
-from .schema import COLLECTIONS, SINGLE_FILES
+from .schema import COLLECTIONS, FILES_FOLDER, SINGLE_FILES
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 40
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
+# C0 and C1 controls, and what YAML reads as a line break though editors show none (NEL, U+2028, U+2029):
+# those would shift every line number after them. U+FFFE and U+FFFF are noncharacters libyaml refuses.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_LEADING_TAB = re.compile(r"(?:^|(?<=[\r\n])) *\t")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # libyaml's and PyYAML's wording of the syntax errors editors actually make, in plain language.
 _SYNTAX_HINTS: tuple[tuple[str, str, str], ...] = (
@@ -65,6 +72,60 @@ _SYNTAX_HINTS: tuple[tuple[str, str, str], ...] = (
         "a character cannot start a value (such as @ or `). Put the value in quotes.",
     ),
     (
+        "found incompatible YAML document",
+        "tiedoston alussa on %YAML-rivi, jota ei tueta. Poista rivi.",
+        "the file starts with a %YAML line that is not supported. Remove the line.",
+    ),
+    (
+        "found unknown escape character",
+        "lainausmerkeissä kenoviiva (\\) aloittaa erikoismerkin. Kirjoita teksti heittomerkkeihin ('...') "
+        "tai kahdenna kenoviiva (\\\\).",
+        "inside double quotes a backslash (\\) starts an escape. Use single quotes ('...') or double the "
+        "backslash (\\\\).",
+    ),
+    (
+        "did not find expected hexdecimal number",
+        "lainausmerkeissä kenoviiva (\\) aloittaa erikoismerkin. Kirjoita teksti heittomerkkeihin ('...') "
+        "tai kahdenna kenoviiva (\\\\).",
+        "inside double quotes a backslash (\\) starts an escape. Use single quotes ('...') or double the "
+        "backslash (\\\\).",
+    ),
+    (
+        "found a tab character",
+        "rivillä on sarkainmerkki (Tab). Sisennä välilyönneillä.",
+        "the line contains a tab character. Indent with spaces.",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "hakasulje [ jäi sulkematta. Sulje luettelo merkillä ] tai kirjoita teksti lainausmerkkeihin.",
+        "a bracket [ is never closed. Close the list with ] or put the text in quotes.",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "aaltosulje { jäi sulkematta. Sulje se merkillä } tai kirjoita teksti lainausmerkkeihin.",
+        "a brace { is never closed. Close it with } or put the text in quotes.",
+    ),
+    (
+        "did not find expected <document start>",
+        "kolmen pisteen rivi (...) päättää tiedoston, mutta sen jälkeen on vielä tekstiä. Poista pisterivi.",
+        "a line of three dots (...) ends the file, but text follows it. Remove the dots.",
+    ),
+    (
+        "found undefined tag handle",
+        "YAML-tunnisteet (!nimi) eivät ole sallittuja. Poista tunniste.",
+        "YAML tags (!name) are not allowed. Remove the tag.",
+    ),
+    (
+        "while scanning an anchor",
+        "merkki & aloittaa YAML-ankkurin, eikä niitä sallita. Kirjoita arvo lainausmerkkeihin.",
+        "the character & starts a YAML anchor, which is not allowed. Put the value in quotes.",
+    ),
+    (
+        "while scanning an alias",
+        "merkki * aloittaa YAML-viittauksen, eikä niitä sallita. Kirjoita arvo lainausmerkkeihin.",
+        "the character * starts a YAML alias, which is not allowed. Put the value in quotes.",
+    ),
+    (
         "found undefined alias",
         "viittaus (*nimi) ilman ankkuria. Ankkurit ja viittaukset eivät ole sallittuja: kirjoita arvo auki.",
         "an alias (*name) without an anchor. Anchors and aliases are not allowed: write the value out.",
@@ -89,6 +150,9 @@ class Content:
     problems: tuple[Problem, ...]
     # (record type, file stem) of files that could not be parsed: references to them are not reported again.
     unreadable: tuple[tuple[str, str], ...] = ()
+    # Every entry under content/files/ by its path relative to that folder: True for a regular file inside it,
+    # False for a symbolic link that leads outside it (or nowhere). Folders followed through links are not listed.
+    attachments: Mapping[str, bool] = field(default_factory=dict)
 
 
 def list_content_files(content_dir: Path) -> list[tuple[Path, str]]:
@@ -100,7 +164,8 @@ def list_content_files(content_dir: Path) -> list[tuple[Path, str]]:
         directory = content_dir / folder
         if directory.is_dir():
             for entry in sorted(directory.iterdir()):
-                if entry.suffix in (".yaml", ".yml") and entry.is_file():
+                # Links are listed even when they lead to no regular file, so load_content can say why.
+                if entry.suffix in (".yaml", ".yml") and (entry.is_file() or entry.is_symlink()):
                     found.append((entry, record))
     return found
 
@@ -110,15 +175,24 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi") -> Content:
     documents: list[Document] = []
     problems: list[Problem] = []
     unreadable: list[tuple[str, str]] = []
+    inside = content_dir.resolve()
     for file, record in list_content_files(content_dir):
         shown = display_path(file, root)
         if not file.exists():
             problems.append(make_problem(shown, 1, 1, "missing_file"))
             continue
+        if file.is_symlink() and not file.resolve().is_relative_to(inside):
+            # Reading it would echo another file's lines (perhaps a secret) in error messages.
+            problems.append(make_problem(shown, 1, 1, "symlink_outside"))
+            continue
         try:
-            data = file.read_bytes()
+            data, size = _read_limited(file)
         except OSError as error:
             problems.append(make_problem(shown, 1, 1, "read_error", detail=error.strerror or str(error)))
+            continue
+        if size > MAX_FILE_BYTES:
+            problems.append(make_problem(shown, 1, 1, "file_too_large", size=size, limit=MAX_FILE_BYTES))
+            unreadable.append((record, file.stem))
             continue
         document, found = parse_document(data, shown, record, lang)
         problems.extend(found)
@@ -129,11 +203,60 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi") -> Content:
     for folder, record in sorted(COLLECTIONS.items()):
         if not (content_dir / folder).is_dir():
             problems.append(make_problem(display_path(content_dir / folder, root), 1, 1, "missing_folder", record=record))
-    return Content(tuple(documents), tuple(problems), tuple(unreadable))
+    attachments = list_attachments(content_dir / FILES_FOLDER)
+    return Content(tuple(documents), tuple(problems), tuple(unreadable), attachments)
+
+
+def _read_limited(file: Path) -> tuple[bytes, int]:
+    """Return at most MAX_FILE_BYTES + 1 bytes of a regular file, and its size."""
+    status = file.stat()
+    # A named pipe would block the build for ever and a device could be endless; neither is content.
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        raise OSError(errno.EINVAL, "ei tavallinen tiedosto")
+    with file.open("rb") as stream:
+        return stream.read(MAX_FILE_BYTES + 1), status.st_size
+
+
+def list_attachments(files_dir: Path) -> dict[str, bool]:
+    """Return {path relative to files_dir: stays inside files_dir} for every file and link under files_dir."""
+    found: dict[str, bool] = {}
+    if not files_dir.is_dir():
+        return found
+    base = files_dir.resolve()
+    # os.walk does not follow linked folders, so nothing outside files_dir is ever listed through one.
+    for folder, folders, names in os.walk(files_dir):
+        folders.sort()
+        here = Path(folder)
+        for name in sorted(names) + [f for f in folders if (here / f).is_symlink()]:
+            entry = here / name
+            relative = entry.relative_to(files_dir).as_posix()
+            try:
+                target = entry.resolve(strict=True)
+            except (OSError, RuntimeError):  # a broken link or a loop of links
+                found[relative] = False
+                continue
+            found[relative] = target.is_relative_to(base) and stat.S_ISREG(target.stat().st_mode)
+    return found
+
+
+def read_attachment(content_dir: Path, relative: str) -> bytes:
+    """Return the bytes of an attachment under content/files/; refuse anything that resolves outside that folder."""
+    base = (content_dir / FILES_FOLDER).resolve()
+    target = (base / relative).resolve()
+    # Checked again here: the folder may have changed since validation.
+    if not target.is_relative_to(base) or not target.is_file():
+        raise PermissionError(f"liite {relative} ei ole tavallinen tiedosto kansiossa {base}")
+    return target.read_bytes()
 
 
 def display_path(file: Path, root: Path) -> str:
     """Return file relative to root with forward slashes, as shown in messages and edit links."""
+    # Lexically first: a linked file is shown where the editor sees it, not where the link leads. Resolving
+    # only when that fails keeps 20,000 files from costing 40,000 resolve() calls.
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        pass
     try:
         return file.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -151,15 +274,21 @@ def parse_document(data: bytes, path: str, record: str, lang: str = "fi") -> tup
     if early:
         return None, early
     try:
+        deep = _too_deep(text, path)
+        if deep is not None:
+            return None, [deep]
         root = yaml.compose(text, Loader=_Loader)
     except yaml.composer.ComposerError as error:
         if "single document" in f"{error.context} {error.problem}":
             mark = error.problem_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             return None, [make_problem(path, line, column, "multiple_documents")]
-        return None, [_syntax_problem(error, path, lang)]
+        return None, [_syntax_problem(error, text, path, lang)]
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_problem(error, path, lang)]
+        return None, [_syntax_problem(error, text, path, lang)]
+    except yaml.reader.ReaderError as error:
+        line, column = _position(text, error.position)
+        return None, [make_problem(path, line, column, "control_char", char=f"U+{error.character:04X}")]
     except yaml.YAMLError as error:
         return None, [make_problem(path, 1, 1, "yaml_syntax", detail=str(error))]
     except RecursionError:
@@ -167,6 +296,34 @@ def parse_document(data: bytes, path: str, record: str, lang: str = "fi") -> tup
     if root is None:
         return None, [make_problem(path, 1, 1, "empty_file", record=record)]
     return Document(path, record, root), []
+
+
+def _too_deep(text: str, path: str) -> Problem | None:
+    """Return a problem at the first collection nested deeper than MAX_DEPTH, or None."""
+    # The composer recurses once per level (libyaml's in C: 100,000 "- " on one line crash the process), and
+    # libyaml's scanner slows down quadratically in deep flow collections. Its event parser keeps an explicit
+    # stack instead, so counting depth from events and stopping at the limit is safe and cheap.
+    if _indicator_count(text) <= MAX_DEPTH:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return make_problem(path, mark.line + 1, mark.column + 1, "too_deep", limit=MAX_DEPTH)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _indicator_count(text: str) -> int:
+    """Return an upper bound of the number of collections in text, counted in C without parsing."""
+    # Every collection needs an indicator of its own: "[" or "{" (flow), "-" and whitespace (block sequence
+    # entry), ":" or "?" (mapping key). Most content files have fewer than MAX_DEPTH of them in all, and then
+    # no collection can be nested deeper than that: the event walk above, in Python, is skipped for them.
+    dashes = sum(text.count("-" + space) for space in " \t\r\n") + text.endswith("-")
+    return text.count("[") + text.count("{") + text.count(":") + text.count("?") + dashes
 
 
 def _decode(data: bytes, path: str) -> tuple[str, Problem | None]:
@@ -184,13 +341,13 @@ def _decode(data: bytes, path: str) -> tuple[str, Problem | None]:
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    # Counted as YAML and editors count: a lone CR (old Mac files) ends a line too.
+    lines = _LINE_BREAK.split(text[:offset])
+    return len(lines), len(lines[-1]) + 1
 
 
 def _scan_text(text: str, path: str) -> list[Problem]:
-    """Catch what YAML reports badly or too late: tabs in indentation, control characters, runaway nesting."""
+    """Catch what YAML reports badly or too late: tabs in indentation and control characters."""
     problems: list[Problem] = []
     control = _CONTROL.search(text)
     if control:
@@ -200,30 +357,16 @@ def _scan_text(text: str, path: str) -> list[Problem]:
     if tab:
         line, column = _position(text, tab.end() - 1)
         problems.append(make_problem(path, line, column, "tab"))
-    depth = _flow_depth(text)
-    if depth > MAX_DEPTH:
-        problems.append(make_problem(path, 1, 1, "too_deep", limit=MAX_DEPTH))
     return problems
 
 
-def _flow_depth(text: str) -> int:
-    """Return the deepest nesting of [ and { (an over-estimate: quotes are not parsed)."""
-    # Composing a deeply nested flow collection recurses in C; refusing it early keeps the process alive.
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return 0
-    depth = deepest = 0
-    for char in text:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth = max(0, depth - 1)
-    return deepest
-
-
-def _syntax_problem(error: yaml.MarkedYAMLError, path: str, lang: str) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str, lang: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    # At the end of a file without a final line break libyaml points one line past the last: show the end instead.
+    lines = _LINE_BREAK.split(text)
+    if line > len(lines):
+        line, column = len(lines), len(lines[-1]) + 1
     raw = f"{error.context or ''} {error.problem or ''}"
     for needle, finnish, english in _SYNTAX_HINTS:
         if needle in raw:

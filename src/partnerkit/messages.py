@@ -17,6 +17,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": "kansio puuttuu. Luo kansio ja lisää siihen vähintään yksi {record}-tiedosto.",
         "en": "folder is missing. Create it and add at least one {record} file.",
     },
+    "symlink_outside": {
+        "fi": "tiedosto on symbolinen linkki kansion content/ ulkopuolelle. Korvaa linkki itse tiedostolla.",
+        "en": "the file is a symbolic link to outside content/. Replace the link with the file itself.",
+    },
     "read_error": {
         "fi": "tiedostoa ei voi lukea ({detail}). Tarkista tiedoston oikeudet.",
         "en": "cannot read the file ({detail}). Check the file's permissions.",
@@ -73,6 +77,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": "YAML-tunniste {tag} ei ole sallittu. Poista tunniste.",
         "en": "the YAML tag {tag} is not allowed. Remove the tag.",
     },
+    "merge_key": {
+        "fi": "yhdistämisavain << ei ole sallittu. Kirjoita kentät auki tähän tietueeseen.",
+        "en": "the merge key << is not allowed. Write the fields out in this record.",
+    },
+    "control_in_value": {
+        "fi": "{key}: arvossa on näkymätön ohjausmerkki {char} (lainausmerkeissä esimerkiksi \\e tai \\0). Poista se.",
+        "en": "{key}: the value contains an invisible control character {char} (such as \\e or \\0 in quotes). "
+        "Remove it.",
+    },
     "duplicate_key": {
         "fi": "{key}: kenttä on annettu kahdesti (ensimmäisen kerran rivillä {first_line}). Poista toinen.",
         "en": "{key}: the field is given twice (first on line {first_line}). Remove one.",
@@ -121,6 +134,46 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": "{key}: osoitteen alku '{scheme}:' ei ole sallittu. Sallitut alut: https://, http:// ja mailto:.",
         "en": "{key}: the address scheme '{scheme}:' is not allowed. Allowed: https://, http:// and mailto:.",
     },
+    "one_of_missing": {
+        "fi": "{key}: lisää kenttä {names}.",
+        "en": "{key}: add the field {names}.",
+    },
+    "one_of_many": {
+        "fi": "{key}: anna vain yksi kentistä {names}. Poista ylimääräinen.",
+        "en": "{key}: give only one of the fields {names}. Remove the other.",
+    },
+    "file_absolute": {
+        "fi": "{key}: '{value}' ei ole polku kansiossa content/files/. Kirjoita polku suhteessa siihen, esimerkiksi "
+        "lomakkeet/palvelulupaus.pdf; verkko-osoite kuuluu kenttään url.",
+        "en": "{key}: '{value}' is not a path inside content/files/. Write the path relative to it, for example "
+        "forms/service-promise.pdf; a web address belongs in the field url.",
+    },
+    "file_backslash": {
+        "fi": "{key}: polussa '{value}' on kenoviiva (\\). Erota kansiot kauttaviivalla (/), esimerkiksi "
+        "lomakkeet/palvelulupaus.pdf.",
+        "en": "{key}: the path '{value}' contains a backslash (\\). Separate folders with a slash (/), for example "
+        "forms/service-promise.pdf.",
+    },
+    "file_outside": {
+        "fi": "{key}: polku '{value}' vie kansion content/files/ ulkopuolelle. Kopioi tiedosto kansioon content/files/ "
+        "ja viittaa siihen sieltä.",
+        "en": "{key}: the path '{value}' leads outside content/files/. Copy the file into content/files/ and refer to "
+        "it there.",
+    },
+    "file_bad_name": {
+        "fi": "{key}: polun '{value}' osa '{part}' ei kelpaa: tyhjää osaa tai pisteellä alkavaa nimeä ei julkaista. "
+        "Nimeä tiedosto tai kansio uudelleen.",
+        "en": "{key}: the part '{part}' of the path '{value}' is not allowed: empty parts and names starting with a "
+        "dot are not published. Rename the file or folder.",
+    },
+    "file_type": {
+        "fi": "{key}: tiedostotyyppiä '{suffix}' ei voi liittää. Sallitut tyypit: {allowed}.",
+        "en": "{key}: files of type '{suffix}' cannot be attached. Allowed types: {allowed}.",
+    },
+    "file_missing": {
+        "fi": "{key}: tiedostoa '{value}' ei ole kansiossa content/files/.{hint} Tarkista nimi tai lisää tiedosto.",
+        "en": "{key}: there is no file '{value}' in content/files/.{hint} Check the name or add the file.",
+    },
     "bad_email": {
         "fi": "{key}: '{value}' ei ole kelvollinen sähköpostiosoite. Muoto on nimi@organisaatio.fi.",
         "en": "{key}: '{value}' is not a valid e-mail address. The form is name@organisation.com.",
@@ -141,6 +194,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fi": "{key}: päivää {value} ei ole olemassa. Tarkista kuukausi ja päivä.",
         "en": "{key}: the date {value} does not exist. Check the month and the day.",
     },
+    "date_out_of_range": {
+        "fi": "{key}: päivämäärä {value} ei ole sallitulla välillä (vuodet {first}–{last}). Tarkista vuosi.",
+        "en": "{key}: the date {value} is outside the allowed range (years {first}–{last}). Check the year.",
+    },
     "bad_bool": {
         "fi": "{key}: '{value}' ei ole totuusarvo. Kirjoita true (kyllä) tai false (ei).",
         "en": "{key}: '{value}' is not a boolean. Write true or false.",
@@ -148,6 +205,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "bad_int": {
         "fi": "{key}: '{value}' ei ole kokonaisluku. Kirjoita luku ilman lainausmerkkejä, esimerkiksi 10.",
         "en": "{key}: '{value}' is not a whole number. Write a number without quotes, for example 10.",
+    },
+    "too_large": {
+        "fi": "{key}: {value} on liian suuri. Suurin sallittu arvo on {maximum}.",
+        "en": "{key}: {value} is too large. The largest allowed value is {maximum}.",
+    },
+    "too_small": {
+        "fi": "{key}: {value} on liian pieni. Pienin sallittu arvo on {minimum}.",
+        "en": "{key}: {value} is too small. The smallest allowed value is {minimum}.",
     },
     "bad_choice": {
         "fi": "{key}: '{value}' ei ole sallittu arvo.{hint} Sallitut arvot: {allowed}.",

@@ -12,10 +12,11 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Link:
-    """A link to a resource outside the toolbox."""
+    """A link to a web address (url) or to an attachment under content/files/ (file); exactly one is set."""
 
     title: str
     url: str
+    file: str = ""  # path relative to content/files/, checked to stay inside it
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,38 @@ class Team:
 
 
 @dataclass(frozen=True)
+class AccessibilityStatement:
+    """What the accessibility statement says (Act 306/2019): conformance, known gaps, feedback and supervision."""
+
+    status: str
+    assessment: str
+    non_conformities: tuple[str, ...]
+    published: date
+    reviewed: date
+    feedback_email: str
+    feedback_url: str
+    authority_name: str
+    authority_url: str
+    authority_email: str
+    authority_phone: str
+
+
+@dataclass(frozen=True)
+class PrivacyNotice:
+    """What the privacy notice says about the contact persons' personal data."""
+
+    controller: str
+    controller_address: str
+    contact_email: str
+    dpo_email: str
+    purpose: str
+    legal_basis: str
+    retention: str
+    sources: str
+    reviewed: date
+
+
+@dataclass(frozen=True)
 class Toolbox:
     """The whole validated toolbox. Collections are sorted by id; tiers are in the model's fixed order."""
 
@@ -142,6 +175,10 @@ class Toolbox:
     contacts: tuple[Contact, ...]
     teams: tuple[Team, ...]
     source: str
+    accessibility: AccessibilityStatement
+    privacy: PrivacyNotice
+    # Partners reviewed longer ago than this appear in the staff-only review report (toolbox.yaml).
+    review_after_months: int = 12
 
     def tier(self, tier_id: str) -> Tier:
         """Return the tier with the given id."""

@@ -35,6 +35,13 @@ METHOD_KINDS: dict[str, str] = {
 }
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Where attachments live, relative to content/, and the file types that may be attached: documents and
+# images a browser does not run (no .html, .svg or .js: they would execute scripts from the site's origin).
+FILES_FOLDER = "files"
+ATTACHMENT_TYPES: tuple[str, ...] = (
+    "pdf", "docx", "doc", "xlsx", "xls", "pptx", "ppt", "odt", "ods", "odp", "rtf", "txt", "csv",
+    "png", "jpg", "jpeg", "gif", "webp",
+)
 MAX_LINE = 300
 MAX_TEXT = 20000
 
@@ -44,7 +51,7 @@ class Field:
     """One key of a record: its kind, whether it is required, and its Finnish documentation."""
 
     name: str
-    kind: str  # id, str, text, url, email, phone, date, bool, int, enum, ref, list, record
+    kind: str  # id, str, text, url, file, email, phone, date, bool, int, enum, ref, list, record
     title: str
     description: str
     required: bool = False
@@ -53,6 +60,8 @@ class Field:
     item_kind: str = ""  # list: kind of items (str, ref, record)
     min_items: int = 0
     example: Any = None
+    minimum: int | None = None  # int: the smallest allowed value
+    maximum: int | None = None  # int: the largest allowed value
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,7 @@ class Record:
     title: str
     description: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    one_of: tuple[str, ...] = ()  # exactly one of these fields must be given (e.g. a link's url or file)
 
     def field_named(self, name: str) -> Field | None:
         """Return the field called name, or None."""
@@ -86,11 +96,21 @@ LINK = Record(
             "url",
             "url",
             "Osoite",
-            "Linkin osoite. Sallitut alut: https://, http:// ja mailto:.",
-            True,
+            "Linkin osoite. Sallitut alut: https://, http:// ja mailto:. Anna joko url tai file.",
             example="https://intra.example.fi/lomakkeet/palvelulupaus.pdf",
         ),
+        Field(
+            "file",
+            "file",
+            "Tiedosto",
+            "Liitetiedoston polku suhteessa kansioon content/files/, esimerkiksi lomakkeet/palvelulupaus.pdf. "
+            "Erota kansiot kauttaviivalla (/). Sallitut tiedostotyypit: "
+            + ", ".join(ATTACHMENT_TYPES)
+            + ". Tiedosto kopioidaan sivustolle. Anna joko url tai file.",
+            example="lomakkeet/palvelulupaus.pdf",
+        ),
     ),
+    one_of=("url", "file"),
 )
 
 CONCEPT = Record(
@@ -142,6 +162,178 @@ COOPERATION = Record(
     ),
 )
 
+# Conformance with WCAG 2.1 A and AA as the accessibility statement states it (Act 306/2019).
+CONFORMANCE: dict[str, str] = {
+    "full": "täyttää kaikki",
+    "partial": "täyttää osittain",
+    "none": "ei täytä",
+}
+
+ACCESSIBILITY = Record(
+    "accessibility",
+    "Saavutettavuusseloste",
+    "Saavutettavuusselosteen tiedot (laki digitaalisten palvelujen tarjoamisesta 306/2019). Seloste näkyy "
+    "sivustolla omana sivunaan, ja siihen linkitetään jokaisen sivun alalaidasta. Tarkista vähintään kerran vuodessa.",
+    (
+        Field(
+            "status",
+            "enum",
+            "Vaatimustenmukaisuus",
+            "Täyttääkö sivusto WCAG 2.1 -ohjeiston tasojen A ja AA kriteerit: "
+            + ", ".join(f"{k} ({v})" for k, v in CONFORMANCE.items())
+            + ".",
+            True,
+            choices=tuple(CONFORMANCE),
+        ),
+        Field(
+            "assessment",
+            "text",
+            "Arviointitapa",
+            "Miten saavutettavuus on arvioitu, esimerkiksi itsearviointi automaattisilla testeillä ja "
+            "näppäimistöllä tai ulkopuolisen asiantuntijan arvio. Markdown on sallittu.",
+            True,
+        ),
+        Field(
+            "non_conformities",
+            "list",
+            "Tunnetut puutteet",
+            "Sisällöt tai toiminnot, jotka eivät vielä täytä vaatimuksia, kukin omana kohtanaan: mikä puute on "
+            "ja mihin kriteeriin se liittyy. Jätä pois, jos puutteita ei tunneta.",
+            item_kind="str",
+        ),
+        Field(
+            "published",
+            "date",
+            "Seloste laadittu",
+            "Päivä, jolloin seloste laadittiin ensimmäisen kerran, muodossa VVVV-KK-PP.",
+            True,
+            example="2026-01-15",
+        ),
+        Field(
+            "reviewed",
+            "date",
+            "Seloste tarkistettu",
+            "Päivä, jolloin sivuston saavutettavuus ja seloste viimeksi tarkistettiin, muodossa VVVV-KK-PP.",
+            True,
+            example="2026-09-15",
+        ),
+        Field(
+            "feedback_email",
+            "email",
+            "Palautteen sähköposti",
+            "Osoite, johon käyttäjä voi ilmoittaa saavutettavuuspuutteesta tai pyytää sisältöä saavutettavassa "
+            "muodossa. Käytä yhteistä osoitetta, älä henkilön omaa.",
+            True,
+        ),
+        Field(
+            "feedback_url",
+            "url",
+            "Palautelomake",
+            "Verkkolomake saavutettavuuspalautteelle (https://...), jos sellainen on sähköpostin lisäksi.",
+        ),
+        Field(
+            "authority_name",
+            "str",
+            "Valvova viranomainen",
+            "Saavutettavuutta valvovan viranomaisen nimi. 1.1.2026 alkaen Lupa- ja valvontavirasto.",
+            True,
+        ),
+        Field(
+            "authority_url",
+            "url",
+            "Valvovan viranomaisen verkkosivu",
+            "Viranomaisen sivu, jolla kerrotaan, miten saavutettavuudesta tehdään ilmoitus (https://...).",
+            True,
+        ),
+        Field(
+            "authority_email",
+            "email",
+            "Valvovan viranomaisen sähköposti",
+            "Viranomaisen saavutettavuusvalvonnan sähköpostiosoite. Tarkista ajantasainen osoite viranomaiselta.",
+        ),
+        Field(
+            "authority_phone",
+            "phone",
+            "Valvovan viranomaisen puhelin",
+            "Viranomaisen puhelinvaihde lainausmerkeissä, esimerkiksi \"0295 000 000\".",
+        ),
+    ),
+)
+
+PRIVACY = Record(
+    "privacy",
+    "Tietosuojaseloste",
+    "Tietosuojaselosteen tiedot: kuka käsittelee yhteyshenkilöiden henkilötietoja, miksi, millä perusteella "
+    "ja kuinka kauan. Seloste näkyy sivustolla omana sivunaan, ja siihen linkitetään jokaisen sivun alalaidasta.",
+    (
+        Field(
+            "controller",
+            "str",
+            "Rekisterinpitäjä",
+            "Organisaatio, joka vastaa henkilötietojen käsittelystä, yleensä koulutuksen järjestäjä.",
+            True,
+        ),
+        Field(
+            "controller_address",
+            "str",
+            "Rekisterinpitäjän osoite",
+            "Rekisterinpitäjän postiosoite yhdellä rivillä.",
+        ),
+        Field(
+            "contact_email",
+            "email",
+            "Yhteydenotot tietosuoja-asioissa",
+            "Yhteinen osoite, johon rekisteröity voi lähettää tietosuojaa koskevat pyynnöt. Älä käytä henkilön "
+            "omaa osoitetta.",
+            True,
+        ),
+        Field(
+            "dpo_email",
+            "email",
+            "Tietosuojavastaavan sähköposti",
+            "Tietosuojavastaavan yhteinen osoite, jos se on eri kuin edellinen.",
+        ),
+        Field(
+            "purpose",
+            "text",
+            "Käsittelyn tarkoitus",
+            "Miksi yhteyshenkilöiden tietoja käsitellään, esimerkiksi jotta henkilöstö ja kumppanit löytävät "
+            "oikean yhteyshenkilön. Markdown on sallittu.",
+            True,
+        ),
+        Field(
+            "legal_basis",
+            "text",
+            "Käsittelyn oikeusperuste",
+            "Tietosuoja-asetuksen 6 artiklan peruste, esimerkiksi yleisen edun mukaisen tehtävän hoitaminen. "
+            "Markdown on sallittu.",
+            True,
+        ),
+        Field(
+            "retention",
+            "text",
+            "Säilytysaika",
+            "Kuinka kauan tiedot säilytetään ja milloin ne poistetaan, esimerkiksi kun henkilön tehtävä "
+            "päättyy. Markdown on sallittu.",
+            True,
+        ),
+        Field(
+            "sources",
+            "text",
+            "Tietolähteet",
+            "Mistä tiedot saadaan, esimerkiksi henkilöltä itseltään tai esihenkilöltä. Markdown on sallittu.",
+        ),
+        Field(
+            "reviewed",
+            "date",
+            "Seloste tarkistettu",
+            "Päivä, jolloin tietosuojaseloste viimeksi tarkistettiin, muodossa VVVV-KK-PP.",
+            True,
+            example="2026-09-15",
+        ),
+    ),
+)
+
 TOOLBOX = Record(
     "toolbox",
     "Työkalupakki",
@@ -178,6 +370,37 @@ TOOLBOX = Record(
             "text",
             "Ohjeet-osion johdanto",
             "Lyhyt johdanto ohjeiden ja oppaiden osioon. Markdown on sallittu.",
+        ),
+        Field(
+            "review_after_months",
+            "int",
+            "Tarkistusväli kuukausina",
+            "Kuinka monen kuukauden välein kumppanin tiedot tarkistetaan (vähintään 1, oletus 12). Kumppanit, "
+            "joiden tarkistuspäivä (review_date) on tätä vanhempi, näkyvät henkilöstön Tarkistettavat-raportissa. "
+            "Vertailupäivä on viimeisimmän Git-commitin päivä (ilman Gitiä sisällön uusin tarkistuspäivä), ei "
+            "koontihetken kellonaika, joten sama sisältö tuottaa aina saman raportin.",
+            example=12,
+            minimum=1,
+            # Reports go back this many months from a date between 1980 and 2099; far more would leave the calendar.
+            maximum=120,
+        ),
+        Field(
+            "accessibility",
+            "record",
+            "Saavutettavuusseloste",
+            "Saavutettavuusselosteen tiedot: vaatimustenmukaisuus, tunnetut puutteet, palautekanava, valvova "
+            "viranomainen ja tarkistuspäivä.",
+            True,
+            target="accessibility",
+        ),
+        Field(
+            "privacy",
+            "record",
+            "Tietosuojaseloste",
+            "Tietosuojaselosteen tiedot: rekisterinpitäjä, yhteystiedot, käsittelyn tarkoitus ja peruste, "
+            "säilytysaika ja tarkistuspäivä.",
+            True,
+            target="privacy",
         ),
     ),
 )
@@ -380,7 +603,9 @@ TEAM = Record(
 )
 
 RECORDS: dict[str, Record] = {
-    r.name: r for r in (LINK, CONCEPT, COOPERATION, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE, CONTACT, TEAM)
+    r.name: r
+    for r in (LINK, CONCEPT, COOPERATION, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
+              CONTACT, TEAM)
 }
 
 # Where each kind of content file lives, relative to content/. Folders hold one record per file.
@@ -410,6 +635,7 @@ def describe_kind(item: Field) -> str:
         "ref": "tunniste",
         "list": "luettelo",
         "record": "joukko kenttiä",
+        "file": "tiedoston polku",
     }
     return names[item.kind]
 
@@ -427,16 +653,25 @@ def _json_type(item: Field) -> dict[str, Any]:
         base.update(type="string", pattern=r"^(https?://[^\s]+|mailto:[^\s]+)$")
     elif kind == "email":
         base.update(type="string", format="email")
+    elif kind == "file":
+        # Relative, forward slashes, no hidden or parent (..) parts; the validator also checks the type and existence.
+        base.update(type="string", maxLength=MAX_LINE, pattern=r"^(?![/~])(?!(.*/)?\.)[^\\:]*[^\\:/]$")
     elif kind == "date":
         base.update(type="string", pattern=r"^\d{4}-\d{2}-\d{2}$")
     elif kind == "bool":
         base.update(type="boolean")
     elif kind == "int":
         base.update(type="integer")
+        if item.minimum is not None:
+            base["minimum"] = item.minimum
+        if item.maximum is not None:
+            base["maximum"] = item.maximum
     elif kind == "enum":
         base.update(type="string", enum=list(item.choices))
     elif kind == "ref":
         base.update(_ref_schema(item.target))
+    elif kind == "record":
+        base["$ref"] = f"#/definitions/{item.target}"
     elif kind == "list":
         if item.item_kind == "record":
             items: dict[str, Any] = {"$ref": f"#/definitions/{item.target}"}
@@ -459,7 +694,7 @@ def _ref_schema(target: str) -> dict[str, Any]:
 
 
 def _record_schema(record: Record) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "type": "object",
         "title": record.title,
         "description": record.description,
@@ -467,12 +702,15 @@ def _record_schema(record: Record) -> dict[str, Any]:
         "required": [f.name for f in record.fields if f.required],
         "properties": {f.name: _json_type(f) for f in record.fields},
     }
+    if record.one_of:
+        document["oneOf"] = [{"required": [name]} for name in record.one_of]
+    return document
 
 
 def _nested_records(record: Record) -> list[str]:
     found: list[str] = []
     for item in record.fields:
-        if item.kind == "list" and item.item_kind == "record":
+        if item.kind == "record" or (item.kind == "list" and item.item_kind == "record"):
             found.append(item.target)
             found.extend(_nested_records(RECORDS[item.target]))
     return sorted(set(found))

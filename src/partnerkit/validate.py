@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,8 +15,13 @@ import yaml
 
 from .load import Content, Document
 from .messages import KIND_WORDS, TARGET_WORDS, ContentError, Problem, make_problem
-from .model import Concept, Contact, Cooperation, Guide, Link, Method, Partner, Team, Tier, Toolbox
-from .schema import COLLECTIONS, ID_PATTERN, MAX_LINE, MAX_TEXT, RECORDS, TIER_IDS, Field, Record, describe_kind
+from .model import (
+    AccessibilityStatement, Concept, Contact, Cooperation, Guide, Link, Method, Partner, PrivacyNotice, Team, Tier,
+    Toolbox,
+)
+from .schema import (
+    ATTACHMENT_TYPES, COLLECTIONS, ID_PATTERN, MAX_LINE, MAX_TEXT, RECORDS, TIER_IDS, Field, Record, describe_kind,
+)
 
 _ID = re.compile(ID_PATTERN)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -27,6 +33,13 @@ _STANDARD_TAGS = frozenset(
 )
 _FOLDER_OF = {"contacts": "content/contacts/", "teams": "content/teams/", "tiers": "content/tiers.yaml"}
 _INVALID = object()
+_SHOWN = 80
+FIRST_YEAR = 1980
+LAST_YEAR = 2099
+# Characters that must not reach output or a terminal; double-quoted YAML escapes ("\e", "\0", "\L") can still
+# produce them after load.py has checked the file's own text.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_UNPRINTABLE_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @dataclass
@@ -38,10 +51,20 @@ class _Context:
     refs: list[tuple[str, str, str, int, int, str]] = field(default_factory=list)
     path: str = ""
     seen_nodes: set[int] = field(default_factory=set)
+    attachments: Mapping[str, bool] = field(default_factory=dict)
 
     def report(self, node: yaml.Node, code: str, **params: Any) -> None:
         mark = node.start_mark
-        self.problems.append(make_problem(self.path, mark.line + 1, mark.column + 1, code, **params))
+        shown = {name: _shorten(value) if name in ("key", "value") else value for name, value in params.items()}
+        self.problems.append(make_problem(self.path, mark.line + 1, mark.column + 1, code, **shown))
+
+
+def _shorten(value: Any, limit: int = _SHOWN) -> Any:
+    """Return an echoed key or value as one short line, so every message stays one readable line."""
+    if not isinstance(value, str):
+        return value
+    flat = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -63,14 +86,80 @@ def check_content(content: Content, lang: str = "fi") -> list[Problem]:
     return []
 
 
+@dataclass(frozen=True)
+class FileCheck:
+    """What one content file gives a run, from the checks that need nothing but that file.
+
+    It holds no YAML nodes, so it can be kept between runs (see checkcache.py) or sent between processes;
+    build_toolbox reaches the same result from these as from the documents themselves.
+    """
+
+    path: str
+    record: str
+    values: dict[str, Any] | None  # the checked record (nested records as (values, {}) pairs); None: unusable
+    id_mark: tuple[int, int] | None  # 0-based line and column of the id, for duplicate-id messages
+    problems: tuple[Problem, ...]
+    refs: tuple[tuple[str, str, str, int, int, str], ...]
+
+
+@dataclass(frozen=True)
+class _Mark:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _Marked:
+    """Where a value was, for messages about it after its node is gone."""
+
+    start_mark: _Mark
+
+
+def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, bool] | None = None) -> FileCheck:
+    """Return the checks of one document that need no other file: its values, problems and references."""
+    if getattr(document, "checked", None) is not None:
+        return document.checked  # type: ignore[no-any-return, attr-defined]
+    ctx = _Context(lang, [], attachments=attachments or {})
+    located = _check_document(document, ctx)
+    if located is None:
+        return FileCheck(document.path, document.record, None, None, tuple(ctx.problems), tuple(ctx.refs))
+    if document.record == "partner":
+        _check_partner_tiers(located, ctx)
+    id_node = located.nodes.get("id")
+    id_mark = (id_node.start_mark.line, id_node.start_mark.column) if id_node is not None else None
+    return FileCheck(document.path, document.record, _without_nodes(located.values), id_mark,
+                     tuple(ctx.problems), tuple(ctx.refs))
+
+
+def _without_nodes(value: Any) -> Any:
+    """Return checked values with the node maps of nested records dropped (their values stay)."""
+    if isinstance(value, dict):
+        return {key: _without_nodes(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nodes(item) for item in value]
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict) and isinstance(value[1], dict):
+        return (_without_nodes(value[0]), {})
+    return value
+
+
 def build_toolbox(content: Content, lang: str = "fi") -> Toolbox:
     """Validate the content and return the Toolbox; raise ContentError with every problem otherwise."""
-    ctx = _Context(lang, list(content.problems))
+    checks = [check_file(document, lang, content.attachments) for document in content.documents]
+    return toolbox_from_checks(checks, content, lang)
+
+
+def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "fi") -> Toolbox:
+    """Cross-check the files' results (ids, references) and return the Toolbox, or raise every problem."""
+    ctx = _Context(lang, list(content.problems), attachments=content.attachments)
     checked: dict[str, list[_Located]] = {name: [] for name in ("toolbox", "tiers", *COLLECTIONS.values())}
-    for document in content.documents:
-        located = _check_document(document, ctx)
-        if located is not None:
-            checked[document.record].append(located)
+    for check in checks:
+        ctx.problems.extend(check.problems)
+        ctx.refs.extend(check.refs)
+        if check.values is not None:
+            nodes: dict[str, Any] = {}
+            if check.id_mark is not None:
+                nodes["id"] = _Marked(_Mark(*check.id_mark))
+            checked[check.record].append(_Located(check.values, nodes, None, check.path))  # type: ignore[arg-type]
     ids = _check_ids(checked, ctx)
     ids["tiers"] = set(TIER_IDS)
     # A file that could not be read already has its own message; references to it would only repeat that.
@@ -122,8 +211,7 @@ def _kind_word(node: yaml.Node, lang: str) -> str:
         return KIND_WORDS["list"][lang]
     if _is_null(node):
         return KIND_WORDS["empty"][lang]
-    value = node.value
-    shown = value if len(value) <= 40 else value[:37] + "..."
+    shown = _shorten(node.value, 40)
     return f"{KIND_WORDS['text'][lang]} '{shown}'"
 
 
@@ -163,6 +251,9 @@ def _check_record(
     first_line: dict[str, int] = {}
     allowed = [f.name for f in record.fields]
     for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            ctx.report(key_node, "merge_key")
+            continue
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
             ctx.report(key_node, "bad_key")
             continue
@@ -184,7 +275,23 @@ def _check_record(
     for spec in record.fields:
         if spec.required and spec.name not in first_line:
             ctx.report(node, "missing_field", key=_label(prefix, spec.name), name=spec.name, title=spec.title)
+    if record.one_of:
+        _check_one_of(node, record, ctx, prefix, [name for name in record.one_of if name in first_line])
     return values, nodes
+
+
+def _check_one_of(node: yaml.Node, record: Record, ctx: _Context, prefix: str, given: list[str]) -> None:
+    if len(given) == 1:
+        return
+    if not given:
+        fields = [record.field_named(name) for name in record.one_of]
+        if ctx.lang == "fi":
+            names = " tai ".join(f"{f.name} ({f.title})" for f in fields if f is not None)
+        else:
+            names = " or ".join(record.one_of)
+        ctx.report(node, "one_of_missing", key=prefix or record.name, names=names)
+    else:
+        ctx.report(node, "one_of_many", key=prefix or record.name, names=", ".join(given))
 
 
 def _fold(text: str) -> str:
@@ -255,6 +362,10 @@ def _check_scalar(node: yaml.ScalarNode, spec: Field, ctx: _Context, label: str)
     raw: str = node.value
     kind = spec.kind
     plain = not node.style  # libyaml reports plain scalars as "", PyYAML as None
+    hidden = _UNPRINTABLE_VALUE.search(raw)
+    if hidden:
+        ctx.report(node, "control_in_value", key=label, char=f"U+{ord(hidden.group()):04X}")
+        return _INVALID
     if kind == "bool":
         lowered = raw.lower()
         if plain and lowered in ("true", "false"):
@@ -263,6 +374,12 @@ def _check_scalar(node: yaml.ScalarNode, spec: Field, ctx: _Context, label: str)
         return _INVALID
     if kind == "int":
         if plain and re.fullmatch(r"-?\d{1,9}", raw):
+            if spec.minimum is not None and int(raw) < spec.minimum:
+                ctx.report(node, "too_small", key=label, value=raw, minimum=spec.minimum)
+                return _INVALID
+            if spec.maximum is not None and int(raw) > spec.maximum:
+                ctx.report(node, "too_large", key=label, value=raw, maximum=spec.maximum)
+                return _INVALID
             return int(raw)
         ctx.report(node, "bad_int", key=label, value=raw)
         return _INVALID
@@ -288,6 +405,8 @@ def _check_line(node: yaml.ScalarNode, spec: Field, ctx: _Context, label: str, t
         return _INVALID
     if kind == "url":
         return _check_url(node, ctx, label, text)
+    if kind == "file":
+        return _check_file(node, ctx, label, text)
     if kind == "email" and not _EMAIL.match(text):
         ctx.report(node, "bad_email", key=label, value=text)
         return _INVALID
@@ -340,6 +459,38 @@ def _check_url(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> A
     return _INVALID
 
 
+def _check_file(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> Any:
+    """Accept a path to an existing attachment inside content/files/; nothing else may be copied to the site."""
+    if "\\" in text:
+        ctx.report(node, "file_backslash", key=label, value=text)
+        return _INVALID
+    if text.startswith(("/", "~")) or ":" in text:
+        ctx.report(node, "file_absolute", key=label, value=text)
+        return _INVALID
+    parts = text.split("/")
+    if ".." in parts:
+        ctx.report(node, "file_outside", key=label, value=text)
+        return _INVALID
+    for part in parts:
+        if not part.strip() or part.startswith("."):
+            ctx.report(node, "file_bad_name", key=label, value=text, part=part)
+            return _INVALID
+    suffix = parts[-1].rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
+    if suffix not in ATTACHMENT_TYPES:
+        ctx.report(node, "file_type", key=label, suffix=suffix or parts[-1], allowed=", ".join(ATTACHMENT_TYPES))
+        return _INVALID
+    # A link anywhere on the way (a linked folder or the file itself) that leads outside counts as outside.
+    for end in range(1, len(parts) + 1):
+        if ctx.attachments.get("/".join(parts[:end])) is False:
+            ctx.report(node, "file_outside", key=label, value=text)
+            return _INVALID
+    if text not in ctx.attachments:
+        close = difflib.get_close_matches(text, sorted(ctx.attachments), n=1, cutoff=0.6)
+        ctx.report(node, "file_missing", key=label, value=text, hint=_hint(close, ctx.lang))
+        return _INVALID
+    return text
+
+
 def _check_date(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> Any:
     match = _DATE.match(text)
     if not match:
@@ -347,10 +498,15 @@ def _check_date(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> 
         return _INVALID
     year, month, day = (int(part) for part in match.groups())
     try:
-        return date(year, month, day)
+        value = date(year, month, day)
     except ValueError:
         ctx.report(node, "no_such_date", key=label, value=text)
         return _INVALID
+    # Dates feed the build timestamp, and archive formats cannot store times before 1980 or after 2106.
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        ctx.report(node, "date_out_of_range", key=label, value=text, first=FIRST_YEAR, last=LAST_YEAR)
+        return _INVALID
+    return value
 
 
 def suggest_id(text: str) -> str:
@@ -398,8 +554,6 @@ def _check_ids(checked: dict[str, list[_Located]], ctx: _Context) -> dict[str, s
             else:
                 first[value] = located.path
         ids[folder] = set(first)
-    for located in checked["partner"]:
-        _check_partner_tiers(located, ctx)
     return ids
 
 
@@ -433,7 +587,7 @@ def _check_partner_tiers(located: _Located, ctx: _Context) -> None:
 
 
 def _links(values: dict[str, Any]) -> tuple[Link, ...]:
-    return tuple(Link(v["title"], v["url"]) for v, _ in values.get("links", []))
+    return tuple(Link(v["title"], v.get("url", ""), v.get("file", "")) for v, _ in values.get("links", []))
 
 
 def _assemble(checked: dict[str, list[_Located]]) -> Toolbox:
@@ -499,4 +653,23 @@ def _assemble(checked: dict[str, list[_Located]]) -> Toolbox:
         contacts=tuple(sorted(contacts, key=lambda c: c.id)),
         teams=tuple(sorted(teams, key=lambda t: t.id)),
         source=box.path,
+        accessibility=_accessibility(box.values["accessibility"][0]),
+        privacy=_privacy(box.values["privacy"][0]),
+        review_after_months=box.values.get("review_after_months", 12),
+    )
+
+
+def _accessibility(values: dict[str, Any]) -> AccessibilityStatement:
+    return AccessibilityStatement(
+        values["status"], values["assessment"], tuple(values.get("non_conformities", [])), values["published"],
+        values["reviewed"], values["feedback_email"], values.get("feedback_url", ""), values["authority_name"],
+        values["authority_url"], values.get("authority_email", ""), values.get("authority_phone", ""),
+    )
+
+
+def _privacy(values: dict[str, Any]) -> PrivacyNotice:
+    return PrivacyNotice(
+        values["controller"], values.get("controller_address", ""), values["contact_email"],
+        values.get("dpo_email", ""), values["purpose"], values["legal_basis"], values["retention"],
+        values.get("sources", ""), values["reviewed"],
     )

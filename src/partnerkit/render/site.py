@@ -7,13 +7,27 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
 
 from ..audience import view_for
+from .search import SEARCH_PAGE
+from .browse import (FILTER_SCRIPT, PAGE_SIZE, filter_script, filter_set, letter_anchor, page_of_letter, paginate,
+                     relative_file_url, relative_url)
+from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
-from ..schema import METHOD_KINDS, PARTNER_TYPES
+from ..review import review_for_build
+from ..schema import CONFORMANCE, METHOD_KINDS, PARTNER_TYPES
+
+ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
+PRIVACY_PAGE = "tietosuojaseloste.md"
+CHANGES_PAGE = "muutokset/index.md"
+REVIEW_PAGE = "muutokset/tarkistettavat.md"  # staff only: names contact persons and internal gaps
+ATTACHMENT_FOLDER = "liitteet"
+# The staff build must stay out of search engines: a robots meta tag on every page and this file at the root.
+ROBOTS_DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
 @dataclass(frozen=True)
 class SiteSettings:
@@ -21,6 +35,7 @@ class SiteSettings:
 
     edit_base: str = ""  # e.g. https://git.example/org/toolbox/edit/main/ ; empty: no edit links
     audience: str = "internal"
+    page_size: int = PAGE_SIZE  # rows per page of the tier and partner listings
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,12 @@ class SiteFiles:
 
     pages: dict[str, str]
     nav: list[Any]
+    # Settings merged into MkDocs' `extra` for this build; the theme templates read them (see templates/theme).
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Files MkDocs copies as they are into the site root, e.g. robots.txt: {docs path: text}.
+    static: dict[str, str] = field(default_factory=dict)
+    # Attachments the pages link to: {docs path: path relative to content/files/}; the pipeline copies them.
+    attachments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,20 +120,33 @@ def team_path(team_id: str) -> str:
     return f"tiimit/{team_id}.md"
 
 
+def attachment_path(file: str) -> str:
+    """Return the docs path of an attachment (file is relative to content/files/, checked by the validator)."""
+    return f"{ATTACHMENT_FOLDER}/{file}"
+
+
 def html_path(docs_path: str) -> str:
     """Return the built HTML path of a docs page (the site is built without directory URLs)."""
     return docs_path[: -len(".md")] + ".html"
 
 
 @jinja2.pass_context
-def _href(context: Any, target: str) -> str:
+def _file_href(context: Any, file: str) -> str:
     here = posixpath.dirname(html_path(context["here"]))
-    return posixpath.relpath(html_path(target), here or ".")
+    # Attachment names may hold spaces and Finnish letters; the href carries them percent-encoded.
+    return quote(posixpath.relpath(attachment_path(file), here or "."))
 
 
-def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environment) -> SiteFiles:
-    """Return every generated page of the site and its navigation."""
+@jinja2.pass_context
+def _href(context: Any, target: str) -> str:
+    return relative_file_url(html_path(target), posixpath.dirname(context["here"]))
+
+
+def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environment,
+                history: History | None = None) -> SiteFiles:
+    """Return every generated page of the site and its navigation; history feeds the changes page."""
     env.globals["href"] = _href
+    env.globals["file_href"] = _file_href
     toolbox = view_for(toolbox, settings.audience)
     index = index_toolbox(toolbox)
     common = {
@@ -128,6 +162,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "guide_path": guide_path,
         "contact_path": contact_path,
         "team_path": team_path,
+        "conformance": CONFORMANCE,
     }
     pages: dict[str, str] = {}
 
@@ -140,10 +175,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         pages[path] = env.get_template(f"site/{template}").render(values)
 
     emit("index.md", "home.md.j2", toolbox.title, toolbox.source)
-    for tier in toolbox.tiers:
-        emit(tier_path(tier.id), "tier.md.j2", tier.title, tier.source, tier=tier,
-             partners=index.partners_by_tier.get(tier.id, []), methods=index.methods_by_tier.get(tier.id, []))
-    emit("kumppanit/index.md", "partners.md.j2", "Kumppanit", "", groups=_group_by_initial(toolbox.partners))
+    browse_files = _emit_listings(emit, toolbox, index, settings)
     for partner in toolbox.partners:
         emit(partner_path(partner.id), "partner.md.j2", partner.name, partner.source, partner=partner)
     emit("menetelmat/index.md", "methods.md.j2", "Menetelmät ja työkalut", "")
@@ -159,22 +191,53 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit("tiimit/index.md", "teams.md.j2", "Tiimit", "")
     for team in toolbox.teams:
         emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team)
-    return SiteFiles(pages, build_nav(toolbox, settings))
+    emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
+         changes=compare_history(toolbox, history, settings.audience))
+    if settings.audience == "internal":
+        emit(REVIEW_PAGE, "review.md.j2", "Tarkistettavat", "",
+             review=review_for_build(toolbox, history.commit_date if history else None))
+    emit(ACCESSIBILITY_PAGE, "accessibility.md.j2", "Saavutettavuusseloste", toolbox.source,
+         statement=toolbox.accessibility)
+    emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
+    static = {"robots.txt": ROBOTS_DISALLOW_ALL} if settings.audience == "internal" else {}
+    # The search page sits at the site root: the header's search form on every page submits to it.
+    emit(SEARCH_PAGE, "search.md.j2", "Haku", "")
+    static.update(browse_files)
+    return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings), static, collect_attachments(toolbox))
+
+
+def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
+    """Return {docs path: content/files/ path} of every attachment linked from the toolbox's methods and guides."""
+    files = {link.file for item in (*toolbox.methods, *toolbox.guides) for link in item.links if link.file}
+    return {attachment_path(file): file for file in sorted(files)}
+
+
+def build_extra(settings: SiteSettings) -> dict[str, Any]:
+    """Return the theme settings of this build: robots policy and the footer's links to the statement pages."""
+    return {
+        "partnerkit_noindex": settings.audience == "internal",
+        "partnerkit_footer_links": [
+            {"title": "Saavutettavuusseloste", "href": html_path(ACCESSIBILITY_PAGE)},
+            {"title": "Tietosuojaseloste", "href": html_path(PRIVACY_PAGE)},
+        ],
+    }
 
 
 def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     """Return the navigation: short and fixed-size, so build time stays linear in the number of partners."""
+    # Material writes navigation titles into every page unescaped, so content titles are escaped here, once.
     nav: list[Any] = [{"Etusivu": "index.md"}]
     for number, tier in enumerate(toolbox.tiers, start=1):
-        nav.append({f"{number}. {tier.title}": tier_path(tier.id)})
+        nav.append({f"{number}. {escape(tier.title)}": tier_path(tier.id)})
     guides: list[Any] = [{"Kaikki ohjeet": "oppaat/index.md"}]
-    guides.extend({guide.title: guide_path(guide.id)} for guide in toolbox.guides)
+    guides.extend({str(escape(guide.title)): guide_path(guide.id)} for guide in toolbox.guides)
     nav.append({f"{len(toolbox.tiers) + 1}. Ohjeita ja oppaita": guides})
     nav.append({"Menetelmät ja työkalut": "menetelmat/index.md"})
     nav.append({"Kumppanit": "kumppanit/index.md"})
     if settings.audience == "internal":
         nav.append({"Yhteyshenkilöt": "henkilot/index.md"})
     nav.append({"Tiimit": "tiimit/index.md"})
+    nav.append({"Muutokset ja tarkistukset" if settings.audience == "internal" else "Muutokset": CHANGES_PAGE})
     return nav
 
 
@@ -184,9 +247,52 @@ def _front_matter(values: dict[str, str]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _group_by_initial(partners: tuple[Partner, ...]) -> list[tuple[str, list[Partner]]]:
-    groups: dict[str, list[Partner]] = defaultdict(list)
-    for partner in partners:
-        initial = partner.name[:1].upper()
-        groups[initial if initial.isalpha() else "#"].append(partner)
-    return [(letter, sorted(groups[letter], key=lambda p: (p.name.lower(), p.id))) for letter in sorted(groups)]
+def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSettings) -> dict[str, str]:
+    """Emit the tier pages and the partner index, long listings split into pages; return the filters' data files."""
+    # A listing of thousands of rows on one page would weigh megabytes: it is split alphabetically into pages of
+    # at most settings.page_size rows, and a filter over the whole listing reads a compact data file.
+    internal = settings.audience == "internal"
+    data_files: dict[str, str] = {}
+
+    def teams_of(contact_ids: Any) -> list[tuple[str, str]]:
+        # Public views carry team ids where contact ids were (see audience.py).
+        team_ids = [index.contacts[c].team if internal else c for c in contact_ids]
+        return [(t, index.teams[t].name) for t in team_ids if t in index.teams]
+
+    def browse(here: str, folder: str, entries: list[tuple[str, str, str, list[tuple[str, str]]]],
+               listing: list[Any]) -> dict[str, Any]:
+        data_path = f"{folder}/kumppanit.js"
+        choices = filter_set(entries)
+        data_files[data_path] = filter_script(folder, choices)
+        return {"listing": listing, "letters": page_of_letter(listing), "filter": choices, "filter_key": folder,
+                "filter_data": relative_url(data_path, here), "filter_script": relative_url(FILTER_SCRIPT, here),
+                "filter_base": relative_url("kumppanit/", here), "letter_anchor": letter_anchor}
+
+    for tier in toolbox.tiers:
+        pairs = index.partners_by_tier.get(tier.id, [])
+        methods = index.methods_by_tier.get(tier.id, [])
+        if not internal or not pairs:
+            emit(tier_path(tier.id), "tier.md.j2", tier.title, tier.source, tier=tier, partners=pairs, methods=methods,
+                 listing=[], letters=[], filter=None)
+            continue
+        folder = f"tasot/{tier.id}"
+        listing = paginate(pairs, lambda pair: pair[0].name, folder, settings.page_size)
+        entries = [(p.name, p.id, p.field, teams_of(coop.contacts)) for p, coop in pairs]
+        emit(tier_path(tier.id), "tier.md.j2", tier.title, tier.source, tier=tier, partners=pairs, methods=methods,
+             **browse(tier_path(tier.id), folder, entries, listing))
+        if len(listing) > 1:
+            for number, page in enumerate(listing, start=1):
+                emit(page.path, "tier_partners.md.j2", f"{tier.title}: {page.label}", "", tier=tier, page=page,
+                     number=number, listing=listing, letters=page_of_letter(listing), letter_anchor=letter_anchor)
+    folder = "kumppanit/aakkosittain"
+    listing = paginate(sorted(toolbox.partners, key=lambda p: (p.name.lower(), p.id)), lambda p: p.name, folder,
+                       settings.page_size)
+    entries = [(p.name, p.id, p.field, teams_of(c for coop in p.cooperations for c in coop.contacts))
+               for p in toolbox.partners]
+    emit("kumppanit/index.md", "partners.md.j2", "Kumppanit", "",
+         **browse("kumppanit/index.md", folder, entries, listing))
+    if len(listing) > 1:
+        for number, page in enumerate(listing, start=1):
+            emit(page.path, "partners_page.md.j2", f"Kumppanit: {page.label}", "", page=page, number=number,
+                 listing=listing, letters=page_of_letter(listing), letter_anchor=letter_anchor)
+    return data_files

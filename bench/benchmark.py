@@ -1,0 +1,253 @@
+"""Benchmark the toolbox build at several sizes and print a table. A script that prints figures, not a test.
+
+    python bench/benchmark.py 2000 20000 [--repeat 3] [--build-repeat 1] [--browser]
+
+For each N it generates the synthetic project (bench/generate.py, reused when already there), then runs the
+real command line in fresh processes: `check` --repeat times and `build` (validation, strict site, Moodle
+packages) --build-repeat times; medians are printed. Peak memory is the largest sum of the resident memory of
+the build's whole process tree (sampled every 50 ms), so parallel MkDocs workers and Pagefind count too. The
+time split (own work vs MkDocs) comes from one more in-process build that wraps the pipeline's steps in timers.
+With --browser, Debian's Chromium measures the arki tier page and the search page at each N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from generate import MARKER, generate, project_label, write_project  # noqa: E402
+
+COLUMNS = ("N", "build s", "peak MB", "pages", "largest KB", "search KB", "ratio", "check s", "own %")
+
+
+def ensure_project(partners: int, seed: int, out_root: Path, sizes: dict[str, int]) -> Path:
+    """Return the generated project for N partners, generating it unless the same one is already there."""
+    out = out_root / f"n{partners}"
+    marker = out / MARKER
+    label = project_label(partners, seed) + "".join(f" {k}={v}" for k, v in sorted(sizes.items()))
+    if not (marker.exists() and marker.read_text(encoding="utf-8").strip().endswith(label)):
+        write_project(generate(partners, seed, **sizes), out, label)
+    return out
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Return the summed resident memory in bytes of root_pid and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                fields = stream.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run command; return wall seconds, peak memory of its process tree in bytes, and its stderr."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr.decode(errors='replace')}")
+    return seconds, peak, stderr.decode(errors="replace")
+
+
+def cli(project: Path, *args: str) -> list[str]:
+    """Return the command line of partnerkit on project."""
+    return [sys.executable, "-m", "partnerkit", "--root", str(project), *args]
+
+
+def site_figures(site: Path) -> tuple[int, float, float]:
+    """Return the number of HTML pages, the largest page in KB and the search index size in KB."""
+    pages, largest, search = 0, 0, 0
+    for folder, _, names in os.walk(site):
+        in_search = Path(folder).relative_to(site).parts[:1] in (("pagefind",), ("search",))
+        for name in names:
+            size = os.path.getsize(os.path.join(folder, name))
+            if in_search:
+                search += size
+            elif name.endswith(".html"):
+                pages += 1
+                largest = max(largest, size)
+    return pages, largest / 1024, search / 1024
+
+
+def split_times(project: Path) -> dict[str, float]:
+    """Build once in a child process with the pipeline's steps timed; return seconds per step."""
+    script = r"""
+import json, sys, time
+from pathlib import Path
+import partnerkit.cli as cli
+import partnerkit.pipeline as pipeline
+spent = {}
+def timed(module, name, key):
+    original = getattr(module, name)
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[key] = spent.get(key, 0.0) + time.perf_counter() - started
+    setattr(module, name, wrapper)
+timed(cli, "read_toolbox", "validate")
+timed(pipeline, "render_site", "render")
+timed(pipeline, "render_packages", "packages")
+timed(pipeline, "write_tree", "write")
+timed(pipeline, "run_mkdocs", "mkdocs")
+timed(pipeline, "search_documents", "search text")
+timed(pipeline, "replace_directories", "swap")
+started = time.perf_counter()
+code = cli.main(["--root", sys.argv[1], "build"])
+spent["total"] = time.perf_counter() - started
+print(json.dumps(spent))
+sys.exit(code)
+"""
+    result = subprocess.run([sys.executable, "-c", script, str(project)], cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"timed build failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """Serve site on a free localhost port and yield its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def browser_figures(site: Path, query: str) -> dict[str, float]:
+    """Measure in Chromium: arki tier page until interactive and first filter result; first search result."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(REPO))
+    from site_tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    figures: dict[str, float] = {}
+    with serving(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        started = time.perf_counter()
+        page.goto(base + "tasot/arki.html", wait_until="commit")
+        page.wait_for_selector(".pk-filter[data-ready]", state="attached")
+        figures["tier interactive s"] = time.perf_counter() - started
+        page.wait_for_load_state("load")
+        figures["tier load s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        page.fill("#pk-filter-name", query)
+        page.press("#pk-filter-name", "Enter")
+        page.wait_for_selector(".pk-filter__results li")
+        figures["filter first result s"] = time.perf_counter() - started
+        page.goto(base + "index.html")
+        started = time.perf_counter()
+        page.fill("#pk-header-search", query)
+        page.press("#pk-header-search", "Enter")
+        page.wait_for_selector(".pk-search-result", timeout=120_000)
+        figures["search first result s"] = time.perf_counter() - started
+        figures["tier page KB"] = (site / "tasot" / "arki.html").stat().st_size / 1024
+        browser.close()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description="Benchmark partnerkit builds and print a table.")
+    parser.add_argument("sizes", type=int, nargs="*", default=[2000, 20000], help="numbers of partners")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--contacts", type=int, default=None, help="contact persons (default 2,000)")
+    parser.add_argument("--methods", type=int, default=None, help="methods and tools (default 300)")
+    parser.add_argument("--teams", type=int, default=None, help="teams (default 100)")
+    parser.add_argument("--repeat", type=int, default=3, help="check runs per N (median)")
+    parser.add_argument("--build-repeat", type=int, default=1, help="build runs per N (median)")
+    parser.add_argument("--out", type=Path, default=BENCH / "out", help="where generated projects are kept")
+    parser.add_argument("--no-split", action="store_true", help="skip the extra timed build (own work share)")
+    parser.add_argument("--browser", action="store_true", help="also measure in Chromium")
+    args = parser.parse_args(argv)
+    rows: list[list[str]] = []
+    details: list[str] = []
+    first: tuple[int, float] | None = None
+    for partners in args.sizes:
+        sizes = {k: v for k, v in (("contacts", args.contacts), ("methods", args.methods), ("teams", args.teams))
+                 if v is not None}
+        project = ensure_project(partners, args.seed, args.out, sizes)
+        checks = [run_measured(cli(project, "check"), REPO)[0] for _ in range(args.repeat)]
+        builds = [run_measured(cli(project, "build"), REPO) for _ in range(args.build_repeat)]
+        build_seconds = statistics.median(b[0] for b in builds)
+        peak = max(b[1] for b in builds)
+        pages, largest, search = site_figures(project / "site")
+        if first is None:
+            first = (partners, build_seconds)
+        ratio = f"{build_seconds / first[1]:.1f} (N×{partners / first[0]:g})"
+        own = "-"
+        if not args.no_split:
+            split = split_times(project)
+            own = f"{100 * (split['total'] - split.get('mkdocs', 0.0)) / split['total']:.0f}"
+            details.append(f"N={partners}: " + ", ".join(f"{k} {v:.1f} s" for k, v in split.items()))
+        rows.append([str(partners), f"{build_seconds:.1f}", f"{peak / 2**20:.0f}", str(pages), f"{largest:.0f}",
+                     f"{search:.0f}", ratio, f"{statistics.median(checks):.2f}", own])
+        if args.browser:
+            figures = browser_figures(project / "site", "kuusi")
+            details.append(f"N={partners} Chromium: " + ", ".join(f"{k} {v:.2f}" for k, v in figures.items()))
+        print(f"... N={partners} done (build runs {[round(b[0], 1) for b in builds]}, "
+              f"check runs {[round(c, 2) for c in checks]}, load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
+    print(" | ".join(c.rjust(w) for c, w in zip(COLUMNS, widths)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(v.rjust(w) for v, w in zip(row, widths)))
+    for line in details:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""Restore the sample course backup into a real Moodle and check, in Moodle's database, that everything arrived.
+
+Runs only when MOODLE_DIR points at an installed Moodle (4.5 or later), for example:
+
+    MOODLE_DIR=/srv/moodle .venv/bin/python -m pytest site_tests/test_moodle_restore.py
+
+MOODLE_PHP overrides the PHP command (default ``php``; e.g. ``sudo -u www-data php`` when moodledata belongs to
+the web server). The package is restored as a new course, then published again over that course the way
+the web UI's "Delete the contents of this course and then restore" does; the course is deleted at the end.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shlex
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from partnerkit.mbzcheck import check_mbz
+from partnerkit.pipeline import Project, read_toolbox, source_date
+from partnerkit.render import make_environment
+from partnerkit.render.moodle import Course, plan_course, render_course_backup
+
+ROOT = Path(__file__).resolve().parents[1]
+MOODLE_DIR = os.environ.get("MOODLE_DIR", "")
+
+pytestmark = pytest.mark.skipif(
+    not MOODLE_DIR or not (Path(MOODLE_DIR) / "config.php").is_file(),
+    reason="set MOODLE_DIR to an installed Moodle (a folder with config.php) to run the real restore test",
+)
+
+# Reads the restored course back out of Moodle's database through Moodle's own API and prints it as JSON.
+READ_COURSE_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+$courseid = (int)$argv[1];
+$course = $DB->get_record('course', ['id' => $courseid], 'id, fullname, format, enablecompletion', MUST_EXIST);
+$sections = array_values($DB->get_records('course_sections', ['course' => $courseid], 'section',
+    'id, section, name, summary, summaryformat, sequence'));
+$modules = [];
+$sql = 'SELECT cm.id, m.name AS modname, cm.instance, cm.section, cm.completion, cm.showdescription
+          FROM {course_modules} cm JOIN {modules} m ON m.id = cm.module
+         WHERE cm.course = ?';
+foreach ($DB->get_records_sql($sql, [$courseid]) as $cm) {
+    $record = $DB->get_record($cm->modname, ['id' => $cm->instance], '*', MUST_EXIST);
+    $cm->name = $record->name;
+    $cm->intro = $record->intro;
+    $cm->content = $record->content ?? null;
+    $cm->contentformat = $record->contentformat ?? null;
+    $cm->externalurl = $record->externalurl ?? null;
+    if ($cm->modname === 'book') {
+        $cm->chapters = array_values($DB->get_records('book_chapters', ['bookid' => $cm->instance], 'pagenum',
+            'id, pagenum, title, content, contentformat'));
+    }
+    $modules[$cm->id] = $cm;
+}
+echo json_encode(['version' => $CFG->release, 'course' => $course, 'sections' => $sections, 'modules' => $modules]);
+"""
+
+# What the web UI does for "Delete the contents of this course and then restore" with the course settings
+# overwritten (restore_controller runs restore_dbops::delete_course_content() for this target).
+REPUBLISH_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+require_once($CFG->dirroot . '/backup/util/includes/restore_includes.php');
+$admin = get_admin();
+\core\session\manager::set_user($admin);
+$courseid = (int)$argv[2];
+$folder = restore_controller::get_tempdir_name($courseid, $admin->id);
+get_file_packer('application/vnd.moodle.backup')->extract_to_pathname($argv[1], make_backup_temp_directory($folder));
+$rc = new restore_controller($folder, $courseid, backup::INTERACTIVE_NO, backup::MODE_GENERAL, $admin->id,
+    backup::TARGET_EXISTING_DELETING);
+$rc->get_plan()->get_setting('overwrite_conf')->set_value(true);
+$rc->execute_precheck();
+$rc->execute_plan();
+$rc->destroy();
+"""
+
+DELETE_COURSE_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+delete_course((int)$argv[1], false);
+"""
+
+
+def php(*args: str) -> str:
+    """Run PHP with Moodle's environment and return its output; fail the test with PHP's output on error."""
+    command = shlex.split(os.environ.get("MOODLE_PHP", "php")) + list(args)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "MOODLE_DIR": MOODLE_DIR})
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def restore_script() -> Path:
+    """Moodle's CLI restore (admin/cli, or public/admin/cli in newer layouts)."""
+    for candidate in ("admin/cli/restore_backup.php", "public/admin/cli/restore_backup.php"):
+        path = Path(MOODLE_DIR) / candidate
+        if path.is_file():
+            return path
+    pytest.fail(f"restore_backup.php not found under {MOODLE_DIR}")
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Course, bytes]:
+    project = Project(ROOT)
+    toolbox = read_toolbox(project)
+    env = make_environment(project.templates_dir)
+    data = render_course_backup(toolbox, "internal", source_date(toolbox), env)
+    assert check_mbz(data) == []
+    return plan_course(toolbox, "internal", env), data
+
+
+@pytest.fixture(scope="module")
+def restored(sample: tuple[Course, bytes], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Restore the sample package as a new course in category 1; yield what Moodle's database holds."""
+    folder = tmp_path_factory.mktemp("moodle")
+    package = folder / "sample.mbz"
+    package.write_bytes(sample[1])
+    folder.chmod(0o755)
+    package.chmod(0o644)
+    output = php(str(restore_script()), f"--file={package}", "--categoryid=1")
+    found = re.findall(r"(\d+)\D*$", output.strip())
+    assert found, f"no course id in the restore output:\n{output}"
+    courseid = found[-1]
+    scripts = {}
+    for name, text in (("read", READ_COURSE_PHP), ("republish", REPUBLISH_PHP), ("delete", DELETE_COURSE_PHP)):
+        scripts[name] = folder / f"{name}_course.php"
+        scripts[name].write_text(text, encoding="utf-8")
+    try:
+        first = json.loads(php(str(scripts["read"]), courseid))
+        # Publishing again over the same course must give the same course, not a second copy of everything.
+        php(str(scripts["republish"]), str(package), courseid)
+        yield {**json.loads(php(str(scripts["read"]), courseid)), "first": first}
+    finally:
+        php(str(scripts["delete"]), courseid)
+
+
+def modules_in_order(restored: dict[str, Any], section: dict[str, Any]) -> list[dict[str, Any]]:
+    """The section's activities in the order Moodle shows them."""
+    ids = [i for i in (section["sequence"] or "").split(",") if i]
+    return [restored["modules"][i] for i in ids]
+
+
+def test_every_section_arrived_in_order(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    course = sample[0]
+    sections = restored["sections"]
+    assert [s["name"] for s in sections] == [s.name for s in course.sections]
+    for expected, actual in zip(course.sections, sections, strict=True):
+        assert actual["summary"] == expected.summary_html
+        assert str(actual["summaryformat"]) == "1"
+
+
+def test_every_activity_arrived_in_its_section(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    for expected, actual in zip(sample[0].sections, restored["sections"], strict=True):
+        modules = modules_in_order(restored, actual)
+        assert [(m["modname"], m["name"]) for m in modules] == [(a.modname, a.name) for a in expected.activities]
+        for activity, module in zip(expected.activities, modules, strict=True):
+            if activity.modname == "page":
+                assert module["content"] == activity.content_html
+                assert str(module["contentformat"]) == "1"
+            elif activity.modname == "url":
+                assert module["externalurl"] == activity.url
+    assert len(restored["modules"]) == sum(len(s.activities) for s in sample[0].sections)
+
+
+def test_every_partner_row_arrived(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    pages = {m["name"]: m["content"] for m in restored["modules"].values() if m["modname"] == "page"}
+    checked = 0
+    for section in sample[0].sections:
+        for activity in section.activities:
+            if activity.key.endswith("/partners"):
+                content = pages[activity.name]
+                expected_rows = activity.content_html.count('<th scope="row">')
+                assert content.count('<th scope="row">') == expected_rows
+                checked += expected_rows
+    assert checked > 0
+
+
+def test_every_book_chapter_arrived(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    books = [m for m in restored["modules"].values() if m["modname"] == "book"]
+    expected = [a for s in sample[0].sections for a in s.activities if a.modname == "book"]
+    assert len(books) == len(expected) == 1
+    assert [c["title"] for c in books[0]["chapters"]] == [c.title for c in expected[0].chapters]
+    assert [html.unescape(c["content"]) for c in books[0]["chapters"]] == [
+        html.unescape(c.content_html) for c in expected[0].chapters]
+
+
+def test_republishing_replaces_the_course_contents(restored: dict[str, Any]) -> None:
+    first = restored["first"]
+    assert [s["name"] for s in restored["sections"]] == [s["name"] for s in first["sections"]]
+    assert len(restored["modules"]) == len(first["modules"])
+    assert restored["course"]["fullname"] == first["course"]["fullname"]
+    assert [s["summary"] for s in restored["sections"]] == [s["summary"] for s in first["sections"]]
+
+
+def test_course_shows_progress(restored: dict[str, Any]) -> None:
+    assert str(restored["course"]["enablecompletion"]) == "1"
+    assert {str(m["completion"]) for m in restored["modules"].values()} == {"1"}

@@ -1,0 +1,190 @@
+"""Reading the previous release from Git: which revision it is, and its content parsed with the real loader.
+
+Reading Git is I/O, so it lives here beside load.py and is called only by the pipeline and the command line.
+The previous release is the latest tag (the one before it when the build is at a tagged commit), else the
+previous commit that changed content/. Every answer derives from the commits, never from the clock, so a build
+of the same commit always compares with the same release. When Git or the history is missing (a download
+without .git, a shallow CI clone) the result says why instead of failing the build.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date, datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from .changes import History
+from .load import Content, Document, display_path, load_content, parse_document
+from .messages import ContentError, Problem, make_problem
+from .schema import COLLECTIONS, SINGLE_FILES
+from .validate import build_toolbox
+
+GIT_TIMEOUT = 60
+# Variables a Git hook (pre-commit) sets; they would point `git -C` at another repository or index.
+_GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX")
+
+
+class _NoGit(Exception):
+    """The git program could not be run."""
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARIABLES}
+    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
+                              timeout=GIT_TIMEOUT, env=_environment(), check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise _NoGit(str(error)) from error
+
+
+def _text(root: Path, *args: str) -> str | None:
+    """Return a git command's trimmed output, or None when it failed."""
+    result = _git(root, *args)
+    return result.stdout.decode("utf-8", "replace").strip() if result.returncode == 0 else None
+
+
+def read_history(root: Path, content_dir: Path) -> History:
+    """Return the previous release's toolbox and the latest commit's date, or the reason they are unavailable."""
+    try:
+        return _read_history(root, content_dir)
+    except _NoGit:
+        return History(None, reason="Git-ohjelmaa ei löytynyt, joten muutoksia ei voitu verrata aiempaan julkaisuun.")
+
+
+def _read_history(root: Path, content_dir: Path) -> History:
+    top = _text(root, "rev-parse", "--show-toplevel")
+    if not top:
+        return History(None, reason="Työkalupakki ei ole Git-arkistossa (esimerkiksi ladattu zip-tiedostona), "
+                                    "joten aiempia julkaisuja ei ole saatavilla.")
+    head = _text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    if not head:
+        return History(None, reason="Git-arkistossa ei ole vielä yhtään committia.")
+    commit_date = _commit_date(root, head)
+    try:
+        prefix = PurePosixPath(content_dir.resolve().relative_to(Path(top).resolve()).as_posix())
+    except ValueError:
+        return History(None, reason="Sisältökansio on Git-arkiston ulkopuolella.", commit_date=commit_date)
+    dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=all", "--", str(prefix)).stdout.strip())
+    base, label = _previous_release(root, head, prefix, dirty)
+    if base is None:
+        shallow = _text(root, "rev-parse", "--is-shallow-repository") == "true"
+        reason = ("Git-historia on haettu vain osittain (matala klooni), joten edellistä julkaisua ei löytynyt. "
+                  "Hae koko historia: GitHub Actionsissa actions/checkout-vaiheeseen fetch-depth: 0, "
+                  "GitLab CI:ssä muuttuja GIT_DEPTH: 0."
+                  if shallow else "Sisällöllä ei ole aiempaa versiota Git-historiassa; tämä on ensimmäinen julkaisu.")
+        return History(None, reason=reason, commit_date=commit_date)
+    content = _load_revision(root, Path(top), base, prefix)
+    try:
+        previous = build_toolbox(content)
+    except ContentError:
+        # A newer partnerkit may require fields the old release lacks (e.g. in toolbox.yaml). Only partners and
+        # methods are compared, so the old ones are checked together with today's other files instead.
+        try:
+            previous = build_toolbox(_with_current_context(content, load_content(content_dir, root)))
+        except ContentError as error:
+            return History(None, base=label, commit_date=commit_date,
+                           reason=f"Edellisen julkaisun ({label}) kumppanit ja menetelmät eivät läpäise nykyistä "
+                                  f"tarkistusta ({len(error.problems)} virhettä), joten muutoksia ei voitu laskea.")
+    return History(previous, base=label, commit_date=commit_date)
+
+
+def _with_current_context(old: Content, current: Content) -> Content:
+    """Return the old partners and methods with today's other files (plus old contacts and teams since removed)."""
+    compared = ("partner", "method")
+    paths = {d.path for d in current.documents}
+    documents = [d for d in old.documents if d.record in compared]
+    documents += [d for d in current.documents if d.record not in compared]
+    documents += [d for d in old.documents if d.record in ("contact", "team") and d.path not in paths]
+    # Reading problems of files replaced by today's versions no longer matter; those of old partners do.
+    replaced = paths - {d.path for d in current.documents if d.record in compared}
+    problems = tuple(p for p in old.problems if p.path not in replaced)
+    unreadable = tuple(u for u in old.unreadable if u[0] in compared)
+    return Content(tuple(documents), problems, unreadable)
+
+
+def _commit_date(root: Path, revision: str) -> date | None:
+    stamp = _text(root, "log", "-1", "--format=%ct", revision)
+    return datetime.fromtimestamp(int(stamp), tz=timezone.utc).date() if stamp and stamp.isdigit() else None
+
+
+def _describe(root: Path, revision: str) -> str:
+    short = _text(root, "rev-parse", "--short=7", revision) or revision[:7]
+    day = _commit_date(root, revision)
+    return f"{short}, {day.isoformat()}" if day else short
+
+
+def _previous_release(root: Path, head: str, prefix: PurePosixPath, dirty: bool) -> tuple[str | None, str]:
+    """Return (revision, description in Finnish) of the release to compare with, or (None, '')."""
+    tag = _text(root, "describe", "--tags", "--abbrev=0", "HEAD")
+    if tag and _text(root, "rev-parse", f"{tag}^{{commit}}") == head and not dirty:
+        # Building the tagged commit itself: its release is compared with the tag before it.
+        tag = _text(root, "describe", "--tags", "--abbrev=0", "HEAD^") if _text(root, "rev-parse", "--verify",
+                                                                             "--quiet", "HEAD^") else None
+    if tag:
+        return tag, f"tagi {tag} (commit {_describe(root, tag)})"
+    log = _text(root, "log", "--format=%H", "-n", "2", "HEAD", "--", str(prefix)) or ""
+    commits = log.split()
+    # Uncommitted edits are compared with the last commit; a clean tree with the commit before the last change.
+    wanted = 0 if dirty else 1
+    if len(commits) <= wanted:
+        return None, ""
+    label = "viimeisin commit, johon verrataan tallentamattomia muutoksia" if dirty else \
+        "edellinen sisältöä muuttanut commit"
+    return commits[wanted], f"{label} ({_describe(root, commits[wanted])})"
+
+
+def _record_of(relative: PurePosixPath) -> str | None:
+    """Return the record type of a file under content/, as load.list_content_files assigns it."""
+    if len(relative.parts) == 1:
+        return SINGLE_FILES.get(relative.name)
+    if len(relative.parts) == 2 and relative.suffix in (".yaml", ".yml"):
+        return COLLECTIONS.get(relative.parts[0])
+    return None
+
+
+def _load_revision(root: Path, top: Path, revision: str, prefix: PurePosixPath) -> Content:
+    """Return the content as it was at revision, parsed exactly as load.py parses files on disk."""
+    listing = _git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", f"{prefix}/").stdout
+    files: list[tuple[str, str]] = []
+    for name in sorted(filter(None, listing.decode("utf-8", "replace").split("\0"))):
+        record = _record_of(PurePosixPath(name).relative_to(prefix))
+        if record is not None:
+            files.append((name, record))
+    # One `git cat-file --batch` reads every file: the same bytes `git show REV:path` prints, in one process.
+    request = "".join(f"{revision}:{name}\n" for name, _ in files).encode("utf-8")
+    output = _git(top, "cat-file", "--batch", stdin=request).stdout
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    unreadable: list[tuple[str, str]] = []
+    offset = 0
+    for name, record in files:
+        header_end = output.index(b"\n", offset)
+        size = int(output[offset:header_end].split()[2])
+        data = output[header_end + 1: header_end + 1 + size]
+        offset = header_end + 1 + size + 1
+        shown = display_path(top / name, root)
+        document, found = parse_document(data, shown, record)
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+        else:
+            unreadable.append((record, PurePosixPath(name).stem))
+    present = {PurePosixPath(name).relative_to(prefix).as_posix() for name, _ in files}
+    for single in sorted(SINGLE_FILES):
+        if single not in present:
+            problems.append(make_problem(display_path(top / prefix / single, root), 1, 1, "missing_file"))
+    return Content(tuple(documents), tuple(problems), tuple(unreadable))
+
+
+def init_repository(root: Path) -> bool:
+    """Make root a Git repository with the branch main; return False when git is unavailable or fails."""
+    try:
+        return _git(root, "init", "--quiet", "--initial-branch=main").returncode == 0
+    except _NoGit:
+        return False

@@ -1,0 +1,168 @@
+"""Browsing thousands of partners: alphabetical pages of bounded size and the data of the client-side filter. Pure.
+
+A tier of 15,000 partners cannot be one page (several megabytes of HTML), so long listings are split into pages
+of at most `page_size` rows, breaking between initial letters where possible. The filter on the listing's first
+page reads a compact data file of every row, loaded as a script so that it also works from file:// without a
+server.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+
+PAGE_SIZE = 300
+FILTER_SCRIPT = "assets/partnerkit-filter.js"
+# Finnish alphabetical order puts Å, Ä and Ö after Z; other initials (digits, quotes) are gathered under "#".
+_LETTER_RANK = {letter: rank for rank, letter in enumerate("#ABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ")}
+_LETTER_SLUG = {"#": "muut", "Å": "aa", "Ä": "ae", "Ö": "oe"}
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[Item]):
+    """One page of an alphabetical listing: where it goes, how it is labelled, and its rows."""
+
+    path: str  # docs path
+    label: str  # "A–C", "K (2/3)"
+    letters: tuple[str, ...]  # initials whose first row is on this page (the targets of letter links)
+    groups: tuple[tuple[str, tuple[Item, ...]], ...]  # (initial, rows) in order
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """Every row of the page, in order."""
+        return tuple(item for _, rows in self.groups for item in rows)
+
+
+@dataclass(frozen=True)
+class FilterSet:
+    """What the filter form offers and searches: field and team choices, and one row per listed partner."""
+
+    fields: tuple[str, ...]
+    teams: tuple[tuple[str, str], ...]  # (team id, team name), by name
+    rows: tuple[tuple[str, str, int, tuple[int, ...]], ...]  # (name, partner id, field index, team indexes)
+
+
+def initial_of(name: str) -> str:
+    """Return the letter a name is listed under: its first letter in upper case, or '#' for anything else."""
+    first = name.strip()[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def letter_anchor(letter: str) -> str:
+    """Return the HTML id of a letter's first row, e.g. 'kirjain-k'."""
+    return "kirjain-" + letter_slug(letter)
+
+
+def letter_slug(letter: str) -> str:
+    """Return an ASCII name for a letter, for paths and anchors."""
+    if letter in _LETTER_SLUG:
+        return _LETTER_SLUG[letter]
+    return letter.lower() if letter.isascii() else f"u{ord(letter):04x}"
+
+
+def sort_by_letter(items: Sequence[Item], name_of: Callable[[Item], str]) -> list[Item]:
+    """Return items grouped by initial in Finnish alphabetical order, keeping their order within a letter."""
+    def rank(item: Item) -> tuple[int, int]:
+        letter = initial_of(name_of(item))
+        return (_LETTER_RANK.get(letter, len(_LETTER_RANK)), ord(letter) if letter not in _LETTER_RANK else 0)
+
+    return sorted(items, key=rank)
+
+
+def paginate(items: Sequence[Item], name_of: Callable[[Item], str], folder: str,
+             page_size: int = PAGE_SIZE) -> list[ListPage[Item]]:
+    """Split items into pages of at most page_size rows under folder/, breaking between letters where possible."""
+    ordered = sort_by_letter(items, name_of)
+    groups: list[tuple[str, list[Item]]] = []
+    for item in ordered:
+        letter = initial_of(name_of(item))
+        if groups and groups[-1][0] == letter:
+            groups[-1][1].append(item)
+        else:
+            groups.append((letter, [item]))
+    pages: list[ListPage[Item]] = []
+    pending: list[tuple[str, list[Item]]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        first, last = pending[0][0], pending[-1][0]
+        label = first if first == last else f"{first}–{last}"
+        groups = tuple((letter, tuple(group)) for letter, group in pending)
+        pages.append(ListPage(f"{folder}/{letter_slug(first)}.md", label, tuple(g[0] for g in pending), groups))
+        pending.clear()
+
+    for letter, group in groups:
+        if len(group) > page_size:
+            flush()
+            count = -(-len(group) // page_size)
+            for piece in range(count):
+                rows = tuple(group[piece * page_size:(piece + 1) * page_size])
+                suffix = "" if piece == 0 else f"-{piece + 1}"
+                pages.append(ListPage(f"{folder}/{letter_slug(letter)}{suffix}.md", f"{letter} ({piece + 1}/{count})",
+                                      (letter,) if piece == 0 else (), ((letter, rows),)))
+            continue
+        if pending and sum(len(g) for _, g in pending) + len(group) > page_size:
+            flush()
+        pending.append((letter, group))
+    flush()
+    return pages
+
+
+def page_of_letter(pages: Sequence[ListPage[Item]]) -> list[tuple[str, str, str]]:
+    """Return (letter, docs path of the page where the letter starts, anchor there) for every letter, in order."""
+    return [(letter, page.path, letter_anchor(letter)) for page in pages for letter in page.letters]
+
+
+def relative_url(target: str, here: str) -> str:
+    """Return the URL of a built file (target, relative to the site root) as seen from the docs page here."""
+    page_dir = posixpath.dirname(here)
+    return posixpath.relpath(target, page_dir or ".")
+
+
+def filter_set(entries: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]]) -> FilterSet:
+    """Return the filter choices and rows of (name, partner id, field, [(team id, team name)]) entries."""
+    fields = tuple(sorted({field for _, _, field, _ in entries}, key=str.lower))
+    team_names = {team_id: name for _, _, _, teams in entries for team_id, name in teams}
+    teams = tuple(sorted(team_names.items(), key=lambda pair: (pair[1].lower(), pair[0])))
+    field_index = {field: number for number, field in enumerate(fields)}
+    team_index = {team_id: number for number, (team_id, _) in enumerate(teams)}
+    rows = tuple(
+        (name, partner_id, field_index[field], tuple(sorted({team_index[team_id] for team_id, _ in row_teams})))
+        for name, partner_id, field, row_teams in entries
+    )
+    return FilterSet(fields, teams, rows)
+
+
+def filter_script(key: str, data: FilterSet) -> str:
+    """Return the JavaScript data file of one filter: it registers the rows under key for partnerkit-filter.js."""
+    payload = {"fields": list(data.fields), "teams": [name for _, name in data.teams],
+               "rows": [[name, partner_id, field, list(teams)] for name, partner_id, field, teams in data.rows]}
+    # json.dumps escapes nothing that could end a script, so "</script>" in a name is written as "<\/script>".
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return (f"window.partnerkitFilterData=window.partnerkitFilterData||{{}};"
+            f"window.partnerkitFilterData[{json.dumps(key)}]={text};\n")
+
+
+def is_listing_page(path: str) -> bool:
+    """Return True for the alphabetical pages of a long listing (they repeat what the partner pages say)."""
+    return path.startswith("kumppanit/aakkosittain/") or (path.startswith("tasot/") and path.count("/") > 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def relative_file_url(target: str, folder: str) -> str:
+    """Return a file's path (from the site root) as seen from folder (from the site root, '' for the root)."""
+    # posixpath.relpath calls os.getcwd() twice per link: 350,000 links on 20,000 pages made that seconds.
+    target_parts = target.split("/")
+    folder_parts = [part for part in folder.split("/") if part and part != "."]
+    common = 0
+    while (common < len(folder_parts) and common < len(target_parts) - 1
+           and folder_parts[common] == target_parts[common]):
+        common += 1
+    return "/".join([".."] * (len(folder_parts) - common) + target_parts[common:])

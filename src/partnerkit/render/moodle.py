@@ -1,0 +1,429 @@
+"""The toolbox as Moodle packages: a course backup (.mbz), a Book import zip and a Glossary import file. Pure.
+
+The course is planned first as plain values (sections, activities, chapters with their HTML), then given ids
+derived from content ids, then written as the XML files Moodle 4.5's backup writes, and packed byte for byte
+the same way on every build. Nothing here reads or writes the filesystem.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+import tarfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..audience import view_for
+from ..markup import render_markdown
+from ..model import Toolbox
+from ..schema import METHOD_KINDS
+from ..validate import suggest_id
+from . import make_environment
+from .site import index_toolbox
+
+# What the package claims to be: Moodle 4.5 LTS (backup/backup.class.php VERSION and RELEASE), so it restores
+# into 4.5 and every later release. Core modules of 4.5.0 all carry the same version number.
+MOODLE_VERSION = 2024100700
+MOODLE_RELEASE = "4.5 (Build: 20241007)"
+BACKUP_VERSION = 2024100700
+BACKUP_RELEASE = "4.5"
+MODULE_VERSION = 2024100700
+
+COURSE_FORMAT = "topics"
+# A made-up origin: restore compares it with the target site and treats the package as coming from elsewhere.
+ORIGINAL_WWWROOT = "https://partnerkit.invalid"
+SYSTEM_CONTEXT_ID = 1
+CATEGORY_ID = 1
+
+# Ids are hashes of content keys in this range: stable when unrelated content changes, unique by construction.
+ID_BASE = 100_000_000
+ID_SPAN = 900_000_000
+
+# The earliest time a zip entry can carry (MS-DOS dates start in 1980).
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+INTRO_SECTION_NAME = "Johdanto"
+CONCEPTS_PAGE_NAME = "Keskeiset käsitteet"
+PUBLIC_PARTNERS_PAGE_NAME = "Kumppanit"
+GUIDES_SECTION_NAME = "Ohjeita ja oppaita"
+
+# backup_root_task::define_settings() of a course backup without users, in Moodle's order. 'activities' is the
+# one that matters most: without it a restore silently creates an empty course.
+ROOT_SETTINGS: tuple[tuple[str, int], ...] = (
+    ("imscc11", 0), ("users", 0), ("anonymize", 0), ("role_assignments", 0), ("activities", 1), ("blocks", 1),
+    ("files", 1), ("filters", 1), ("comments", 0), ("badges", 1), ("calendarevents", 1), ("userscompletion", 0),
+    ("logs", 0), ("grade_histories", 0), ("questionbank", 1), ("groups", 1), ("competencies", 1),
+    ("customfield", 1), ("contentbankcontent", 1), ("xapistate", 0), ("legacyfiles", 1),
+)
+
+# Files Moodle writes even when they hold nothing for this course: {path: (root element, empty children)}.
+EMPTY_ROOT_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "files.xml": ("files", ()),
+    "users.xml": ("users", ()),
+    "roles.xml": ("roles_definition", ()),
+    "groups.xml": ("groups", ("groupings",)),
+    "scales.xml": ("scales_definition", ()),
+    "outcomes.xml": ("outcomes_definition", ()),
+    "questions.xml": ("question_categories", ()),
+    "gradebook.xml": ("gradebook", ("attributes", "grade_categories", "grade_items", "grade_letters",
+                                    "grade_settings")),
+    "grade_history.xml": ("grade_history", ("grade_grades",)),
+    "completion.xml": ("course_completion", ()),
+    "badges.xml": ("badges", ()),
+    "course/inforef.xml": ("inforef", ()),
+    "course/roles.xml": ("roles", ("role_overrides", "role_assignments")),
+    "course/enrolments.xml": ("enrolments", ("enrols",)),
+    "course/filters.xml": ("filters", ("filter_actives", "filter_configs")),
+    "course/comments.xml": ("comments", ()),
+    "course/calendar.xml": ("events", ()),
+    "course/competencies.xml": ("course_competencies", ("competencies", "user_competencies")),
+    "course/completiondefaults.xml": ("course_completion_defaults", ()),
+    "course/contentbank.xml": ("contents", ()),
+}
+EMPTY_SECTION_FILES: dict[str, tuple[str, tuple[str, ...]]] = {"inforef.xml": ("inforef", ())}
+EMPTY_ACTIVITY_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "inforef.xml": ("inforef", ()),
+    "roles.xml": ("roles", ("role_overrides", "role_assignments")),
+    "grades.xml": ("activity_gradebook", ("grade_items", "grade_letters")),
+    "grade_history.xml": ("grade_history", ("grade_grades",)),
+    "filters.xml": ("filters", ("filter_actives", "filter_configs")),
+    "comments.xml": ("comments", ()),
+    "calendar.xml": ("events", ()),
+    "competencies.xml": ("course_module_competencies", ("competencies",)),
+    "completion.xml": ("completions", ("completionviews",)),
+}
+
+# Characters XML 1.0 cannot carry at all; Moodle's own writer drops them too.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_SHIPPED_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of a book: a guide, as HTML."""
+
+    key: str
+    title: str
+    content_html: str
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One course module: a page, a URL or a book, with its HTML already rendered and sanitised."""
+
+    key: str
+    modname: str
+    name: str
+    intro_html: str = ""
+    show_description: bool = False
+    content_html: str = ""
+    url: str = ""
+    chapters: tuple[Chapter, ...] = ()
+    cmid: int = 0
+    instanceid: int = 0
+    contextid: int = 0
+
+    @property
+    def directory_name(self) -> str:
+        """The activity's folder name in the backup, which is also the prefix of its settings."""
+        return f"{self.modname}_{self.cmid}"
+
+    @property
+    def directory(self) -> str:
+        """The activity's folder in the backup."""
+        return f"activities/{self.directory_name}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One course section with its activities in display order."""
+
+    key: str
+    number: int
+    name: str
+    summary_html: str
+    activities: tuple[Activity, ...]
+    id: int = 0
+
+    @property
+    def directory_name(self) -> str:
+        """The section's folder name in the backup, which is also the prefix of its settings."""
+        return f"section_{self.id}"
+
+    @property
+    def directory(self) -> str:
+        """The section's folder in the backup."""
+        return f"sections/{self.directory_name}"
+
+
+@dataclass(frozen=True)
+class Course:
+    """The whole course as Moodle will show it."""
+
+    fullname: str
+    shortname: str
+    summary_html: str
+    sections: tuple[Section, ...]
+    category: str
+    id: int = 0
+    contextid: int = 0
+    categoryid: int = CATEGORY_ID
+    format: str = COURSE_FORMAT
+    format_options: tuple[tuple[str, str], ...] = (("hiddensections", "1"), ("coursedisplay", "0"))
+
+
+def default_environment() -> jinja2.Environment:
+    """Return a strict environment over the shipped templates, for callers without a project."""
+    return make_environment(_SHIPPED_TEMPLATES)
+
+
+def package_slug(toolbox: Toolbox) -> str:
+    """Return the file-name stem of the toolbox's packages, derived from its title."""
+    return suggest_id(toolbox.title)
+
+
+def plan_course(toolbox: Toolbox, audience: str, env: jinja2.Environment) -> Course:
+    """Return the course the toolbox becomes for the audience: sections, activities and their HTML, ids included."""
+    view = view_for(toolbox, audience)
+    internal = audience == "internal"
+    html = _HtmlRenderer(env, view)
+    sections = [_intro_section(view, html, internal)]
+    for number, tier in enumerate(view.tiers, start=1):
+        sections.append(_tier_section(view, html, tier.id, number, internal))
+    sections.append(_guides_section(view, html, len(sections)))
+    slug = package_slug(toolbox)
+    course = Course(
+        fullname=toolbox.title if internal else f"{toolbox.title} (julkinen)",
+        shortname=slug if internal else f"{slug}-julkinen",
+        summary_html=html.fragment("intro_summary.html.j2"),
+        sections=tuple(sections),
+        category=toolbox.institution,
+    )
+    return _with_ids(course)
+
+
+def render_course_backup(toolbox: Toolbox, audience: str, timestamp: int, env: jinja2.Environment) -> bytes:
+    """Return the toolbox as a Moodle 4.5 course backup (.mbz: gzip tar) for the given audience."""
+    course = plan_course(toolbox, audience, env)
+    files = backup_files(course, timestamp, env, f"{package_slug(toolbox)}-{audience}.mbz")
+    return _tar_gz(files, timestamp)
+
+
+def backup_files(course: Course, timestamp: int, env: jinja2.Environment, name: str) -> dict[str, bytes]:
+    """Return every file of the backup as {archive path: XML bytes}."""
+    files: dict[str, bytes] = {}
+
+    def emit(path: str, template: str, **values: Any) -> None:
+        files[path] = _xml(env, template, timestamp=timestamp, **values)
+
+    info = {
+        "name": name,
+        "moodle_version": MOODLE_VERSION,
+        "moodle_release": MOODLE_RELEASE,
+        "backup_version": BACKUP_VERSION,
+        "backup_release": BACKUP_RELEASE,
+        "timestamp": timestamp,
+        "wwwroot": ORIGINAL_WWWROOT,
+        "site_hash": hashlib.md5(f"partnerkit:{course.category}".encode(), usedforsecurity=False).hexdigest(),
+        "system_contextid": SYSTEM_CONTEXT_ID,
+        "backup_id": hashlib.md5(f"partnerkit:{name}".encode(), usedforsecurity=False).hexdigest(),
+    }
+    emit("moodle_backup.xml", "moodle_backup.xml.j2", info=info, course=course, sections=course.sections,
+         root_settings=(("filename", name), *ROOT_SETTINGS))
+    emit("course/course.xml", "course.xml.j2", course=course)
+    for path, (root, children) in EMPTY_ROOT_FILES.items():
+        emit(path, "empty.xml.j2", root=root, children=children)
+    for section in course.sections:
+        emit(f"{section.directory}/section.xml", "section.xml.j2", section=section)
+        for filename, (root, children) in EMPTY_SECTION_FILES.items():
+            emit(f"{section.directory}/{filename}", "empty.xml.j2", root=root, children=children)
+        for activity in section.activities:
+            emit(f"{activity.directory}/module.xml", "module.xml.j2", activity=activity, section=section,
+                 module_version=MODULE_VERSION)
+            emit(f"{activity.directory}/{activity.modname}.xml", f"{activity.modname}.xml.j2", activity=activity)
+            for filename, (root, children) in EMPTY_ACTIVITY_FILES.items():
+                emit(f"{activity.directory}/{filename}", "empty.xml.j2", root=root, children=children)
+    return files
+
+
+def render_book_zip(toolbox: Toolbox, audience: str, env: jinja2.Environment | None = None) -> bytes:
+    """Return a Book import zip: one HTML file per tier page and guide, named so natural order is book order."""
+    env = env or default_environment()
+    view = view_for(toolbox, audience)
+    html = _HtmlRenderer(env, view)
+    chapters: list[tuple[str, str, str]] = []
+    for tier in view.tiers:
+        chapters.append((tier.id, tier.title, html.fragment("tier.html.j2", tier=tier)))
+    for guide in view.guides:
+        chapters.append((guide.id, guide.title, html.fragment("guide.html.j2", guide=guide)))
+    width = max(2, len(str(len(chapters))))
+    files: dict[str, bytes] = {}
+    for number, (key, title, content) in enumerate(chapters, start=1):
+        document = env.get_template("moodle/chapter_file.html.j2").render(title=title, content=Markup(content))
+        files[f"{number:0{width}d}-{key}.html"] = _clean(document).encode("utf-8")
+    return _zip(files)
+
+
+def render_glossary_xml(toolbox: Toolbox, env: jinja2.Environment | None = None) -> bytes:
+    """Return the toolbox's concepts as a Moodle Glossary import file (Glossary -> Import entries)."""
+    env = env or default_environment()
+    entries = [
+        {"term": c.term, "definition_html": render_markdown(c.definition), "aliases": c.aliases}
+        for c in toolbox.concepts
+    ]
+    intro = _HtmlRenderer(env, toolbox).fragment("glossary_intro.html.j2")
+    return _xml(env, "glossary.xml.j2", name=f"{toolbox.title}: {CONCEPTS_PAGE_NAME.lower()}", intro_html=intro,
+                entries=entries)
+
+
+class _HtmlRenderer:
+    """Renders the HTML fragments of the course from templates/moodle/*.html.j2 against one toolbox view."""
+
+    def __init__(self, env: jinja2.Environment, view: Toolbox) -> None:
+        self.env = env
+        self.index = index_toolbox(view)
+        self.common = {"toolbox": view, "index": self.index, "tiers": {tier.id: tier for tier in view.tiers}}
+
+    def fragment(self, template: str, **values: Any) -> str:
+        """Render one fragment and return it as plain text, so XML templates escape it as Moodle expects."""
+        rendered = self.env.get_template(f"moodle/{template}").render({**self.common, **values})
+        return str(rendered).strip()
+
+
+def _intro_section(view: Toolbox, html: _HtmlRenderer, internal: bool) -> Section:
+    activities: list[Activity] = []
+    if view.concepts:
+        activities.append(Activity("intro/concepts", "page", CONCEPTS_PAGE_NAME,
+                                   content_html=html.fragment("concepts.html.j2")))
+    if not internal:
+        # Public: partners without any tier, in one list, with teams instead of people.
+        team_ids = [
+            (partner, tuple(dict.fromkeys(t for coop in partner.cooperations for t in coop.contacts)))
+            for partner in sorted(view.partners, key=lambda p: (p.name.lower(), p.id))
+        ]
+        activities.append(Activity("intro/partners", "page", PUBLIC_PARTNERS_PAGE_NAME,
+                                   content_html=html.fragment("public_partners.html.j2", partners=team_ids)))
+    return Section("intro", 0, INTRO_SECTION_NAME, html.fragment("intro_summary.html.j2"), tuple(activities))
+
+
+def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int, internal: bool) -> Section:
+    tier = view.tier(tier_id)
+    index = html.index
+    first_paragraph = _BLANK_LINE.split(tier.definition.strip(), maxsplit=1)[0]
+    definition = Activity(f"tier/{tier.id}/definition", "page", f"{tier.title}: määritelmä ja painopisteet",
+                          content_html=html.fragment("tier.html.j2", tier=tier))
+    activities = [definition]
+    for method in index.methods_by_tier.get(tier.id, []):
+        key = f"tier/{tier.id}/method/{method.id}"
+        intro = html.fragment("method_intro.html.j2", method=method)
+        only_link = method.links[0] if len(method.links) == 1 else None
+        # A lone web link without further text is most useful as a link straight to it; mod_url takes web
+        # addresses only, so a mailto link stays on a page.
+        if only_link and not method.body.strip() and only_link.url.lower().startswith(("http://", "https://")):
+            activities.append(Activity(key, "url", method.title, intro_html=intro, show_description=True,
+                                       url=only_link.url))
+        else:
+            content = html.fragment("method.html.j2", method=method, kind=METHOD_KINDS[method.kind])
+            activities.append(Activity(key, "page", method.title, intro_html=intro, show_description=True,
+                                       content_html=content))
+    if internal:
+        partners = index.partners_by_tier.get(tier.id, [])
+        activities.append(Activity(f"tier/{tier.id}/partners", "page", f"{tier.title}: kumppanit",
+                                   content_html=html.fragment("tier_partners.html.j2", tier=tier, partners=partners)))
+    summary = html.fragment("tier_summary.html.j2", tier=tier, definition_start=first_paragraph)
+    return Section(f"tier/{tier.id}", number, tier.title, summary, tuple(activities))
+
+
+def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
+    chapters = tuple(Chapter(guide.id, guide.title, html.fragment("guide.html.j2", guide=guide))
+                     for guide in view.guides)
+    activities: tuple[Activity, ...] = ()
+    if chapters:
+        activities = (Activity("guides/book", "book", GUIDES_SECTION_NAME, chapters=chapters),)
+    return Section("guides", number, GUIDES_SECTION_NAME, render_markdown(view.guides_intro), activities)
+
+
+def _with_ids(course: Course) -> Course:
+    """Return the course with every Moodle id filled in from hashes of content keys."""
+    keys = ["course", "context:course"]
+    for section in course.sections:
+        keys.append(f"section:{section.key}")
+        for activity in section.activities:
+            keys += [f"cm:{activity.key}", f"instance:{activity.key}", f"context:{activity.key}"]
+            keys += [f"chapter:{activity.key}:{chapter.key}" for chapter in activity.chapters]
+    ids = assign_ids(keys)
+
+    def numbered(activity: Activity) -> Activity:
+        chapters = tuple(replace(c, id=ids[f"chapter:{activity.key}:{c.key}"]) for c in activity.chapters)
+        return replace(activity, cmid=ids[f"cm:{activity.key}"], instanceid=ids[f"instance:{activity.key}"],
+                       contextid=ids[f"context:{activity.key}"], chapters=chapters)
+
+    sections = tuple(replace(section, id=ids[f"section:{section.key}"],
+                             activities=tuple(numbered(activity) for activity in section.activities))
+                     for section in course.sections)
+    return replace(course, id=ids["course"], contextid=ids["context:course"], sections=sections)
+
+
+def assign_ids(keys: Iterable[str]) -> dict[str, int]:
+    """Return a distinct id for each key: a hash of the key, moved to the next free number on a collision."""
+    ids: dict[str, int] = {}
+    taken: set[int] = {SYSTEM_CONTEXT_ID, CATEGORY_ID}
+    # Sorted, so a collision is always resolved the same way whatever order the keys came in.
+    for key in sorted(set(keys)):
+        offset = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % ID_SPAN
+        while ID_BASE + offset in taken:
+            offset = (offset + 1) % ID_SPAN
+        ids[key] = ID_BASE + offset
+        taken.add(ID_BASE + offset)
+    return ids
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+def _xml(env: jinja2.Environment, template: str, **values: Any) -> bytes:
+    return _clean(env.get_template(f"moodle/{template}").render(values)).encode("utf-8")
+
+
+def _tar_gz(files: dict[str, bytes], timestamp: int) -> bytes:
+    """Pack files as Moodle's extractor reads them: plain ustar, sorted, fixed owner and time, stable gzip."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for path, data in _sorted_items(files):
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            info.mtime = timestamp
+            info.mode = 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(data))
+    # gzip.compress writes no file name, and mtime is fixed, so the header is the same on every build.
+    return gzip.compress(raw.getvalue(), compresslevel=9, mtime=timestamp)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, data in _sorted_items(files):
+            info = zipfile.ZipInfo(path, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()
+
+
+def _sorted_items(files: dict[str, bytes]) -> Iterator[tuple[str, bytes]]:
+    for path in sorted(files):
+        yield path, files[path]

@@ -1,0 +1,560 @@
+"""Moodle packages of the minimal fixture: restorable structure, course mapping, audiences, safety, determinism.
+
+The golden file of one rendered page is rewritten with PARTNERKIT_UPDATE_GOLDEN=1; review the diff.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import os
+import tarfile
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import partnerkit.pipeline as pipeline
+import partnerkit.render.moodle as moodle
+from partnerkit.mbzcheck import check_mbz
+from partnerkit.model import Toolbox
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_packages
+from partnerkit.render import make_environment
+from partnerkit.render.moodle import (
+    assign_ids,
+    render_book_zip,
+    render_course_backup,
+    render_glossary_xml,
+)
+from tests.conftest import MINIMAL, toolbox_of
+
+GOLDEN = Path(__file__).parent / "golden" / "moodle"
+TIMESTAMP = 1_772_323_200  # 2026-03-01, the latest review date of the fixture
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Helpers: open a package the way a reader of Moodle's backup would.
+
+
+def unpack(data: bytes) -> dict[str, bytes]:
+    """Return the members of a .mbz as {path: bytes}."""
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
+
+
+@dataclass
+class Module:
+    """One activity as Moodle will restore it."""
+
+    modname: str
+    name: str
+    module: ET.Element
+    instance: ET.Element
+
+    def text(self, tag: str) -> str:
+        """Return a field of the activity's own record (page content, url externalurl, ...)."""
+        return self.instance.findtext(tag) or ""
+
+
+@dataclass
+class CourseSection:
+    """One section with its activities in course order."""
+
+    number: int
+    name: str
+    summary: str
+    modules: list[Module] = field(default_factory=list)
+
+    def named(self, name: str) -> Module:
+        """Return the only activity with this name."""
+        found = [m for m in self.modules if m.name == name]
+        assert len(found) == 1, f"{name!r} in section {self.name!r}: {[m.name for m in self.modules]}"
+        return found[0]
+
+
+def read_course(files: dict[str, bytes]) -> list[CourseSection]:
+    """Return the course's sections, each with its activities, from moodle_backup.xml and the listed files."""
+    info = ET.fromstring(files["moodle_backup.xml"]).find("information")
+    assert info is not None
+    sections: dict[str, CourseSection] = {}
+    for entry in info.findall("contents/sections/section"):
+        element = ET.fromstring(files[f"{entry.findtext('directory')}/section.xml"])
+        sections[entry.findtext("sectionid") or ""] = CourseSection(
+            int(element.findtext("number") or -1), element.findtext("name") or "", element.findtext("summary") or "")
+    for entry in info.findall("contents/activities/activity"):
+        directory, modname = entry.findtext("directory"), entry.findtext("modulename") or ""
+        activity = ET.fromstring(files[f"{directory}/{modname}.xml"])
+        instance = activity.find(modname)
+        assert instance is not None
+        sections[entry.findtext("sectionid") or ""].modules.append(
+            Module(modname, instance.findtext("name") or "", ET.fromstring(files[f"{directory}/module.xml"]), instance))
+    return sorted(sections.values(), key=lambda s: s.number)
+
+
+def section_named(course: list[CourseSection], name: str) -> CourseSection:
+    """Return the only section with this name."""
+    found = [s for s in course if s.name == name]
+    assert len(found) == 1, f"{name!r}: {[s.name for s in course]}"
+    return found[0]
+
+
+class _Elements(HTMLParser):
+    """Collects (tag, attributes, text inside) of every element of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def elements(fragment: str) -> _Elements:
+    """Parse an HTML fragment stored in the package."""
+    parser = _Elements()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def visible_text(fragment: str) -> str:
+    """Return the text a reader sees in an HTML fragment, entities decoded."""
+    return " ".join(elements(fragment).text)
+
+
+def table_rows(fragment: str) -> list[list[str]]:
+    """Return the text of each body row of the first table in the fragment, cell by cell."""
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.rows: list[list[str]] = []
+            self.in_body = False
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "tbody":
+                self.in_body = True
+            elif tag == "tr" and self.in_body:
+                self.rows.append([])
+            elif tag in ("td", "th") and self.in_body:
+                self.cell = []
+            elif tag == "br" and self.cell is not None:
+                self.cell.append(" ")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+            elif tag == "tbody":
+                self.in_body = False
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(fragment)
+    return parser.rows
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="module")
+def toolbox() -> Toolbox:
+    return toolbox_of(MINIMAL)
+
+
+def render(toolbox: Toolbox, audience: str = "internal") -> bytes:
+    """The course backup of a toolbox."""
+    return render_course_backup(toolbox, audience, TIMESTAMP, make_environment(SHIPPED_TEMPLATES))
+
+
+@pytest.fixture(scope="module")
+def internal(toolbox: Toolbox) -> bytes:
+    return render(toolbox)
+
+
+@pytest.fixture(scope="module")
+def public(toolbox: Toolbox) -> bytes:
+    return render(toolbox, "public")
+
+
+@pytest.fixture(scope="module")
+def course(internal: bytes) -> list[CourseSection]:
+    return read_course(unpack(internal))
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Structure and determinism
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_package_passes_the_structural_check(toolbox: Toolbox, audience: str) -> None:
+    assert check_mbz(render(toolbox, audience)) == []
+
+
+def test_checker_notices_a_package_with_a_file_removed(internal: bytes) -> None:
+    files = unpack(internal)
+    victim = next(p for p in sorted(files) if p.endswith("/module.xml"))
+    del files[victim]
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for path, data in sorted(files.items()):
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    assert any(victim in problem for problem in check_mbz(gzip.compress(raw.getvalue())))
+
+
+def test_two_renders_are_byte_identical(toolbox: Toolbox) -> None:
+    env = make_environment(SHIPPED_TEMPLATES)
+    for audience in ("internal", "public"):
+        assert render_course_backup(toolbox, audience, TIMESTAMP, env) == render(toolbox, audience)
+        assert render_book_zip(toolbox, audience, env) == render_book_zip(toolbox, audience)
+    assert render_glossary_xml(toolbox, env) == render_glossary_xml(toolbox)
+
+
+def test_archive_entries_carry_no_build_time_or_owner(internal: bytes) -> None:
+    # gzip header: no FNAME flag (byte 3) and the content timestamp as mtime (bytes 4-7).
+    assert internal[3] & 0x08 == 0
+    assert int.from_bytes(internal[4:8], "little") == TIMESTAMP
+    with tarfile.open(fileobj=io.BytesIO(internal), mode="r:gz") as tar:
+        members = tar.getmembers()
+    assert [m.name for m in members] == sorted(m.name for m in members)
+    assert {(m.mtime, m.uid, m.gid, m.uname, m.gname, m.mode) for m in members} == {(TIMESTAMP, 0, 0, "", "", 0o644)}
+    assert "moodle_backup.xml" in {m.name for m in members}
+
+
+def test_book_zip_entries_have_fixed_dates(toolbox: Toolbox) -> None:
+    with zipfile.ZipFile(io.BytesIO(render_book_zip(toolbox, "internal"))) as archive:
+        infos = archive.infolist()
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert [info.filename for info in infos] == sorted(info.filename for info in infos)
+
+
+def test_ids_come_from_keys_not_from_order() -> None:
+    keys = [f"cm:tier/arki/method/m{n}" for n in range(50)]
+    assert assign_ids(keys) == assign_ids(reversed(keys))
+    assert assign_ids(keys[:10]) == {k: v for k, v in assign_ids(keys).items() if k in keys[:10]}
+
+
+def test_colliding_ids_are_moved_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(moodle, "ID_SPAN", 3)
+    ids = assign_ids(["a", "b", "c"])
+    assert sorted(ids.values()) == [moodle.ID_BASE, moodle.ID_BASE + 1, moodle.ID_BASE + 2]
+
+
+def test_labelled_as_moodle_45(internal: bytes) -> None:
+    info = ET.fromstring(unpack(internal)["moodle_backup.xml"]).find("information")
+    assert info is not None
+    assert (info.findtext("backup_version"), info.findtext("backup_release")) == ("2024100700", "4.5")
+    settings = {s.findtext("name"): s.findtext("value") for s in info.findall("settings/setting")
+                if s.findtext("level") == "root"}
+    assert settings["activities"] == "1"
+    assert settings["users"] == "0"
+
+
+# -------------------------------------------------------------------------------------------------------------
+# The course mirrors the toolbox
+
+
+def test_sections_follow_the_toolbox(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    assert [s.number for s in course] == list(range(len(toolbox.tiers) + 2))
+    assert [s.name for s in course] == ["Johdanto", *(t.title for t in toolbox.tiers), "Ohjeita ja oppaita"]
+    assert "Johdanto, jossa on <em>korostus</em>." in course[0].summary
+    assert "Käytä tiimeissä." in course[0].summary
+    for tier, section in zip(toolbox.tiers, course[1:-1], strict=True):
+        assert tier.motto in section.summary
+        assert tier.definition in section.summary
+
+
+def test_introduction_has_the_concepts_page(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    page = course[0].named("Keskeiset käsitteet")
+    assert page.modname == "page"
+    for concept in toolbox.concepts:
+        assert concept.term in page.text("content")
+
+
+def test_each_tier_has_its_definition_page(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    for tier, section in zip(toolbox.tiers, course[1:-1], strict=True):
+        page = section.modules[0]
+        assert page.modname == "page" and tier.title in page.name
+        content = page.text("content")
+        assert tier.definition in content
+        for point in tier.focus_points:
+            assert f"<li>{point}</li>" in content
+        if tier.transitions:
+            assert tier.transitions in content
+
+
+def test_every_method_is_in_each_of_its_tiers(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    for method in toolbox.methods:
+        for tier_id in method.tiers:
+            activity = section_named(course, toolbox.tier(tier_id).title).named(method.title)
+            assert activity.modname == "page"
+            assert method.summary in activity.text("intro")
+            assert activity.module.findtext("showdescription") == "1"
+            content = activity.text("content")
+            assert "<li>sovi aika</li>" in content
+            for link in method.links:
+                assert f'<a href="{link.url}">{link.title}</a>' in content
+
+
+def test_method_with_one_link_and_no_body_is_a_url(project: Callable[..., Path]) -> None:
+    root = project({"methods/lomake.yaml": (
+        "id: lomake\ntitle: Palautelomake\nkind: template\nsummary: Lomake palautteelle.\ntiers: [arki]\n"
+        "links:\n  - title: Lomake\n    url: https://lomake.example/palaute?a=1&b=2\n")})
+    course = read_course(unpack(render(toolbox_of(root))))
+    activity = section_named(course, "Arjen kumppanuudet").named("Palautelomake")
+    assert activity.modname == "url"
+    assert activity.text("externalurl") == "https://lomake.example/palaute?a=1&b=2"
+    assert "Lomake palautteelle." in activity.text("intro")
+
+
+def test_partners_of_each_tier_are_in_its_table_with_contacts(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    contacts = {c.id: c for c in toolbox.contacts}
+    for tier, section in zip(toolbox.tiers, course[1:-1], strict=True):
+        page = section.named(f"{tier.title}: kumppanit")
+        rows = {row[0]: row for row in table_rows(page.text("content"))}
+        expected = [(p, coop) for p in toolbox.partners for coop in p.cooperations if coop.tier == tier.id]
+        assert len(rows) == len(expected)
+        for partner, coop in expected:
+            row = rows[f"{partner.name} {partner.field}"]
+            assert coop.description in row[1]
+            for contact_id in coop.contacts:
+                contact = contacts[contact_id]
+                assert contact.name in row[2] and contact.email in row[2]
+
+
+def test_partner_at_two_tiers_is_in_both_tables(course: list[CourseSection]) -> None:
+    for title in ("Arjen kumppanuudet", "Kehittämiskumppanuudet"):
+        content = section_named(course, title).named(f"{title}: kumppanit").text("content")
+        assert "Alfa &amp; Beta &#34;Testi&#34; Oy" in content
+        assert '<a href="https://alfa.example">' in content
+
+
+def test_partner_table_is_accessible(course: list[CourseSection]) -> None:
+    page = section_named(course, "Arjen kumppanuudet").named("Arjen kumppanuudet: kumppanit")
+    parsed = elements(page.text("content"))
+    tags = [tag for tag, _ in parsed.elements]
+    assert "caption" in tags
+    headers = [attrs.get("scope") for tag, attrs in parsed.elements if tag == "th"]
+    assert headers == ["col", "col", "col", "row"]
+
+
+def test_guides_are_chapters_of_one_book(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    section = course[-1]
+    assert [m.modname for m in section.modules] == ["book"]
+    chapters = section.modules[0].instance.findall("chapters/chapter")
+    assert [c.findtext("title") for c in chapters] == [g.title for g in toolbox.guides]
+    assert [c.findtext("pagenum") for c in chapters] == [str(n) for n in range(1, len(chapters) + 1)]
+    assert toolbox.guides[0].body in (chapters[0].findtext("content") or "")
+
+
+def test_course_shows_progress_with_manual_completion(internal: bytes, course: list[CourseSection]) -> None:
+    files = unpack(internal)
+    assert ET.fromstring(files["course/course.xml"]).findtext("enablecompletion") == "1"
+    modules = [m for s in course for m in s.modules]
+    assert modules and all(m.module.findtext("completion") == "1" for m in modules)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Audiences
+
+
+def all_texts(data: bytes) -> list[tuple[str, str]]:
+    """Every member of a package (.mbz, zip or plain XML), as text and as text with escaping undone twice."""
+    if data[:2] == b"\x1f\x8b":
+        members = unpack(data)
+    elif data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+    else:
+        members = {"file": data}
+    texts = []
+    for name, raw in members.items():
+        text = raw.decode("utf-8")
+        texts.append((name, text + "\n" + html.unescape(html.unescape(text))))
+    return texts
+
+
+def secrets(toolbox: Toolbox) -> list[str]:
+    """Every value the public packages must not contain."""
+    values = []
+    for contact in toolbox.contacts:
+        values += [contact.name, contact.email] + ([contact.phone] if contact.phone else [])
+    values += [p.notes for p in toolbox.partners if p.notes]
+    values += [p.name for p in toolbox.partners if not p.publishable]
+    return values
+
+
+def public_packages(toolbox: Toolbox) -> dict[str, bytes]:
+    return {"mbz": render(toolbox, "public"), "book": render_book_zip(toolbox, "public"),
+            "glossary": render_glossary_xml(toolbox)}
+
+
+def test_public_packages_hold_no_personal_or_internal_data(toolbox: Toolbox) -> None:
+    assert secrets(toolbox), "the fixture must have something to hide"
+    for kind, data in public_packages(toolbox).items():
+        for name, text in all_texts(data):
+            for secret in secrets(toolbox):
+                assert secret not in text, f"{kind} {name} contains {secret!r}"
+
+
+def test_the_scan_finds_what_the_internal_package_holds(toolbox: Toolbox, internal: bytes) -> None:
+    texts = "\n".join(text for _, text in all_texts(internal))
+    for contact in toolbox.contacts:
+        assert contact.name in texts and contact.email in texts
+
+
+def test_public_course_lists_partners_without_tiers(toolbox: Toolbox, public: bytes) -> None:
+    course = read_course(unpack(public))
+    page = course[0].named("Kumppanit")
+    content = page.text("content")
+    published = [p for p in toolbox.partners if p.publishable]
+    assert published
+    for partner in published:
+        assert partner.name in visible_text(content)
+        for coop in partner.cooperations:
+            assert coop.description in visible_text(content)
+    # Team and shared address stand where a contact person would be.
+    assert "Ravintola-ala" in content and "ravintola@testi.example" in content
+    # No tier section tells which partner is at which tier.
+    for section in course[1:]:
+        assert not any("kumppanit" in m.name for m in section.modules)
+        for module in section.modules:
+            for partner in published:
+                assert partner.name not in visible_text(module.text("content"))
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Safety: content HTML is sanitised once, everything else escaped
+
+
+def test_scripts_and_event_handlers_in_content_are_inert(project: Callable[..., Path]) -> None:
+    hostile = ('<script>alert(1)</script> Teksti <img src="x" onerror="alert(2)"> '
+               '[klikkaa](javascript:alert(3)) <a href="javascript:alert(4)" onclick="alert(5)">linkki</a>')
+    root = project({"partners/paha.yaml": (
+        "id: paha\nname: '<script>alert(6)</script> Oy'\ntype: company\nfield: Testi\n"
+        "review_date: 2026-01-01\npublishable: true\ncooperations:\n"
+        f"  - tier: arki\n    description: '{hostile}'\n")})
+    toolbox = toolbox_of(root)
+    for audience in ("internal", "public"):
+        course = read_course(unpack(render(toolbox, audience)))
+        contents = [m.text("content") for s in course for m in s.modules] + [m.text("intro") for s in course
+                                                                            for m in s.modules]
+        joined = "\n".join(contents)
+        assert "Teksti" in joined
+        assert "&lt;script&gt;alert(6)&lt;/script&gt; Oy" in joined
+        for fragment in contents:
+            parsed = elements(fragment)
+            for tag, attrs in parsed.elements:
+                assert tag not in ("script", "img", "iframe", "object"), fragment
+                assert not any(name.startswith("on") for name in attrs), fragment
+                for name in ("href", "src"):
+                    value = (attrs.get(name) or "").strip().lower()
+                    assert not value.startswith(("javascript:", "data:", "vbscript:")), fragment
+
+
+def test_html_has_no_external_assets(internal: bytes) -> None:
+    for name, text in all_texts(internal):
+        for tag, attrs in elements(html.unescape(text)).elements:
+            assert tag not in ("img", "script", "link", "iframe", "style"), name
+            assert "src" not in attrs, name
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Lighter formats
+
+
+def test_book_zip_chapters_in_natural_order(toolbox: Toolbox) -> None:
+    with zipfile.ZipFile(io.BytesIO(render_book_zip(toolbox, "internal"))) as archive:
+        names = archive.namelist()
+        documents = [archive.read(name).decode("utf-8") for name in names]
+    expected_titles = [t.title for t in toolbox.tiers] + [g.title for g in toolbox.guides]
+    assert names == [f"{n:02d}-{key}.html" for n, key in
+                     enumerate([t.id for t in toolbox.tiers] + [g.id for g in toolbox.guides], start=1)]
+    for document, title in zip(documents, expected_titles, strict=True):
+        assert '<meta charset="utf-8">' in document
+        assert f"<title>{html.escape(title)}</title>" in document
+        assert "<body>" in document and "</body>" in document
+    assert toolbox.guides[0].body in documents[-1]
+
+
+def test_glossary_xml_lists_concepts_with_aliases(toolbox: Toolbox) -> None:
+    root = ET.fromstring(render_glossary_xml(toolbox))
+    entries = root.findall("INFO/ENTRIES/ENTRY")
+    assert [e.findtext("CONCEPT") for e in entries] == [c.term for c in toolbox.concepts]
+    assert [e.findtext("FORMAT") for e in entries] == ["1"] * len(entries)
+    assert entries[0].findtext("DEFINITION") == "<p>Pysyvä yhteistyösuhde.</p>"
+    assert [a.text for a in entries[0].findall("ALIASES/ALIAS/NAME")] == ["kumppani"]
+    assert root.findtext("INFO/NAME")
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Golden file
+
+
+def test_partner_page_matches_golden_file(internal: bytes) -> None:
+    files = unpack(internal)
+    course = read_course(files)
+    info = ET.fromstring(files["moodle_backup.xml"])
+    directory = next(a.findtext("directory") for a in info.iter("activity")
+                     if a.findtext("title") == "Arjen kumppanuudet: kumppanit")
+    actual = files[f"{directory}/page.xml"]
+    golden = GOLDEN / "arki-kumppanit-page.xml"
+    if os.environ.get("PARTNERKIT_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(actual)
+    assert course
+    assert actual == golden.read_bytes(), f"{directory}/page.xml differs from {golden}"
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Writing dist/
+
+
+def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..., Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project()
+    toolbox = toolbox_of(root)
+    dist = root / "dist"
+    messages: list[str] = []
+    report = build_packages(Project(root), toolbox, "internal", dist, messages.append)
+    names = sorted(p.name for p in dist.iterdir())
+    assert names == ["testipakki-internal.mbz", "testipakki-kasitteet-glossary.xml", "testipakki-oppaat-book.zip"]
+    assert report.files == {name: (dist / name).stat().st_size for name in names}
+    assert check_mbz((dist / "testipakki-internal.mbz").read_bytes()) == []
+    before = {name: (dist / name).read_bytes() for name in names}
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise OSError("levy täynnä")
+
+    def half_written(directory: Path, files: dict[str, bytes]) -> None:
+        name = sorted(files)[0]
+        directory.mkdir(parents=True)
+        (directory / name).write_bytes(files[name][:10])
+        raise OSError("levy täynnä")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(moodle, "render_glossary_xml", broken)
+        with pytest.raises(OSError):
+            build_packages(Project(root), toolbox, "public", dist, messages.append)
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "write_tree", half_written)
+        with pytest.raises(OSError):
+            build_packages(Project(root), toolbox, "public", dist, messages.append)
+    assert {name: (dist / name).read_bytes() for name in sorted(p.name for p in dist.iterdir())} == before
+    assert not list(root.glob(".partnerkit-tmp*"))

@@ -1,0 +1,146 @@
+"""The scale work: synthetic content generator, long listings split into pages, search text, parallel MkDocs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from partnerkit import write
+from partnerkit.load import load_content
+from partnerkit.pipeline import Project, build_site, read_toolbox
+from partnerkit.render.browse import filter_script, filter_set, initial_of, is_listing_page, paginate
+from partnerkit.render.search import page_text, search_documents
+from partnerkit.validate import check_content
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate, write_project  # noqa: E402
+
+SMALL = {"methods": 20, "contacts": 60, "teams": 6}
+
+
+def test_generator_is_deterministic_and_depends_on_the_seed() -> None:
+    first = generate(200, seed=7, **SMALL).files
+    assert first == generate(200, seed=7, **SMALL).files
+    assert first != generate(200, seed=8, **SMALL).files
+    assert sum(path.startswith("content/partners/") for path in first) == 200
+
+
+def test_generated_content_validates_and_has_the_requested_shape(tmp_path: Path) -> None:
+    write_project(generate(200, seed=3, **SMALL), tmp_path)
+    content = load_content(tmp_path / "content", tmp_path)
+    assert [p.render("fi") for p in check_content(content)] == []
+    toolbox = read_toolbox(Project(tmp_path))
+    assert (len(toolbox.partners), len(toolbox.methods), len(toolbox.contacts), len(toolbox.teams)) == (200, 20, 60, 6)
+    assert all(1 <= len(p.cooperations) <= 3 for p in toolbox.partners)
+    in_arki = sum(any(c.tier == "arki" for c in p.cooperations) for p in toolbox.partners)
+    assert in_arki > 0.6 * len(toolbox.partners)
+
+
+def test_generator_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "own.txt").write_text("not generated", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        write_project(generate(5, **SMALL), tmp_path)
+    assert (tmp_path / "own.txt").exists()
+
+
+NAMES = ["Aalto", "Aho", "Alfa", "Beta", "Kivi", "Koski", "Kuusi", "Kallio", "Kataja", "Kurki", "Ähtäri", "Öljy", "3D-Paja"]
+
+
+def test_pages_keep_letters_together_and_split_only_letters_larger_than_a_page() -> None:
+    pages = paginate(NAMES, lambda name: name, "tasot/arki", page_size=4)
+    assert [p.label for p in pages] == ["#–A", "B", "K (1/2)", "K (2/2)", "Ä–Ö"]
+    assert [len(p.items) for p in pages] == [4, 1, 4, 2, 2]
+    assert all(len(p.items) <= 4 for p in pages)
+    # Every name exactly once, letters in Finnish order (Ä and Ö after Z), each letter's first page named.
+    assert [n for p in pages for n in p.items] == ["3D-Paja", "Aalto", "Aho", "Alfa", "Beta", "Kivi", "Koski", "Kuusi",
+                                                    "Kallio", "Kataja", "Kurki", "Ähtäri", "Öljy"]
+    assert [p.letters for p in pages] == [("#", "A"), ("B",), ("K",), (), ("Ä", "Ö")]
+    assert len({p.path for p in pages}) == len(pages)
+    assert pages[0].path == "tasot/arki/muut.md" and pages[3].path == "tasot/arki/k-2.md"
+    assert initial_of(" 'Lainaus' Oy") == "#"
+
+
+def test_filter_data_is_compact_and_cannot_end_a_script() -> None:
+    data = filter_set([("A </script> Oy", "a-oy", "Kauppa", [("t1", "Tiimi 1")]),
+                       ("B Oy", "b-oy", "Autoala", [("t1", "Tiimi 1"), ("t2", "Tiimi 2")])])
+    assert data.fields == ("Autoala", "Kauppa")
+    assert data.rows == (("A </script> Oy", "a-oy", 1, (0,)), ("B Oy", "b-oy", 0, (0, 1)))
+    script = filter_script("tasot/arki", data)
+    assert "</script>" not in script
+    payload = json.loads(script.split('["tasot/arki"]=', 1)[1].rstrip(";\n"))
+    assert payload["rows"][0][0] == "A </script> Oy"
+
+
+def test_search_text_is_the_page_without_markup_and_listing_pages_are_left_out() -> None:
+    page = ('---\ntitle: "Hotelli &amp; Kylpylä"\nedit_url: "x"\n---\n# Hotelli \\& Kylpylä\n\n'
+            '<dl><dt>Toimiala</dt><dd>Majoitusala</dd></dl>\n\n## Yhteistyö {: #y }\n\n<p>Koulutus\\-jaksot</p>\n')
+    assert page_text(page) == ("Hotelli &amp; Kylpylä", "Toimiala Majoitusala Yhteistyö Koulutus-jaksot")
+    documents = search_documents({"kumppanit/h.md": page, "tasot/arki/k.md": page, "tasot/arki.md": page,
+                                  "haku.md": page})
+    assert sorted(documents) == ["kumppanit/h.html", "tasot/arki.html"]
+    assert "<title>Hotelli &amp; Kylpylä</title>" in documents["kumppanit/h.html"]
+    assert is_listing_page("kumppanit/aakkosittain/a.md") and not is_listing_page("kumppanit/aakkosittain.md")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_parallel_mkdocs_build_gives_the_same_site_as_one_process(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(generate(40, seed=5, methods=10, contacts=30, teams=4), tmp_path / "project")
+    project = Project(tmp_path / "project")
+    toolbox = read_toolbox(project)
+    # The real threshold keeps small sites in one process; lowered here so that a small site is split.
+    monkeypatch.setattr(write, "MIN_SHARDED_PAGES", 10)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("PARTNERKIT_JOBS", "1")
+    build_site(project, toolbox, "internal", tmp_path / "one", lambda message: None)
+    monkeypatch.setenv("PARTNERKIT_JOBS", "2")
+    merged: list[int] = []
+    real_merge = write._merge_sites
+
+    def counting_merge(parts: list[Path], site_dir: Path) -> None:
+        merged.append(len(parts))
+        real_merge(parts, site_dir)
+
+    monkeypatch.setattr(write, "_merge_sites", counting_merge)
+    build_site(project, toolbox, "internal", tmp_path / "two", lambda message: None)
+    assert merged == [2]
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert sorted(one) == sorted(two)
+    assert [path for path in one if one[path] != two[path]] == []
+    assert (tmp_path / "two" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_benchmark_script_prints_the_table_for_a_small_set(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "benchmark.py"), "30", "--repeat", "1", "--out", str(tmp_path),
+         "--contacts", "20", "--methods", "8", "--teams", "3"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "PARTNERKIT_JOBS": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [c.strip() for c in lines[0].split("|")] == ["N", "build s", "peak MB", "pages", "largest KB", "search KB",
+                                                         "ratio", "check s", "own %"]
+    row = [c.strip() for c in lines[2].split("|")]
+    assert row[0] == "30" and float(row[1]) > 0 and int(row[2]) > 0 and int(row[3]) > 30 and row[6] == "1.0 (N×1)"
+    assert lines[3].startswith("N=30: validate")
+
+
+@pytest.mark.parametrize("target, folder", [("a/b.html", "a"), ("x.html", "a/b"), ("a/b/c.html", ""),
+                                             ("kumppanit/x.html", "tasot/arki"), ("tasot/arki.html", "tasot"),
+                                             ("index.html", "."), ("ab/c.html", "a")])
+def test_links_between_pages_are_computed_like_relpath(target: str, folder: str) -> None:
+    import posixpath
+
+    from partnerkit.render.browse import relative_file_url
+
+    assert relative_file_url(target, folder) == posixpath.relpath(target, folder or ".")
