@@ -144,3 +144,41 @@ def test_links_between_pages_are_computed_like_relpath(target: str, folder: str)
     from partnerkit.render.browse import relative_file_url
 
     assert relative_file_url(target, folder) == posixpath.relpath(target, folder or ".")
+
+
+def test_display_path_fast_path_matches_relative_to() -> None:
+    from partnerkit.load import display_path
+
+    root = Path("/srv/project")
+    for file in (Path("/srv/project/content/partners/a.yaml"), Path("/srv/project/content/toolbox.yaml"),
+                 Path("/srv/projectx/content/a.yaml"), Path("/other/a.yaml")):
+        try:
+            expected = file.relative_to(root).as_posix()
+        except ValueError:
+            expected = file.as_posix()
+        assert display_path(file, root) == expected
+
+
+def test_check_cache_gives_the_same_result_and_problems_as_a_fresh_check(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from partnerkit.messages import ContentError
+
+    write_project(generate(60, seed=2, **SMALL), tmp_path / "project")
+    project = Project(tmp_path / "project")
+    monkeypatch.setenv("PARTNERKIT_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = read_toolbox(project)
+    assert read_toolbox(project, cache=True) == fresh  # fills the cache
+    assert read_toolbox(project, cache=True) == fresh  # served from it
+    assert list((tmp_path / "cache").rglob("check-fi.json"))
+    # Break one partner and duplicate another's id: the cached run reports exactly what a fresh run does.
+    partners = sorted((project.content_dir / "partners").iterdir())
+    partners[0].write_text(partners[0].read_text(encoding="utf-8").replace("type: ", "tyyppi: "), encoding="utf-8")
+    copy = project.content_dir / "partners" / "zz-kopio.yaml"
+    copy.write_text(partners[1].read_text(encoding="utf-8"), encoding="utf-8")
+    outcomes = []
+    for cache in (False, True, True):
+        with pytest.raises(ContentError) as caught:
+            read_toolbox(project, cache=cache)
+        outcomes.append([p.render("fi") for p in caught.value.problems])
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    assert any("tyyppi" in line for line in outcomes[0]) and any("zz-kopio" in line for line in outcomes[0])

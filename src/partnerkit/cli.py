@@ -12,7 +12,7 @@ import jinja2
 
 from .annotations import FORMATS, render_github, render_gitlab, render_step_summary
 from .messages import LANGUAGES, ContentError, Problem, format_summary
-from .pipeline import Project, build_outputs, read_toolbox
+from .pipeline import Project, build_outputs, read_toolbox, wants_cache
 from .schema import schema_files
 from .write import OutputError, write_tree
 
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     try:
         _say(text["checking"].format(path=project.content_dir))
-        toolbox = read_toolbox(project, args.lang)
+        toolbox = read_toolbox(project, args.lang, cache=wants_cache(project))
         _say(text["valid"].format(partners=len(toolbox.partners), methods=len(toolbox.methods),
                                   guides=len(toolbox.guides), contacts=len(toolbox.contacts), teams=len(toolbox.teams)))
         if args.command == "check":

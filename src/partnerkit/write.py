@@ -81,15 +81,16 @@ def write_tree(directory: Path, files: Mapping[str, str | bytes]) -> None:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
-               extra: Mapping[str, Any] | None = None, jobs: int = 1) -> None:
+               extra: Mapping[str, Any] | None = None, jobs: int = 1, dirty: bool = False) -> None:
     """Build the site with MkDocs in strict mode; any warning fails the build. extra is merged into `extra:`.
 
     With jobs > 1 and enough pages, the pages outside the navigation are built by that many processes at once
     (see _plan_shards); the merged result is the same site a single build gives.
+    With dirty (the preview), only pages whose file is newer than their HTML are built, into the existing site.
     """
-    shards = _plan_shards(docs_dir, nav, jobs)
+    shards = [] if dirty else _plan_shards(docs_dir, nav, jobs)
     if not shards:
-        _build_mkdocs(str(config_file), str(docs_dir), str(site_dir), nav, str(theme_dir), dict(extra or {}))
+        _build_mkdocs(str(config_file), str(docs_dir), str(site_dir), nav, str(theme_dir), dict(extra or {}), dirty)
         return
     _build_sharded(config_file, docs_dir, site_dir, nav, theme_dir, dict(extra or {}), shards)
 
@@ -213,7 +214,7 @@ def _merge_sitemaps(files: list[Path], site_dir: Path) -> None:
 
 
 def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any], theme_dir: str,
-                  extra: dict[str, Any]) -> None:
+                  extra: dict[str, Any], dirty: bool = False) -> None:
     """Run one MkDocs build (in this process or a worker); MkDocs errors become OutputError."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -234,7 +235,7 @@ def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any]
         # Settings of the build profile (robots policy, footer links) win over the institution's own `extra:`.
         for key, value in sorted(extra.items()):
             config.extra[key] = value
-        build(config)
+        build(config, dirty=dirty)
     except (Abort, ConfigurationError) as error:
         raise OutputError(f"MkDocs: {error}") from error
 

@@ -6,7 +6,7 @@ import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 import jinja2
@@ -143,8 +143,11 @@ def _href(context: Any, target: str) -> str:
 
 
 def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environment,
-                history: History | None = None) -> SiteFiles:
-    """Return every generated page of the site and its navigation; history feeds the changes page."""
+                history: History | None = None, only: Callable[[str], bool] | None = None) -> SiteFiles:
+    """Return every generated page of the site and its navigation; history feeds the changes page.
+
+    With only, just the pages whose docs path it accepts are rendered (the preview refreshes what changed).
+    """
     env.globals["href"] = _href
     env.globals["file_href"] = _file_href
     toolbox = view_for(toolbox, settings.audience)
@@ -167,6 +170,8 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     pages: dict[str, str] = {}
 
     def emit(path: str, template: str, title: str, source: str, **extra: Any) -> None:
+        if only is not None and not only(path):
+            return
         # Material puts the meta title into <title> unescaped, so it is escaped here, once.
         front = {"title": str(escape(title))}
         if settings.edit_base and source:
