@@ -198,6 +198,38 @@ def browser_figures(site: Path, query: str) -> dict[str, float]:
     return figures
 
 
+def serve_figures(project: Path) -> dict[str, float]:
+    """Time the preview (serve): its first, full build, then rebuilds after one partner's description is edited."""
+    import shutil
+    import tempfile
+
+    from partnerkit.pipeline import Project
+    from partnerkit.serve import Preview
+
+    work = Path(tempfile.mkdtemp(prefix="partnerkit-bench-serve-"))
+    source = sorted((project / "content" / "partners").iterdir())[len(list((project / "content" / "partners")
+                                                                           .iterdir())) // 2]
+    original = source.read_text(encoding="utf-8")
+    figures: dict[str, float] = {}
+    try:
+        preview = Preview(Project(project), "internal", "fi", work, lambda message: None)
+        started = time.perf_counter()
+        preview.rebuild()
+        figures["serve full build s"] = time.perf_counter() - started
+        for number in (1, 2):
+            source.write_text(original.replace("description: |\n", f"description: |\n      Muokattu {number}.\n", 1),
+                              encoding="utf-8")
+            started = time.perf_counter()
+            preview.rebuild()
+            figures[f"serve edit {number} s"] = time.perf_counter() - started
+            page = work / "site" / "kumppanit" / (source.stem + ".html")
+            assert f"Muokattu {number}." in page.read_text(encoding="utf-8"), "the edited page was not rebuilt"
+    finally:
+        source.write_text(original, encoding="utf-8")
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description="Benchmark partnerkit builds and print a table.")
@@ -211,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where generated projects are kept")
     parser.add_argument("--no-split", action="store_true", help="skip the extra timed build (own work share)")
     parser.add_argument("--browser", action="store_true", help="also measure in Chromium")
+    parser.add_argument("--serve", action="store_true", help="also time the preview's rebuild after an edit")
     args = parser.parse_args(argv)
     rows: list[list[str]] = []
     details: list[str] = []
@@ -237,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.browser:
             figures = browser_figures(project / "site", "kuusi")
             details.append(f"N={partners} Chromium: " + ", ".join(f"{k} {v:.2f}" for k, v in figures.items()))
+        if args.serve:
+            figures = serve_figures(project)
+            details.append(f"N={partners} preview: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
         print(f"... N={partners} done (build runs {[round(b[0], 1) for b in builds]}, "
               f"check runs {[round(c, 2) for c in checks]}, load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]

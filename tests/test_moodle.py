@@ -6,9 +6,12 @@ The golden file of one rendered page is rewritten with PARTNERKIT_UPDATE_GOLDEN=
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import io
 import os
+import posixpath
+import re
 import tarfile
 import xml.etree.ElementTree as ET
 import zipfile
@@ -23,15 +26,16 @@ import partnerkit.pipeline as pipeline
 import partnerkit.render.moodle as moodle
 from partnerkit.mbzcheck import check_mbz
 from partnerkit.model import Toolbox
-from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_packages
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_packages, render_packages
 from partnerkit.render import make_environment
+from partnerkit.schema import ATTACHMENT_TYPES
 from partnerkit.render.moodle import (
     assign_ids,
     render_book_zip,
     render_course_backup,
     render_glossary_xml,
 )
-from tests.conftest import MINIMAL, toolbox_of
+from tests.conftest import MINIMAL, copy_project, toolbox_of
 
 GOLDEN = Path(__file__).parent / "golden" / "moodle"
 TIMESTAMP = 1_772_323_200  # 2026-03-01, the latest review date of the fixture
@@ -558,3 +562,241 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
             build_packages(Project(root), toolbox, "public", dist, messages.append)
     assert {name: (dist / name).read_bytes() for name in sorted(p.name for p in dist.iterdir())} == before
     assert not list(root.glob(".partnerkit-tmp*"))
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Attachments: links with `file:` carry the file into the packages
+
+PDF = b"%PDF-1.4\n% partnerkit test attachment\n"
+DOCX = b"PK\x03\x04 a form, not really a document"
+# PARAM_FILE drops '&' from a file name on restore, so the package names the file the way Moodle will.
+DOCX_SOURCE = "lomakkeet/Käynti & muistio.docx"
+DOCX_NAME = "Käynti  muistio.docx"
+ATTACHED = {
+    "files/ohje.pdf": PDF,
+    f"files/{DOCX_SOURCE}": DOCX,
+    "methods/liitteet.yaml": (
+        "id: liitteet\ntitle: Liitteellinen menetelmä\nkind: method\nsummary: Menetelmä liitteineen.\n"
+        "body: Lue ohje ennen käyntiä.\ntiers: [arki, kehittaminen]\nlinks:\n"
+        "  - title: Ohje\n    file: ohje.pdf\n"
+        f"  - title: Muistio\n    file: '{DOCX_SOURCE}'\n"
+        "  - title: Verkkosivu\n    url: https://verkko.example/sivu\n"),
+    "methods/pelkka-liite.yaml": (
+        "id: pelkka-liite\ntitle: Pelkkä liite\nkind: template\nsummary: Pohja tiedostona.\ntiers: [arki]\n"
+        "links:\n  - title: Pohja\n    file: ohje.pdf\n"),
+    "guides/ohje.yaml": (
+        "id: ohje\ntitle: Näin lisäät kumppanin\nsummary: Lyhyt ohje.\nbody: Lisää tiedosto kansioon.\norder: 1\n"
+        "links:\n  - title: Ohje tulostettavana\n    file: ohje.pdf\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def attached_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("attached") / "project", ATTACHED)
+
+
+@pytest.fixture(scope="module")
+def attached_packages(attached_project: Path) -> dict[str, dict[str, bytes]]:
+    """The packages of the fixture with attachments, per audience, rendered the way the build renders them."""
+    toolbox = toolbox_of(attached_project)
+    return {audience: render_packages(Project(attached_project), toolbox, audience,
+                                      make_environment(SHIPPED_TEMPLATES))
+            for audience in ("internal", "public")}
+
+
+def mbz_of(packages: dict[str, bytes]) -> dict[str, bytes]:
+    """The members of the course backup among a build's packages."""
+    return unpack(next(data for name, data in packages.items() if name.endswith(".mbz")))
+
+
+def file_records(files: dict[str, bytes]) -> dict[str, dict[str, str]]:
+    """Every record of files.xml as {file id: {field: text}}."""
+    return {element.get("id") or "": {child.tag: child.text or "" for child in element}
+            for element in ET.fromstring(files["files.xml"]).findall("file")}
+
+
+def activity_dirs(files: dict[str, bytes], title: str) -> list[str]:
+    """The folders of every activity with this title, in course order."""
+    info = ET.fromstring(files["moodle_backup.xml"])
+    return [a.findtext("directory") or "" for a in info.iter("activity") if a.findtext("title") == title]
+
+
+def inforef_files(files: dict[str, bytes], directory: str) -> set[str]:
+    """The file ids an activity's inforef.xml references."""
+    return {e.text or "" for e in ET.fromstring(files[f"{directory}/inforef.xml"]).findall("fileref/file/id")}
+
+
+def area(records: dict[str, dict[str, str]], contextid: str, component: str, filearea: str,
+         itemid: str) -> dict[str, dict[str, str]]:
+    """The records of one file area: {file name: record with its id}."""
+    return {r["filename"]: {**r, "id": fid} for fid, r in records.items()
+            if (r["contextid"], r["component"], r["filearea"], r["itemid"]) == (contextid, component, filearea, itemid)}
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_package_with_attachments_passes_the_structural_check(attached_packages: dict[str, dict[str, bytes]],
+                                                              audience: str) -> None:
+    files = mbz_of(attached_packages[audience])
+    assert check_mbz(next(d for n, d in attached_packages[audience].items() if n.endswith(".mbz"))) == []
+    # The check above covered files: there are attachment records for it to check.
+    assert any(r["filename"] == "ohje.pdf" for r in file_records(files).values())
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_each_attachment_is_stored_once_under_its_sha1(attached_packages: dict[str, dict[str, bytes]],
+                                                       audience: str) -> None:
+    files = mbz_of(attached_packages[audience])
+    blobs = {path: data for path, data in files.items() if path.startswith("files/")}
+    expected = {f"files/{hashlib.sha1(data).hexdigest()[:2]}/{hashlib.sha1(data).hexdigest()}": data
+                for data in (PDF, DOCX)}
+    assert blobs == expected
+
+
+def test_method_page_holds_its_files_in_its_content_area(attached_packages: dict[str, dict[str, bytes]]) -> None:
+    files = mbz_of(attached_packages["internal"])
+    records = file_records(files)
+    directories = activity_dirs(files, "Liitteellinen menetelmä")
+    assert len(directories) == 2 and all(d.startswith("activities/page_") for d in directories)  # one per tier
+    for directory in directories:
+        page = ET.fromstring(files[f"{directory}/page.xml"])
+        content = page.findtext("page/content") or ""
+        own = area(records, page.get("contextid") or "", "mod_page", "content", "0")
+        assert sorted(own) == [".", DOCX_NAME, "ohje.pdf"]
+        pdf = own["ohje.pdf"]
+        assert (pdf["contenthash"], pdf["filesize"], pdf["filepath"], pdf["mimetype"]) == (
+            hashlib.sha1(PDF).hexdigest(), str(len(PDF)), "/", "application/pdf")
+        assert (pdf["timecreated"], pdf["timemodified"]) == (str(TIMESTAMP), str(TIMESTAMP))
+        assert own[DOCX_NAME]["filesize"] == str(len(DOCX))
+        root = own["."]
+        assert (root["filepath"], root["contenthash"], root["filesize"]) == (
+            "/", hashlib.sha1(b"").hexdigest(), "0")
+        # Every record of the area, the directory included, is referenced: Moodle restores only those.
+        assert inforef_files(files, directory) == {r["id"] for r in own.values()}
+        hrefs = [attrs.get("href") for tag, attrs in elements(content).elements if tag == "a"]
+        assert hrefs == ["@@PLUGINFILE@@/ohje.pdf", "@@PLUGINFILE@@/K%C3%A4ynti%20%20muistio.docx",
+                         "https://verkko.example/sivu"]
+
+
+def test_method_with_only_a_file_link_is_a_page_with_the_file(attached_packages: dict[str, dict[str, bytes]]) -> None:
+    files = mbz_of(attached_packages["internal"])
+    course = read_course(files)
+    activity = section_named(course, "Arjen kumppanuudet").named("Pelkkä liite")
+    assert activity.modname == "page"
+    assert 'href="@@PLUGINFILE@@/ohje.pdf"' in activity.text("content")
+    (directory,) = activity_dirs(files, "Pelkkä liite")
+    contextid = ET.fromstring(files[f"{directory}/page.xml"]).get("contextid") or ""
+    assert sorted(area(file_records(files), contextid, "mod_page", "content", "0")) == [".", "ohje.pdf"]
+
+
+def test_guide_chapter_holds_its_files_in_the_chapter_area(attached_packages: dict[str, dict[str, bytes]]) -> None:
+    files = mbz_of(attached_packages["internal"])
+    (directory,) = activity_dirs(files, "Ohjeita ja oppaita")
+    book = ET.fromstring(files[f"{directory}/book.xml"])
+    (chapter,) = [c for c in book.findall("book/chapters/chapter") if c.findtext("title") == "Näin lisäät kumppanin"]
+    assert 'href="@@PLUGINFILE@@/ohje.pdf"' in (chapter.findtext("content") or "")
+    own = area(file_records(files), book.get("contextid") or "", "mod_book", "chapter", chapter.get("id") or "")
+    assert sorted(own) == [".", "ohje.pdf"]
+    assert own["ohje.pdf"]["contenthash"] == hashlib.sha1(PDF).hexdigest()
+    assert inforef_files(files, directory) == {r["id"] for r in own.values()}
+
+
+def test_no_link_in_the_packages_is_empty(attached_packages: dict[str, dict[str, bytes]]) -> None:
+    for audience, packages in attached_packages.items():
+        for name, data in packages.items():
+            if name.endswith(".mbz"):
+                members = {m: raw for m, raw in unpack(data).items() if m.endswith(".xml")}
+            elif name.endswith(".zip"):
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    members = {m: archive.read(m) for m in archive.namelist() if m.endswith(".html")}
+            else:
+                members = {name: data}
+            for member, raw in members.items():
+                # HTML stored in XML is escaped once: undo that to see the links.
+                text = html.unescape(raw.decode("utf-8")) if member.endswith(".xml") else raw.decode("utf-8")
+                hrefs = [attrs.get("href") for tag, attrs in elements(text).elements if tag == "a"]
+                assert all(hrefs), f"{audience} {name} {member}: {hrefs}"
+
+
+def import_book_zip(data: bytes) -> dict[str, str]:
+    """Relink the chapters as Moodle's Book import does (toolbook_importhtml_import_chapters): {chapter: content}.
+
+    Each double-quoted src/href that names a member of the zip, relative to the chapter file, becomes
+    @@PLUGINFILE@@ plus that member's path; anything else stays as written.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {"/" + name for name in archive.namelist()}
+        chapters = {name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".html")}
+
+    def fix_path(path: str) -> str:  # toolbook_importhtml_fix_path, without the cleaning our names never need
+        path = "/" + path.lstrip("./")
+        for _ in range(path.count("..")):
+            path = re.sub(r"[^/]+/\.\./", "", path, count=1)
+        return path
+
+    imported = {}
+    for name, document in chapters.items():
+        body = re.search(r"<body[^>]*>(.+)</body>", document, re.S | re.I)
+        content = body.group(1) if body else ""
+        for match in re.finditer(r'(src|codebase|name|href)\s*=\s*"([^"]+)"', content, re.I):
+            target = fix_path(posixpath.dirname("/" + name) + "/" + match.group(2))
+            if target in members:
+                content = content.replace(match.group(0), f'{match.group(1)}="@@PLUGINFILE@@{target}"')
+        imported[name] = content
+    return imported
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_book_zip_carries_the_file_next_to_the_chapter(attached_packages: dict[str, dict[str, bytes]],
+                                                       audience: str) -> None:
+    data = next(d for n, d in attached_packages[audience].items() if n.endswith("-book.zip"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("liitteet/ohje.pdf") == PDF
+        chapter = next(n for n in archive.namelist() if n.endswith("-ohje.html"))
+        assert '<a href="liitteet/ohje.pdf">Ohje tulostettavana</a>' in archive.read(chapter).decode("utf-8")
+        # Only files the guides link to travel in the Book zip; the method's form is not one of them.
+        assert [n for n in archive.namelist() if not n.endswith(".html")] == ["liitteet/ohje.pdf"]
+    assert 'href="@@PLUGINFILE@@/liitteet/ohje.pdf"' in import_book_zip(data)[chapter]
+
+
+def test_packages_with_attachments_are_byte_identical_on_rebuild(attached_project: Path,
+                                                                 attached_packages: dict[str, dict[str, bytes]]) -> None:
+    toolbox = toolbox_of(attached_project)
+    for audience in ("internal", "public"):
+        assert render_packages(Project(attached_project), toolbox, audience) == attached_packages[audience]
+
+
+def test_checker_notices_a_missing_attachment_blob(attached_packages: dict[str, dict[str, bytes]]) -> None:
+    files = mbz_of(attached_packages["internal"])
+    victim = f"files/{hashlib.sha1(PDF).hexdigest()[:2]}/{hashlib.sha1(PDF).hexdigest()}"
+    del files[victim]
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for path, data in sorted(files.items()):
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    assert any(victim in problem for problem in check_mbz(gzip.compress(raw.getvalue())))
+
+
+def test_renderer_refuses_a_linked_attachment_it_was_not_given(attached_project: Path) -> None:
+    toolbox = toolbox_of(attached_project)
+    env = make_environment(SHIPPED_TEMPLATES)
+    with pytest.raises(ValueError, match="ohje.pdf"):
+        render_course_backup(toolbox, "internal", TIMESTAMP, env, {f"{DOCX_SOURCE}": DOCX})
+    with pytest.raises(ValueError, match="ohje.pdf"):
+        render_book_zip(toolbox, "internal", env, {})
+
+
+def test_every_attachment_type_has_its_mime_type() -> None:
+    assert set(moodle.MIME_TYPES) == set(ATTACHMENT_TYPES)
+
+
+def test_attachment_names_follow_moodle_and_stay_unique() -> None:
+    assert moodle.moodle_filename("a&b<c>'d\"e`f|g:h.pdf") == "abcdefgh.pdf"
+    # Two files of one name in different folders: both get their folder in the name, in the same area.
+    assert moodle.area_filenames(["a/ohje.pdf", "b/ohje.pdf", "muu.pdf"]) == {
+        "a/ohje.pdf": "a-ohje.pdf", "b/ohje.pdf": "b-ohje.pdf", "muu.pdf": "muu.pdf"}
+    # Names that only differ by what Moodle strips are numbered apart.
+    assert moodle.area_filenames(["x&.pdf", "x.pdf"]) == {"x&.pdf": "x.pdf", "x.pdf": "x-2.pdf"}
+    assert moodle.book_zip_paths(["a b/x..y.pdf", "'/z.pdf"]) == {
+        "a b/x..y.pdf": "liitteet/a b/x.y.pdf", "'/z.pdf": "liitteet/_/z.pdf"}

@@ -182,3 +182,55 @@ def test_check_cache_gives_the_same_result_and_problems_as_a_fresh_check(tmp_pat
         outcomes.append([p.render("fi") for p in caught.value.problems])
     assert outcomes[0] == outcomes[1] == outcomes[2]
     assert any("tyyppi" in line for line in outcomes[0]) and any("zz-kopio" in line for line in outcomes[0])
+
+
+def test_preview_rebuilds_only_what_an_edit_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from partnerkit.serve import Preview
+
+    monkeypatch.setenv("PARTNERKIT_JOBS", "1")
+    write_project(generate(40, seed=9, methods=8, contacts=20, teams=3), tmp_path / "project")
+    project = Project(tmp_path / "project")
+    said: list[str] = []
+    preview = Preview(project, "internal", "fi", tmp_path / "work", said.append)
+    preview.rebuild()
+    assert said[-1].startswith("Päivitetty: ")
+    toolbox = read_toolbox(project)
+    partner = toolbox.partners[0]
+    other = toolbox.partners[1]
+    page = preview.site / "kumppanit" / f"{partner.id}.html"
+    other_page = preview.site / "kumppanit" / f"{other.id}.html"
+    other_before = other_page.stat().st_mtime_ns
+    source = project.root / partner.source
+    source.write_text(source.read_text(encoding="utf-8").replace(f'name: "{partner.name}"', 'name: "Muokattu Nimi Oy"'),
+                      encoding="utf-8")
+    preview.rebuild()
+    assert "Muokattu Nimi Oy" in page.read_text(encoding="utf-8")
+    # The partner index and the tier listings show the new name too; an unrelated partner page is not rebuilt.
+    assert "Muokattu Nimi Oy" in (preview.site / "kumppanit" / "index.html").read_text(encoding="utf-8")
+    assert other_page.stat().st_mtime_ns == other_before
+    # A broken edit keeps the last good site and reports the problem.
+    source.write_text(source.read_text(encoding="utf-8").replace("type: ", "tyyppi: "), encoding="utf-8")
+    preview.rebuild()
+    assert any("tyyppi" in line for line in said)
+    assert "Muokattu Nimi Oy" in page.read_text(encoding="utf-8")
+    # Removing a partner removes its page.
+    source.unlink()
+    preview.rebuild()
+    assert not page.exists()
+
+
+def test_preview_pages_to_refresh_follows_references() -> None:
+    from dataclasses import replace
+
+    from partnerkit.serve import pages_to_refresh
+
+    toolbox = read_toolbox(Project(ROOT))
+    partner = toolbox.partners[0]
+    edited = replace(partner, name=partner.name + " X")
+    changed = replace(toolbox, partners=tuple(edited if p is partner else p for p in toolbox.partners))
+    pages = pages_to_refresh(toolbox, changed)
+    assert pages is not None
+    assert f"kumppanit/{partner.id}.md" in pages
+    assert {f"henkilot/{c}.md" for c in partner.contact_ids} <= pages
+    assert len(pages) == 1 + len(partner.contact_ids)
+    assert pages_to_refresh(toolbox, replace(toolbox, title="Uusi nimi")) is None

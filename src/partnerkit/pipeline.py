@@ -229,13 +229,16 @@ def render_packages(project: Project, toolbox: Toolbox, audience: str,
                     env: jinja2.Environment | None = None) -> dict[str, bytes]:
     """Return the Moodle packages in memory: {file name: bytes}; env defaults to the project's templates."""
     # Imported here so this step stays one self-contained addition to the module.
-    from .render.moodle import package_slug, render_book_zip, render_course_backup, render_glossary_xml
+    from .render.moodle import (package_attachments, package_slug, render_book_zip, render_course_backup,
+                                render_glossary_xml)
 
     env = env or make_environment(project.templates_dir)
     slug = package_slug(toolbox)
+    # The renderer stays pure: the attachments its pages link to are read here and handed to it.
+    attachments = {file: read_attachment(project.content_dir, file) for file in package_attachments(toolbox, audience)}
     return {
-        f"{slug}-{audience}.mbz": render_course_backup(toolbox, audience, source_date(toolbox), env),
-        f"{slug}-oppaat-book.zip": render_book_zip(toolbox, audience, env),
+        f"{slug}-{audience}.mbz": render_course_backup(toolbox, audience, source_date(toolbox), env, attachments),
+        f"{slug}-oppaat-book.zip": render_book_zip(toolbox, audience, env, attachments),
         f"{slug}-kasitteet-glossary.xml": render_glossary_xml(toolbox, env),
     }
 

@@ -139,6 +139,7 @@ def _build_sharded(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[
     parts = []
     for number, shard in enumerate(shards):
         shard_docs = docs_dir.with_name(f"{docs_dir.name}-{number}")
+        shutil.rmtree(shard_docs, ignore_errors=True)
         for relative in shard:
             target = shard_docs / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,6 +153,8 @@ def _build_sharded(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[
         for future in futures:
             future.result()
     _merge_sites([Path(site) for _, site in parts], site_dir)
+    for docs, _ in parts:
+        shutil.rmtree(docs, ignore_errors=True)
 
 
 def _merge_sites(parts: list[Path], site_dir: Path) -> None:
@@ -213,6 +216,13 @@ def _merge_sitemaps(files: list[Path], site_dir: Path) -> None:
             packed.write(merged.encode("utf-8"))
 
 
+class _DirtyNotice(logging.Filter):
+    """Drop MkDocs' warning that a dirty build is one: the preview asks for it, and strict mode would abort."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any], theme_dir: str,
                   extra: dict[str, Any], dirty: bool = False) -> None:
     """Run one MkDocs build (in this process or a worker); MkDocs errors become OutputError."""
@@ -235,7 +245,15 @@ def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any]
         # Settings of the build profile (robots policy, footer links) win over the institution's own `extra:`.
         for key, value in sorted(extra.items()):
             config.extra[key] = value
-        build(config, dirty=dirty)
+        quiet = _DirtyNotice() if dirty else None
+        build_logger = logging.getLogger("mkdocs.commands.build")
+        if quiet:
+            build_logger.addFilter(quiet)
+        try:
+            build(config, dirty=dirty)
+        finally:
+            if quiet:
+                build_logger.removeFilter(quiet)
     except (Abort, ConfigurationError) as error:
         raise OutputError(f"MkDocs: {error}") from error
 

@@ -2,7 +2,7 @@
 
 The course is planned first as plain values (sections, activities, chapters with their HTML), then given ids
 derived from content ids, then written as the XML files Moodle 4.5's backup writes, and packed byte for byte
-the same way on every build. Nothing here reads or writes the filesystem.
+the same way on every build. Nothing here reads or writes the filesystem: attachments arrive as bytes.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import hashlib
 import io
 import re
 import tarfile
+import urllib.parse
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -65,8 +67,8 @@ ROOT_SETTINGS: tuple[tuple[str, int], ...] = (
 )
 
 # Files Moodle writes even when they hold nothing for this course: {path: (root element, empty children)}.
+# files.xml and each activity's inforef.xml are written from templates: they list the attachments.
 EMPTY_ROOT_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "files.xml": ("files", ()),
     "users.xml": ("users", ()),
     "roles.xml": ("roles_definition", ()),
     "groups.xml": ("groups", ("groupings",)),
@@ -90,7 +92,6 @@ EMPTY_ROOT_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 EMPTY_SECTION_FILES: dict[str, tuple[str, tuple[str, ...]]] = {"inforef.xml": ("inforef", ())}
 EMPTY_ACTIVITY_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "inforef.xml": ("inforef", ()),
     "roles.xml": ("roles", ("role_overrides", "role_assignments")),
     "grades.xml": ("activity_gradebook", ("grade_items", "grade_letters")),
     "grade_history.xml": ("grade_history", ("grade_grades",)),
@@ -101,10 +102,82 @@ EMPTY_ACTIVITY_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "completion.xml": ("completions", ("completionviews",)),
 }
 
+# Attachments in a course backup: each activity's file area, Moodle's link prefix to it, and the folder of the
+# Book import zip that holds them next to the chapters.
+PLUGINFILE = "@@PLUGINFILE@@"
+NULL = "$@NULL@$"  # SQL NULL in Moodle's backup XML
+FILE_AREAS = {"page": "content", "book": "chapter"}
+BOOK_ZIP_FILES = "liitteet"
+# sha1 of nothing: the content hash of the directory record ('.') Moodle writes for the root of each file area.
+EMPTY_SHA1 = hashlib.sha1(b"").hexdigest()
+# The licence Moodle gives a file nobody chose one for ($CFG->sitedefaultlicense defaults to it).
+FILE_LICENSE = "unknown"
+# Mime types as Moodle 4.5 names them (core_filetypes::get_default_types); restore recomputes them anyway.
+# webp is not in 4.5's table; its registered type is used. Keys: schema.ATTACHMENT_TYPES (a test checks).
+MIME_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "ppt": "application/vnd.ms-powerpoint",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "rtf": "text/rtf",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+# Moodle's own name for a type it does not know.
+UNKNOWN_MIME_TYPE = "document/unknown"
+# What Moodle's PARAM_FILE strips from a file name (core\param::clean_param_value_file); a name written
+# with them would be stored under another name on restore and its links would break.
+_MOODLE_FILENAME_STRIPPED = re.compile(r"[\x00-\x1f\x7f&<>\"`|':\\/]")
+# Moodle's zip reader joins runs of dots in member names (zip_archive::mangle_pathname).
+_DOTS = re.compile(r"\.\.+")
+
 # Characters XML 1.0 cannot carry at all; Moodle's own writer drops them too.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _SHIPPED_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+
+
+@dataclass(frozen=True)
+class AreaFile:
+    """One file in an activity's file area: an attachment (source under content/files/) or the area's root '.'."""
+
+    source: str
+    filename: str
+    chapter_key: str = ""  # the book chapter whose area holds it; "" for a page's content area
+    id: int = 0
+
+    @property
+    def is_directory(self) -> bool:
+        """True for the directory record Moodle writes for the root of every file area that holds files."""
+        return self.filename == "."
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One record of files.xml, with everything Moodle's backup writes for it."""
+
+    id: int
+    contenthash: str
+    contextid: int
+    component: str
+    filearea: str
+    itemid: int
+    filename: str
+    filesize: int
+    mimetype: str
+    source: str
+    license: str
 
 
 @dataclass(frozen=True)
@@ -129,6 +202,7 @@ class Activity:
     content_html: str = ""
     url: str = ""
     chapters: tuple[Chapter, ...] = ()
+    files: tuple[AreaFile, ...] = ()
     cmid: int = 0
     instanceid: int = 0
     contextid: int = 0
@@ -212,16 +286,28 @@ def plan_course(toolbox: Toolbox, audience: str, env: jinja2.Environment) -> Cou
     return _with_ids(course)
 
 
-def render_course_backup(toolbox: Toolbox, audience: str, timestamp: int, env: jinja2.Environment) -> bytes:
-    """Return the toolbox as a Moodle 4.5 course backup (.mbz: gzip tar) for the given audience."""
+def package_attachments(toolbox: Toolbox, audience: str) -> tuple[str, ...]:
+    """Return the content/files/ paths the audience's packages link to, sorted: the caller reads their bytes."""
+    view = view_for(toolbox, audience)
+    return tuple(sorted({link.file for item in (*view.methods, *view.guides) for link in item.links if link.file}))
+
+
+def render_course_backup(toolbox: Toolbox, audience: str, timestamp: int, env: jinja2.Environment,
+                         attachments: Mapping[str, bytes] | None = None) -> bytes:
+    """Return the toolbox as a Moodle 4.5 course backup (.mbz: gzip tar) for the given audience.
+
+    attachments holds {content/files/ path: bytes} of every file package_attachments() names.
+    """
     course = plan_course(toolbox, audience, env)
-    files = backup_files(course, timestamp, env, f"{package_slug(toolbox)}-{audience}.mbz")
+    files = backup_files(course, timestamp, env, f"{package_slug(toolbox)}-{audience}.mbz", attachments or {})
     return _tar_gz(files, timestamp)
 
 
-def backup_files(course: Course, timestamp: int, env: jinja2.Environment, name: str) -> dict[str, bytes]:
-    """Return every file of the backup as {archive path: XML bytes}."""
+def backup_files(course: Course, timestamp: int, env: jinja2.Environment, name: str,
+                 attachments: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """Return every file of the backup as {archive path: bytes}: the XML files and the attachments' blobs."""
     files: dict[str, bytes] = {}
+    stored: list[StoredFile] = []
 
     def emit(path: str, template: str, **values: Any) -> None:
         files[path] = _xml(env, template, timestamp=timestamp, **values)
@@ -253,21 +339,54 @@ def backup_files(course: Course, timestamp: int, env: jinja2.Environment, name: 
             emit(f"{activity.directory}/{activity.modname}.xml", f"{activity.modname}.xml.j2", activity=activity)
             for filename, (root, children) in EMPTY_ACTIVITY_FILES.items():
                 emit(f"{activity.directory}/{filename}", "empty.xml.j2", root=root, children=children)
+            for record, blob in _stored_files(activity, attachments or {}):
+                stored.append(record)
+                if blob is not None:
+                    # backup_file_manager::get_backup_content_file_location(): one blob per content, however
+                    # many activities list it.
+                    files[f"files/{record.contenthash[:2]}/{record.contenthash}"] = blob
+            # Without its inforef.xml entry a file is silently left out of the restore.
+            emit(f"{activity.directory}/inforef.xml", "inforef.xml.j2", file_ids=[f.id for f in activity.files])
+    emit("files.xml", "files.xml.j2", files=stored)
     return files
 
 
-def render_book_zip(toolbox: Toolbox, audience: str, env: jinja2.Environment | None = None) -> bytes:
-    """Return a Book import zip: one HTML file per tier page and guide, named so natural order is book order."""
+def _stored_files(activity: Activity, attachments: Mapping[str, bytes]) -> Iterator[tuple[StoredFile, bytes | None]]:
+    """Yield the files.xml record of each file in the activity's areas, with its bytes (None for a directory)."""
+    component, filearea = f"mod_{activity.modname}", FILE_AREAS.get(activity.modname, "")
+    chapter_ids = {chapter.key: chapter.id for chapter in activity.chapters}
+    for area_file in activity.files:
+        itemid = chapter_ids[area_file.chapter_key] if area_file.chapter_key else 0
+        if area_file.is_directory:
+            yield StoredFile(area_file.id, EMPTY_SHA1, activity.contextid, component, filearea, itemid, ".", 0,
+                             NULL, NULL, NULL), None
+            continue
+        blob = _attachment(attachments, area_file.source)
+        suffix = area_file.filename.rsplit(".", 1)[-1].lower()
+        yield StoredFile(area_file.id, hashlib.sha1(blob).hexdigest(), activity.contextid, component, filearea,
+                         itemid, area_file.filename, len(blob), MIME_TYPES.get(suffix, UNKNOWN_MIME_TYPE),
+                         area_file.filename, FILE_LICENSE), blob
+
+
+def render_book_zip(toolbox: Toolbox, audience: str, env: jinja2.Environment | None = None,
+                    attachments: Mapping[str, bytes] | None = None) -> bytes:
+    """Return a Book import zip: one HTML file per tier page and guide, named so natural order is book order.
+
+    Attachments the guides link to lie in a folder next to the chapters, linked relatively, so the import
+    copies each into the chapter that links to it.
+    """
     env = env or default_environment()
     view = view_for(toolbox, audience)
     html = _HtmlRenderer(env, view)
+    paths = book_zip_paths(link.file for guide in view.guides for link in guide.links if link.file)
     chapters: list[tuple[str, str, str]] = []
     for tier in view.tiers:
         chapters.append((tier.id, tier.title, html.fragment("tier.html.j2", tier=tier)))
     for guide in view.guides:
-        chapters.append((guide.id, guide.title, html.fragment("guide.html.j2", guide=guide)))
+        content = html.fragment("guide.html.j2", guide=guide, file_href=paths.__getitem__)
+        chapters.append((guide.id, guide.title, content))
     width = max(2, len(str(len(chapters))))
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes] = {path: _attachment(attachments or {}, source) for source, path in paths.items()}
     for number, (key, title, content) in enumerate(chapters, start=1):
         document = env.get_template("moodle/chapter_file.html.j2").render(title=title, content=Markup(content))
         files[f"{number:0{width}d}-{key}.html"] = _clean(document).encode("utf-8")
@@ -286,13 +405,81 @@ def render_glossary_xml(toolbox: Toolbox, env: jinja2.Environment | None = None)
                 entries=entries)
 
 
+def moodle_filename(name: str) -> str:
+    """Return a file name as Moodle stores it (PARAM_FILE cleaning), so links written with it match after restore."""
+    return _MOODLE_FILENAME_STRIPPED.sub("", name)
+
+
+def area_filenames(sources: Iterable[str]) -> dict[str, str]:
+    """Return {content/files/ path: name in one Moodle file area}: the base name, the whole path where names clash."""
+    base = {source: moodle_filename(source.rsplit("/", 1)[-1]) for source in sorted(set(sources))}
+    counts = Counter(base.values())
+    return _made_unique({source: name if counts[name] == 1 else moodle_filename(source.replace("/", "-"))
+                         for source, name in base.items()})
+
+
+def book_zip_paths(sources: Iterable[str]) -> dict[str, str]:
+    """Return {content/files/ path: path in the Book import zip}, in a form Moodle's zip reader keeps unchanged."""
+    return _made_unique({source: "/".join([BOOK_ZIP_FILES, *(_zip_part(part) for part in source.split("/"))])
+                         for source in sorted(set(sources))})
+
+
+def _zip_part(part: str) -> str:
+    # PARAM_PATH cleans each folder and file name like PARAM_FILE and empties '.' and '..'; runs of dots are
+    # joined when the zip is read. A part already in that form is kept as it is, so the relative link matches.
+    cleaned = _DOTS.sub(".", moodle_filename(part))
+    return cleaned if cleaned.strip(".") else "_"
+
+
+def _made_unique(wanted: dict[str, str]) -> dict[str, str]:
+    """Return wanted with a number added to any name already given to an earlier source (in sorted order)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for source in sorted(wanted):
+        name = stem = wanted[source]
+        head, dot, suffix = stem.rpartition(".")
+        number = 2
+        while name in taken:
+            name = f"{head}-{number}.{suffix}" if dot else f"{stem}-{number}"
+            number += 1
+        names[source] = name
+        taken.add(name)
+    return names
+
+
+def _area_files(names: Mapping[str, str], chapter_key: str = "") -> tuple[AreaFile, ...]:
+    """Return the files of one file area: its root directory record first, then each attachment by name."""
+    if not names:
+        return ()
+    files = sorted((AreaFile(source, name, chapter_key) for source, name in names.items()), key=lambda f: f.filename)
+    return (AreaFile("", ".", chapter_key), *files)
+
+
+def _pluginfile_href(names: Mapping[str, str]) -> Callable[[str], str]:
+    """Return the link maker of one file area: @@PLUGINFILE@@ and the name, percent-encoded like Moodle's editor."""
+    return lambda source: f"{PLUGINFILE}/{urllib.parse.quote(names[source], safe='')}"
+
+
+def _unplanned_attachment(source: str) -> str:
+    """Stand in for file_href where no file area was planned: a link to nowhere must stop the build."""
+    raise ValueError(f"liitteelle {source} ei ole paikkaa tässä Moodle-sisällössä")
+
+
+def _attachment(attachments: Mapping[str, bytes], source: str) -> bytes:
+    blob = attachments.get(source)
+    if blob is None:
+        raise ValueError(f"liitteen {source} sisältöä ei annettu Moodle-paketille")
+    return blob
+
+
 class _HtmlRenderer:
     """Renders the HTML fragments of the course from templates/moodle/*.html.j2 against one toolbox view."""
 
     def __init__(self, env: jinja2.Environment, view: Toolbox) -> None:
         self.env = env
         self.index = index_toolbox(view)
-        self.common = {"toolbox": view, "index": self.index, "tiers": {tier.id: tier for tier in view.tiers}}
+        self.common = {"toolbox": view, "index": self.index, "tiers": {tier.id: tier for tier in view.tiers},
+                       "file_href": _unplanned_attachment}
 
     def fragment(self, template: str, **values: Any) -> str:
         """Render one fragment and return it as plain text, so XML templates escape it as Moodle expects."""
@@ -328,14 +515,17 @@ def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int,
         intro = html.fragment("method_intro.html.j2", method=method)
         only_link = method.links[0] if len(method.links) == 1 else None
         # A lone web link without further text is most useful as a link straight to it; mod_url takes web
-        # addresses only, so a mailto link stays on a page.
+        # addresses only, so a mailto link stays on a page, and so does an attachment: the page's content
+        # area holds the file.
         if only_link and not method.body.strip() and only_link.url.lower().startswith(("http://", "https://")):
             activities.append(Activity(key, "url", method.title, intro_html=intro, show_description=True,
                                        url=only_link.url))
         else:
-            content = html.fragment("method.html.j2", method=method, kind=METHOD_KINDS[method.kind])
+            names = area_filenames(link.file for link in method.links if link.file)
+            content = html.fragment("method.html.j2", method=method, kind=METHOD_KINDS[method.kind],
+                                    file_href=_pluginfile_href(names))
             activities.append(Activity(key, "page", method.title, intro_html=intro, show_description=True,
-                                       content_html=content))
+                                       content_html=content, files=_area_files(names)))
     if internal:
         partners = index.partners_by_tier.get(tier.id, [])
         activities.append(Activity(f"tier/{tier.id}/partners", "page", f"{tier.title}: kumppanit",
@@ -345,11 +535,18 @@ def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int,
 
 
 def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
-    chapters = tuple(Chapter(guide.id, guide.title, html.fragment("guide.html.j2", guide=guide))
-                     for guide in view.guides)
+    chapters: list[Chapter] = []
+    files: list[AreaFile] = []
+    for guide in view.guides:
+        # Each chapter has a file area of its own (mod_book/chapter/<chapter id>).
+        names = area_filenames(link.file for link in guide.links if link.file)
+        chapters.append(Chapter(guide.id, guide.title,
+                                html.fragment("guide.html.j2", guide=guide, file_href=_pluginfile_href(names))))
+        files.extend(_area_files(names, guide.id))
     activities: tuple[Activity, ...] = ()
     if chapters:
-        activities = (Activity("guides/book", "book", GUIDES_SECTION_NAME, chapters=chapters),)
+        activities = (Activity("guides/book", "book", GUIDES_SECTION_NAME, chapters=tuple(chapters),
+                               files=tuple(files)),)
     return Section("guides", number, GUIDES_SECTION_NAME, render_markdown(view.guides_intro), activities)
 
 
@@ -361,17 +558,23 @@ def _with_ids(course: Course) -> Course:
         for activity in section.activities:
             keys += [f"cm:{activity.key}", f"instance:{activity.key}", f"context:{activity.key}"]
             keys += [f"chapter:{activity.key}:{chapter.key}" for chapter in activity.chapters]
+            keys += [_file_key(activity, area_file) for area_file in activity.files]
     ids = assign_ids(keys)
 
     def numbered(activity: Activity) -> Activity:
         chapters = tuple(replace(c, id=ids[f"chapter:{activity.key}:{c.key}"]) for c in activity.chapters)
+        files = tuple(replace(f, id=ids[_file_key(activity, f)]) for f in activity.files)
         return replace(activity, cmid=ids[f"cm:{activity.key}"], instanceid=ids[f"instance:{activity.key}"],
-                       contextid=ids[f"context:{activity.key}"], chapters=chapters)
+                       contextid=ids[f"context:{activity.key}"], chapters=chapters, files=files)
 
     sections = tuple(replace(section, id=ids[f"section:{section.key}"],
                              activities=tuple(numbered(activity) for activity in section.activities))
                      for section in course.sections)
     return replace(course, id=ids["course"], contextid=ids["context:course"], sections=sections)
+
+
+def _file_key(activity: Activity, area_file: AreaFile) -> str:
+    return f"file:{activity.key}:{area_file.chapter_key}/{area_file.filename}"
 
 
 def assign_ids(keys: Iterable[str]) -> dict[str, int]:
