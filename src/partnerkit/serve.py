@@ -2,8 +2,8 @@
 
 The first build is a full one. After an edit of content files, only the changed files are checked again (the
 check results of the others are kept in memory), only the pages the change can show on are rendered again
-(pages_to_refresh), only docs files whose text changed are written, and MkDocs builds just those (its dirty
-mode), so one edited partner is back on screen in seconds even with 20,000 partners. A change of mkdocs.yml,
+(pages_to_refresh; alphabetical listing pages only when their rows changed), only docs files whose text
+changed are written, and MkDocs builds just those pages (write.build_pages) into the served site. A change of mkdocs.yml,
 the templates, toolbox.yaml, tiers.yaml or a guide (guides are in the navigation) rebuilds everything. The
 search index is rebuilt with full builds only: between them, search finds the content of the last full build.
 """
@@ -17,8 +17,8 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from .audience import view_for
 from .checkcache import CheckMemo
 from .history import read_history
 from .load import list_attachments, load_content, read_attachment
@@ -27,11 +27,11 @@ from .model import Toolbox
 from .pipeline import Progress, Project, build_jobs, read_edit_base, source_date
 from .render import make_environment
 from .render.search import search_documents
-from .render.site import (SiteFiles, SiteSettings, contact_path, guide_path, index_toolbox, method_path, partner_path,
-                          render_site, team_path)
+from .render.site import (SiteFiles, SiteSettings, contact_path, index_toolbox, method_path, partner_path, render_site,
+                          team_path)
 from .schema import FILES_FOLDER
 from .validate import build_toolbox
-from .write import indexing_search, run_mkdocs, write_tree
+from .write import build_pages, indexing_search, run_mkdocs, write_tree
 
 _ENTITY_FOLDERS = ("kumppanit/", "menetelmat/", "henkilot/", "tiimit/", "oppaat/")
 
@@ -50,7 +50,7 @@ def pages_to_refresh(old: Toolbox, new: Toolbox) -> set[str] | None:
     if replace(old, **empty) != replace(new, **empty) or old.guides != new.guides:
         return None
     pages: set[str] = set()
-    indexes = (index_toolbox(old), index_toolbox(new))
+    indexes = _LazyIndexes(old, new)
     for kind, path_of in (("partners", partner_path), ("methods", method_path), ("contacts", contact_path),
                           ("teams", team_path)):
         before = {item.id: item for item in getattr(old, kind)}
@@ -65,15 +65,28 @@ def pages_to_refresh(old: Toolbox, new: Toolbox) -> set[str] | None:
     return pages
 
 
-def _neighbours(kind: str, item: object, indexes: tuple[object, object]) -> set[str]:
+class _LazyIndexes:
+    """Both toolboxes' lookups, built only when an edit of a contact or a team needs them."""
+
+    def __init__(self, old: Toolbox, new: Toolbox) -> None:
+        self.toolboxes = (old, new)
+        self.built: tuple[object, object] | None = None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self.built is None:
+            self.built = (index_toolbox(self.toolboxes[0]), index_toolbox(self.toolboxes[1]))
+        return iter(self.built)
+
+
+def _neighbours(kind: str, item: object, indexes: _LazyIndexes) -> set[str]:
     """Return the entity pages that show something of item (its name, its links), in either toolbox."""
     pages: set[str] = set()
+    if kind == "partners":
+        return {contact_path(c) for c in item.contact_ids}  # type: ignore[attr-defined]
+    if kind == "methods":
+        return {contact_path(item.owner)} if item.owner else set()  # type: ignore[attr-defined]
     for index in indexes:
-        if kind == "partners":
-            pages |= {contact_path(c) for c in item.contact_ids}  # type: ignore[attr-defined]
-        elif kind == "methods" and item.owner:  # type: ignore[attr-defined]
-            pages.add(contact_path(item.owner))  # type: ignore[attr-defined]
-        elif kind == "contacts":
+        if kind == "contacts":
             pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(item.id, [])}  # type: ignore
             pages |= {path for path, _, _ in index.owned_by_contact.get(item.id, [])}  # type: ignore
             pages.add(team_path(item.team))  # type: ignore[attr-defined]
@@ -95,7 +108,11 @@ class Preview:
         self.toolbox: Toolbox | None = None
         self.pages: dict[str, str] = {}
         self.static: dict[str, str] = {}
+        self.nav: list[Any] = []
+        self.extra: dict[str, Any] = {}
         self.stamp: tuple[tuple[str, int, int], ...] = ()
+        # What each alphabetical listing page was rendered from: an unchanged page is not rendered again.
+        self.signatures: dict[str, object] = {}
 
     def rebuild(self) -> None:
         """Bring the site up to date with the project; on content errors, report them and keep the last site."""
@@ -112,7 +129,9 @@ class Preview:
         if refresh is None:
             count = self._full(toolbox)
         else:
-            count = self._partial(toolbox, refresh)
+            assert self.toolbox is not None
+            people = self.toolbox.contacts != toolbox.contacts or self.toolbox.teams != toolbox.teams
+            count = self._partial(toolbox, refresh, people)
         self.toolbox, self.stamp = toolbox, stamp
         self.progress(f"Päivitetty: {count} sivua ({time.perf_counter() - started:.1f} s).")
 
@@ -132,14 +151,28 @@ class Preview:
                 found.append((str(path), status.st_mtime_ns, status.st_size))
         return tuple(found)
 
-    def _render(self, toolbox: Toolbox, only: set[str] | None) -> SiteFiles:
+    def _render(self, toolbox: Toolbox, only: set[str] | None, people_changed: bool) -> tuple[SiteFiles, set[str]]:
+        """Render the pages an edit can change; return them and the docs path of every page the site has."""
         settings = SiteSettings(edit_base=read_edit_base(self.project), audience=self.audience)
-        wanted = None if only is None else (lambda path: path in only or not is_entity_page(path))
-        return render_site(toolbox, settings, make_environment(self.project.templates_dir),
-                           read_history(self.project.root, self.project.content_dir), only=wanted)
+        exists: set[str] = set()
+
+        def wanted(path: str, values: dict[str, Any]) -> bool:
+            exists.add(path)
+            if "page" in values and "listing" in values:
+                signature = (values["page"], tuple((p.path, p.label, len(p.items)) for p in values["listing"]),
+                             tuple(values["letters"]), values.get("number"))
+                unchanged = self.signatures.get(path) == signature
+                self.signatures[path] = signature
+                if only is not None and unchanged and not people_changed:
+                    return False
+            return only is None or path in only or not is_entity_page(path)
+
+        files = render_site(toolbox, settings, make_environment(self.project.templates_dir),
+                            read_history(self.project.root, self.project.content_dir), only=wanted)
+        return files, exists
 
     def _full(self, toolbox: Toolbox) -> int:
-        files = self._render(toolbox, None)
+        files, _ = self._render(toolbox, None, True)
         attachments = {path: read_attachment(self.project.content_dir, file) for path, file in files.attachments.items()}
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date(toolbox)))
         for folder in (self.docs, self.work / "search", self.site):
@@ -152,32 +185,22 @@ class Preview:
         self.pages, self.static, self.nav, self.extra = dict(files.pages), dict(files.static), files.nav, files.extra
         return len(files.pages)
 
-    def _partial(self, toolbox: Toolbox, refresh: set[str]) -> int:
-        files = self._render(toolbox, refresh)
-        new_entities = {path for path in self._all_entity_pages(toolbox)}
-        gone = [p for p in self.pages if (is_entity_page(p) and p not in new_entities)
-                or (not is_entity_page(p) and p not in files.pages)]
-        changed = {path: text for path, text in files.pages.items() if self.pages.get(path) != text}
-        changed.update({path: text for path, text in files.static.items() if self.static.get(path) != text})
-        for path in gone:
+    def _partial(self, toolbox: Toolbox, refresh: set[str], people_changed: bool) -> int:
+        files, exists = self._render(toolbox, refresh, people_changed)
+        for path in [p for p in self.pages if p not in exists]:
             for file in (self.docs / path, self.site / (path[: -len(".md")] + ".html")):
                 file.unlink(missing_ok=True)
             del self.pages[path]
-        write_tree(self.docs, changed)
-        if changed or gone:
-            # MkDocs' dirty mode builds the pages whose docs file is newer than their HTML: the ones written now.
-            run_mkdocs(self.project.mkdocs_file, self.docs, self.site, self.nav, self.project.templates_dir / "theme",
-                       self.extra, dirty=True)
+        changed = {path: text for path, text in files.pages.items() if self.pages.get(path) != text}
+        static = {path: text for path, text in files.static.items() if self.static.get(path) != text}
+        write_tree(self.docs, {**changed, **static})
+        write_tree(self.site, static)  # data files are copied as they are
+        if changed:
+            build_pages(self.project.mkdocs_file, self.docs, self.site, self.nav, self.project.templates_dir / "theme",
+                        self.extra, sorted(changed), self.work / "changed")
         self.pages.update(files.pages)
         self.static.update(files.static)
-        return len([p for p in changed if p.endswith(".md")])
-
-    def _all_entity_pages(self, toolbox: Toolbox) -> set[str]:
-        # The audience decides which entities get pages (the public view has no contacts, fewer partners).
-        toolbox = view_for(toolbox, self.audience)
-        return {partner_path(p.id) for p in toolbox.partners} | {method_path(m.id) for m in toolbox.methods} | {
-            contact_path(c.id) for c in toolbox.contacts} | {team_path(t.id) for t in toolbox.teams} | {
-            guide_path(g.id) for g in toolbox.guides}
+        return len(changed)
 
 
 def serve_project(project: Project, audience: str, lang: str, address: str, progress: Progress) -> None:

@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,16 +82,15 @@ def write_tree(directory: Path, files: Mapping[str, str | bytes]) -> None:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
-               extra: Mapping[str, Any] | None = None, jobs: int = 1, dirty: bool = False) -> None:
+               extra: Mapping[str, Any] | None = None, jobs: int = 1) -> None:
     """Build the site with MkDocs in strict mode; any warning fails the build. extra is merged into `extra:`.
 
     With jobs > 1 and enough pages, the pages outside the navigation are built by that many processes at once
     (see _plan_shards); the merged result is the same site a single build gives.
-    With dirty (the preview), only pages whose file is newer than their HTML are built, into the existing site.
     """
-    shards = [] if dirty else _plan_shards(docs_dir, nav, jobs)
+    shards = _plan_shards(docs_dir, nav, jobs)
     if not shards:
-        _build_mkdocs(str(config_file), str(docs_dir), str(site_dir), nav, str(theme_dir), dict(extra or {}), dirty)
+        _build_mkdocs(str(config_file), str(docs_dir), str(site_dir), nav, str(theme_dir), dict(extra or {}))
         return
     _build_sharded(config_file, docs_dir, site_dir, nav, theme_dir, dict(extra or {}), shards)
 
@@ -118,6 +118,11 @@ def _plan_shards(docs_dir: Path, nav: list[Any], jobs: int) -> list[list[str]]:
     # Static files (assets, data files, attachments) are copied once, by the first process.
     shards[0].extend(f for f in files if not f.endswith(".md"))
     return [shard for shard in shards if shard]
+
+
+def nav_pages(nav: Any) -> list[str]:
+    """Return the docs paths of the pages in a MkDocs navigation."""
+    return _nav_pages(nav)
 
 
 def _nav_pages(nav: Any) -> list[str]:
@@ -216,15 +221,8 @@ def _merge_sitemaps(files: list[Path], site_dir: Path) -> None:
             packed.write(merged.encode("utf-8"))
 
 
-class _DirtyNotice(logging.Filter):
-    """Drop MkDocs' warning that a dirty build is one: the preview asks for it, and strict mode would abort."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
 def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any], theme_dir: str,
-                  extra: dict[str, Any], dirty: bool = False) -> None:
+                  extra: dict[str, Any]) -> None:
     """Run one MkDocs build (in this process or a worker); MkDocs errors become OutputError."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -245,15 +243,7 @@ def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any]
         # Settings of the build profile (robots policy, footer links) win over the institution's own `extra:`.
         for key, value in sorted(extra.items()):
             config.extra[key] = value
-        quiet = _DirtyNotice() if dirty else None
-        build_logger = logging.getLogger("mkdocs.commands.build")
-        if quiet:
-            build_logger.addFilter(quiet)
-        try:
-            build(config, dirty=dirty)
-        finally:
-            if quiet:
-                build_logger.removeFilter(quiet)
+        build(config)
     except (Abort, ConfigurationError) as error:
         raise OutputError(f"MkDocs: {error}") from error
 
@@ -274,17 +264,26 @@ def indexing_search(documents: Mapping[str, str], work_dir: Path, target: Path, 
              "--force-language", lang, "--keep-index-url", "--quiet"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
+        # Pagefind usually finishes before MkDocs does; its 20,000 input files are then removed meanwhile
+        # (deleting is slow on some disks, and it needs no processor time that MkDocs could use).
+        cleaner = threading.Thread(target=_remove_when_done, args=(process, work_dir / "pages"), daemon=True)
+        cleaner.start()
         try:
             yield
         except BaseException:
             process.kill()
-            process.wait()
+            cleaner.join()
             raise
-        process.wait()
+        cleaner.join()
     if process.returncode != 0:
         detail = log_file.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
         raise OutputError(f"Pagefind: hakuhakemiston koonti epäonnistui ({process.returncode}): {detail}")
     os.rename(work_dir / "index", target)
+
+
+def _remove_when_done(process: Any, folder: Path) -> None:
+    process.wait()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def replace_directories(pairs: list[tuple[Path, Path]]) -> None:
@@ -372,3 +371,22 @@ def create_files(directory: Path, files: Mapping[str, str]) -> None:
         # "x": a file that appeared since the check above is still not overwritten.
         with target.open("x", encoding="utf-8", newline="\n") as stream:
             stream.write(files[relative])
+
+
+def build_pages(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
+                extra: Mapping[str, Any], pages: list[str], work_dir: Path) -> None:
+    """Build only the given docs pages (and the navigation's) with MkDocs and put their HTML into site_dir."""
+    # A page outside the navigation renders the same whichever other pages exist (see _plan_shards), so a
+    # build of the changed pages alone gives the HTML a full build would; the preview uses this.
+    mini_docs, mini_site = work_dir / "docs", work_dir / "site"
+    shutil.rmtree(work_dir, ignore_errors=True)
+    for relative in sorted(set(_nav_pages(nav)) | set(pages)):
+        target = mini_docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(docs_dir / relative, target)
+    _build_mkdocs(str(config_file), str(mini_docs), str(mini_site), nav, str(theme_dir), dict(extra))
+    for relative in pages:
+        html = relative[: -len(".md")] + ".html"
+        (site_dir / html).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(mini_site / html, site_dir / html)
+    shutil.rmtree(work_dir, ignore_errors=True)

@@ -9,6 +9,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..markup import render_inline, render_markdown
+from ..model import Toolbox
+from ..validate import suggest_id
 
 # Python-Markdown's escapable characters, escaped before HTML escaping so that entities stay intact;
 # ">" is left out because HTML escaping turns it into &gt;, which cannot start a quote.
@@ -34,3 +36,8 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.filters["inline"] = lambda text: Markup(render_inline(text))
     return env
+
+
+def package_slug(toolbox: Toolbox) -> str:
+    """Return the file-name stem of the toolbox's Moodle packages, derived from its title."""
+    return suggest_id(toolbox.title)

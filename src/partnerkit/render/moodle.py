@@ -27,8 +27,7 @@ from ..audience import view_for
 from ..markup import render_markdown
 from ..model import Toolbox
 from ..schema import METHOD_KINDS
-from ..validate import suggest_id
-from . import make_environment
+from . import make_environment, package_slug
 from .site import index_toolbox
 
 # What the package claims to be: Moodle 4.5 LTS (backup/backup.class.php VERSION and RELEASE), so it restores
@@ -259,11 +258,6 @@ class Course:
 def default_environment() -> jinja2.Environment:
     """Return a strict environment over the shipped templates, for callers without a project."""
     return make_environment(_SHIPPED_TEMPLATES)
-
-
-def package_slug(toolbox: Toolbox) -> str:
-    """Return the file-name stem of the toolbox's packages, derived from its title."""
-    return suggest_id(toolbox.title)
 
 
 def plan_course(toolbox: Toolbox, audience: str, env: jinja2.Environment) -> Course:

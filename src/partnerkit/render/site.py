@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..audience import view_for
+from . import package_slug
 from .search import SEARCH_PAGE
 from .browse import (FILTER_SCRIPT, PAGE_SIZE, filter_script, filter_set, letter_anchor, page_of_letter, paginate,
                      relative_file_url, relative_url)
@@ -23,6 +24,7 @@ from ..schema import CONFORMANCE, METHOD_KINDS, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
 PRIVACY_PAGE = "tietosuojaseloste.md"
+PUBLISHING_PAGE = "yllapito/moodle.md"
 CHANGES_PAGE = "muutokset/index.md"
 REVIEW_PAGE = "muutokset/tarkistettavat.md"  # staff only: names contact persons and internal gaps
 ATTACHMENT_FOLDER = "liitteet"
@@ -143,10 +145,11 @@ def _href(context: Any, target: str) -> str:
 
 
 def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environment,
-                history: History | None = None, only: Callable[[str], bool] | None = None) -> SiteFiles:
+                history: History | None = None, only: Callable[[str, dict[str, Any]], bool] | None = None) -> SiteFiles:
     """Return every generated page of the site and its navigation; history feeds the changes page.
 
-    With only, just the pages whose docs path it accepts are rendered (the preview refreshes what changed).
+    With only, just the pages it accepts (given docs path and template values) are rendered: the preview
+    refreshes what changed.
     """
     env.globals["href"] = _href
     env.globals["file_href"] = _file_href
@@ -170,7 +173,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     pages: dict[str, str] = {}
 
     def emit(path: str, template: str, title: str, source: str, **extra: Any) -> None:
-        if only is not None and not only(path):
+        if only is not None and not only(path, extra):
             return
         # Material puts the meta title into <title> unescaped, so it is escaped here, once.
         front = {"title": str(escape(title))}
@@ -204,6 +207,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit(ACCESSIBILITY_PAGE, "accessibility.md.j2", "Saavutettavuusseloste", toolbox.source,
          statement=toolbox.accessibility)
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
+    emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
     static = {"robots.txt": ROBOTS_DISALLOW_ALL} if settings.audience == "internal" else {}
     # The search page sits at the site root: the header's search form on every page submits to it.
     emit(SEARCH_PAGE, "search.md.j2", "Haku", "")
@@ -243,6 +247,7 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
         nav.append({"Yhteyshenkilöt": "henkilot/index.md"})
     nav.append({"Tiimit": "tiimit/index.md"})
     nav.append({"Muutokset ja tarkistukset" if settings.audience == "internal" else "Muutokset": CHANGES_PAGE})
+    nav.append({"Julkaisu Moodleen": PUBLISHING_PAGE})
     return nav
 
 
