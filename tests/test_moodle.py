@@ -209,17 +209,22 @@ def test_package_passes_the_structural_check(toolbox: Toolbox, audience: str) ->
     assert check_mbz(render(toolbox, audience)) == []
 
 
-def test_checker_notices_a_package_with_a_file_removed(internal: bytes) -> None:
-    files = unpack(internal)
-    victim = next(p for p in sorted(files) if p.endswith("/module.xml"))
-    del files[victim]
+def repack(files: dict[str, bytes]) -> bytes:
+    """Return files packed as a gzip tar, the way a damaged package would be written."""
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
         for path, data in sorted(files.items()):
             info = tarfile.TarInfo(path)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-    assert any(victim in problem for problem in check_mbz(gzip.compress(raw.getvalue())))
+    return gzip.compress(raw.getvalue())
+
+
+def test_checker_notices_a_package_with_a_file_removed(internal: bytes) -> None:
+    files = unpack(internal)
+    victim = next(p for p in sorted(files) if p.endswith("/module.xml"))
+    del files[victim]
+    assert any(victim in problem for problem in check_mbz(repack(files)))
 
 
 def test_two_renders_are_byte_identical(toolbox: Toolbox) -> None:
@@ -769,13 +774,7 @@ def test_checker_notices_a_missing_attachment_blob(attached_packages: dict[str, 
     files = mbz_of(attached_packages["internal"])
     victim = f"files/{hashlib.sha1(PDF).hexdigest()[:2]}/{hashlib.sha1(PDF).hexdigest()}"
     del files[victim]
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-        for path, data in sorted(files.items()):
-            info = tarfile.TarInfo(path)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    assert any(victim in problem for problem in check_mbz(gzip.compress(raw.getvalue())))
+    assert any(victim in problem for problem in check_mbz(repack(files)))
 
 
 def test_renderer_refuses_a_linked_attachment_it_was_not_given(attached_project: Path) -> None:
