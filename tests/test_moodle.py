@@ -558,7 +558,7 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
         raise OSError("levy täynnä")
 
     with monkeypatch.context() as patch:
-        patch.setattr(moodle, "render_glossary_xml", broken)
+        patch.setattr(pipeline, "render_glossary_xml", broken)
         with pytest.raises(OSError):
             build_packages(Project(root), toolbox, "public", dist, messages.append)
     with monkeypatch.context() as patch:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +17,8 @@ import yaml
 from .history import read_history
 from .load import list_attachments, load_content, read_attachment, read_check_cache, read_code_fingerprint
 from .model import Toolbox
-from .render import make_environment
+from .render import make_environment, package_slug
+from .render.moodle import package_attachments, render_book_zip, render_course_backup, render_glossary_xml
 from .render.search import search_documents
 from .schema import FILES_FOLDER
 from .render.site import SiteSettings, render_site
@@ -183,6 +184,21 @@ def build_jobs() -> int:
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
+@contextmanager
+def build_date(toolbox: Toolbox) -> Iterator[None]:
+    """Give MkDocs (and its worker processes) this content's date for the length of one build."""
+    # Set per build and restored after, so a long-running preview follows the content instead of its first build;
+    # a date the caller set explicitly (reproducible-builds convention) is left alone.
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if previous is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date(toolbox))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def _stage_site(project: Project, toolbox: Toolbox, audience: str, stage: Path, progress: Progress) -> SiteReport:
     """Build the site into stage/site; nothing outside the staging area is touched."""
     started = time.perf_counter()
@@ -192,10 +208,9 @@ def _stage_site(project: Project, toolbox: Toolbox, audience: str, stage: Path, 
                         read_history(project.root, project.content_dir))
     attachments = {path: read_attachment(project.content_dir, file) for path, file in files.attachments.items()}
     progress(f"Sivuja {len(files.pages)}; MkDocs rakentaa sivuston...")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date(toolbox)))
     write_tree(stage / "docs", {**files.static, **attachments, **files.pages})
     mkdocs_started = time.perf_counter()
-    with indexing_search(search_documents(files.pages), stage / "search", stage / "site" / "pagefind"):
+    with build_date(toolbox), indexing_search(search_documents(files.pages), stage / "search", stage / "site" / "pagefind"):
         run_mkdocs(project.mkdocs_file, stage / "docs", stage / "site", files.nav, project.templates_dir / "theme",
                    files.extra, jobs=build_jobs())
         mkdocs_seconds = time.perf_counter() - mkdocs_started
@@ -228,10 +243,6 @@ def build_packages(project: Project, toolbox: Toolbox, audience: str, target_dir
 def render_packages(project: Project, toolbox: Toolbox, audience: str,
                     env: jinja2.Environment | None = None) -> dict[str, bytes]:
     """Return the Moodle packages in memory: {file name: bytes}; env defaults to the project's templates."""
-    # Imported here so this step stays one self-contained addition to the module.
-    from .render.moodle import (package_attachments, package_slug, render_book_zip, render_course_backup,
-                                render_glossary_xml)
-
     env = env or make_environment(project.templates_dir)
     slug = package_slug(toolbox)
     # The renderer stays pure: the attachments its pages link to are read here and handed to it.

@@ -24,7 +24,7 @@ from .history import read_history
 from .load import list_attachments, load_content, read_attachment
 from .messages import ContentError, format_summary
 from .model import Toolbox
-from .pipeline import Progress, Project, build_jobs, read_edit_base, source_date
+from .pipeline import Progress, Project, build_date, build_jobs, read_edit_base
 from .render import make_environment
 from .render.search import search_documents
 from .render.site import (SiteFiles, SiteSettings, contact_path, index_toolbox, method_path, partner_path, render_site,
@@ -174,11 +174,11 @@ class Preview:
     def _full(self, toolbox: Toolbox) -> int:
         files, _ = self._render(toolbox, None, True)
         attachments = {path: read_attachment(self.project.content_dir, file) for path, file in files.attachments.items()}
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date(toolbox)))
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
         write_tree(self.docs, {**files.static, **attachments, **files.pages})
-        with indexing_search(search_documents(files.pages), self.work / "search", self.work / "pagefind-new"):
+        with build_date(toolbox), indexing_search(search_documents(files.pages), self.work / "search",
+                                                  self.work / "pagefind-new"):
             run_mkdocs(self.project.mkdocs_file, self.docs, self.site, files.nav,
                        self.project.templates_dir / "theme", files.extra, jobs=build_jobs())
         os.rename(self.work / "pagefind-new", self.site / "pagefind")
