@@ -5,10 +5,13 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import posixpath
 import re
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 
 import pytest
@@ -20,8 +23,10 @@ from partnerkit.changes import Change, History, compare_history, compare_toolbox
 from partnerkit.cli import main
 from partnerkit.history import read_history
 from partnerkit.load import list_content_files, load_content
+from partnerkit.model import Toolbox
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.render import make_environment
+from partnerkit.render.browse import initial_of
 from partnerkit.render.site import CHANGES_PAGE, REVIEW_PAGE, SiteSettings, render_site
 from partnerkit.review import review_for_build, review_toolbox, subtract_months
 from partnerkit.scaffold import render_skeleton, render_vscode_extensions, render_vscode_settings
@@ -438,6 +443,94 @@ def test_review_report_page_explains_its_reference_date() -> None:
     assert "Vertailupäivä on 2027-03-15 (viimeisimmän Git-commitin päivä)." in page
     assert "## Tarkistus on vanhentunut (2)" in page
     assert '<a href="../kumppanit/alfa-oy.html">Alfa &amp; Beta &#34;Testi&#34; Oy</a></th><td>2026-03-01</td>' in page
+
+
+# Initials of the big review toolbox's names: K holds 400 (more than a page), "9…" is listed under "#".
+_INITIALS = "KKKKABSTÄ9"
+_ROW_LINK = re.compile(r'<(?:th scope="row"|li)><a href="([^"]*(?:kumppanit|henkilot)/[^"/]+\.html)"')
+_HREF = re.compile(r'href="([^"]+)"')
+_PAGE_NAV = re.compile(r'<nav class="pk-pages".*?</nav>', re.S)
+
+
+def _big_review_toolbox() -> Toolbox:
+    """Return the minimal toolbox grown to 1,000 partners (a third without contacts) and 702 contacts."""
+    toolbox = toolbox_of(MINIMAL)
+    with_contacts, without = (next(p for p in toolbox.partners if bool(p.contact_ids) is has) for has in (True, False))
+    partners = tuple(
+        replace(without if number % 3 == 0 else with_contacts, id=f"p{number:04d}",
+                name=f"{_INITIALS[number % 10]}-yritys {number:04d} Oy", review_date=date(2020, 1, 1 + number % 28))
+        for number in range(1000))
+    contacts = toolbox.contacts + tuple(
+        replace(toolbox.contacts[0], id=f"h{number:04d}", name=f"{_INITIALS[number % 10]}-henkilö {number:04d}")
+        for number in range(700))
+    return replace(toolbox, partners=partners, contacts=contacts)
+
+
+def _review_pages(toolbox: Toolbox, audience: str) -> tuple[dict[str, str], set[str]]:
+    """Render only the review report's pages of toolbox as of 2030; return them and every page path of the site."""
+    every_path: set[str] = set()
+
+    def review_only(path: str, values: dict[str, object]) -> bool:
+        every_path.add(path)
+        return path.startswith("muutokset/tarkistettavat")
+
+    history = History(None, reason="x", commit_date=date(2030, 1, 1))
+    files = render_site(toolbox, SiteSettings(audience=audience), make_environment(SHIPPED_TEMPLATES), history,
+                        only=review_only)
+    return files.pages, every_path
+
+
+def test_review_report_splits_long_lists_into_bounded_alphabetical_pages() -> None:
+    toolbox = _big_review_toolbox()
+    pages, every_path = _review_pages(toolbox, "internal")
+    review = review_toolbox(toolbox, date(2030, 1, 1), "git")
+    assert (len(review.overdue), len(review.without_contacts), len(review.unreferenced)) == (1000, 334, 700)
+    for folder, expected in (("vanhentuneet", review.overdue), ("ilman-yhteyshenkiloa", review.without_contacts),
+                             ("viittaamattomat", review.unreferenced)):
+        listing = sorted(path for path in pages if path.startswith(f"muutokset/tarkistettavat/{folder}/"))
+        assert len(listing) > 1, folder
+        # The page links at the foot of every page give the pages in order.
+        page_links = _HREF.findall(_PAGE_NAV.findall(pages[listing[0]])[0])
+        in_order = [posixpath.join(posixpath.dirname(listing[0]), link)[: -len(".html")] + ".md" for link in page_links]
+        assert sorted(in_order) == listing
+        rows = {path: [link.rsplit("/", 1)[1][: -len(".html")] for link in _ROW_LINK.findall(pages[path])]
+                for path in listing}
+        assert all(0 < len(ids) <= 300 for ids in rows.values()), {path: len(ids) for path, ids in rows.items()}
+        # Every finding exactly once over the pages, in Finnish alphabetical order (Ä after T, "9…" first).
+        found = [row_id for path in in_order for row_id in rows[path]]
+        assert sorted(found) == sorted(item.id for item in expected) and len(set(found)) == len(found)
+        names = {item.id: item.name for item in expected}
+        initials = [initial_of(names[row_id]) for row_id in found]
+        assert [letter for letter, _ in groupby(initials)] == ["#", "A", "B", "K", "S", "T", "Ä"]
+        assert all(names[a].lower() < names[b].lower()
+                   for a, b in zip(found, found[1:]) if initial_of(names[a]) == initial_of(names[b]))
+    assert "muutokset/tarkistettavat/vanhentuneet/k-2.md" in pages  # 400 K names: the letter itself is split
+    # The report page keeps counts, links and the oldest overdue partners, not the long lists.
+    summary = pages[REVIEW_PAGE]
+    assert "## Tarkistus on vanhentunut (1000)" in summary and "## Yhteyshenkilöt, joihin ei viitata (700)" in summary
+    oldest = [link.rsplit("/", 1)[1][: -len(".html")] for link in _ROW_LINK.findall(summary)]
+    assert oldest == [p.id for p in review.overdue[:20]]
+    assert len(summary) < 20_000
+
+
+def test_review_report_links_resolve() -> None:
+    pages, every_path = _review_pages(_big_review_toolbox(), "internal")
+    broken = []
+    for path, text in sorted(pages.items()):
+        for link in _HREF.findall(text):
+            target, _, anchor = link.partition("#")
+            docs = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))[: -len(".html")] + ".md"
+            if docs not in every_path:
+                broken.append(f"{path} -> {link}")
+            elif anchor and f'id="{anchor}"' not in pages[docs] and f"{{: #{anchor} }}" not in pages[docs]:
+                broken.append(f"{path} -> {link} (no such anchor)")
+    assert broken == []
+    assert sum(link.endswith("vanhentuneet/k-2.html") for link in _HREF.findall(pages[REVIEW_PAGE])) == 1
+
+
+def test_review_report_pages_are_staff_only_at_any_size() -> None:
+    pages, every_path = _review_pages(_big_review_toolbox(), "public")
+    assert pages == {} and not any(path.startswith("muutokset/tarkistettavat") for path in every_path)
 
 
 @pytest.mark.parametrize(("day", "months", "expected"), [

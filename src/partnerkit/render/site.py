@@ -19,7 +19,7 @@ from .browse import (FILTER_SCRIPT, PAGE_SIZE, filter_script, filter_set, letter
                      relative_file_url, relative_url)
 from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
-from ..review import review_for_build
+from ..review import Review, review_for_build
 from ..schema import CONFORMANCE, METHOD_KINDS, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
@@ -27,6 +27,13 @@ PRIVACY_PAGE = "tietosuojaseloste.md"
 PUBLISHING_PAGE = "yllapito/moodle.md"
 CHANGES_PAGE = "muutokset/index.md"
 REVIEW_PAGE = "muutokset/tarkistettavat.md"  # staff only: names contact persons and internal gaps
+# The review report's lists longer than a page go on alphabetical pages here, staff only like the report:
+# (Review field, folder under REVIEW_FOLDER, heading).
+REVIEW_FOLDER = "muutokset/tarkistettavat"
+REVIEW_LISTS = (("overdue", "vanhentuneet", "Tarkistus on vanhentunut"),
+                ("without_contacts", "ilman-yhteyshenkiloa", "Kumppanit ilman yhteyshenkilöä"),
+                ("unreferenced", "viittaamattomat", "Yhteyshenkilöt, joihin ei viitata"))
+REVIEW_OLDEST_SHOWN = 20  # overdue partners the report page itself lists, oldest first, when the list is split
 ATTACHMENT_FOLDER = "liitteet"
 # The staff build must stay out of search engines: a robots meta tag on every page and this file at the root.
 ROBOTS_DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
@@ -202,8 +209,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
          changes=compare_history(toolbox, history, settings.audience))
     if settings.audience == "internal":
-        emit(REVIEW_PAGE, "review.md.j2", "Tarkistettavat", "",
-             review=review_for_build(toolbox, history.commit_date if history else None))
+        _emit_review(emit, review_for_build(toolbox, history.commit_date if history else None), settings)
     emit(ACCESSIBILITY_PAGE, "accessibility.md.j2", "Saavutettavuusseloste", toolbox.source,
          statement=toolbox.accessibility)
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
@@ -255,6 +261,24 @@ def _front_matter(values: dict[str, str]) -> str:
     # JSON strings are valid YAML scalars, so any title (quotes, colons, #) survives the front matter.
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _emit_review(emit: Any, review: Review, settings: SiteSettings) -> None:
+    """Emit the review report: counts and short lists on its page, each long list on alphabetical pages."""
+    # 13,000 overdue partners on one page made 3.3 MB of HTML: like the partner listings, a list longer than
+    # settings.page_size rows is split by initial letter, and the report page links to its pages.
+    listings = {key: paginate(sorted(getattr(review, key), key=lambda row: (row.name.lower(), row.id)),
+                              lambda row: row.name, f"{REVIEW_FOLDER}/{folder}", settings.page_size)
+                for key, folder, _ in REVIEW_LISTS}
+    emit(REVIEW_PAGE, "review.md.j2", "Tarkistettavat", "", review=review, listings=listings,
+         letters={key: page_of_letter(listing) for key, listing in listings.items()},
+         oldest=review.overdue[:REVIEW_OLDEST_SHOWN])
+    for key, _, heading in REVIEW_LISTS:
+        if len(listings[key]) > 1:
+            for number, page in enumerate(listings[key], start=1):
+                emit(page.path, "review_page.md.j2", f"{heading}: {page.label}", "", kind=key, heading=heading,
+                     report=REVIEW_PAGE, page=page, number=number, listing=listings[key],
+                     letters=page_of_letter(listings[key]), letter_anchor=letter_anchor)
 
 
 def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSettings) -> dict[str, str]:
