@@ -208,11 +208,12 @@ def _stage_site(project: Project, toolbox: Toolbox, audience: str, stage: Path, 
                         read_history(project.root, project.content_dir))
     attachments = {path: read_attachment(project.content_dir, file) for path, file in files.attachments.items()}
     progress(f"Sivuja {len(files.pages)}; MkDocs rakentaa sivuston...")
-    write_tree(stage / "docs", {**files.static, **attachments, **files.pages})
+    # Only the static files go to disk; MkDocs gets the generated pages in memory.
+    write_tree(stage / "docs", {**files.static, **attachments})
     mkdocs_started = time.perf_counter()
     with build_date(toolbox), indexing_search(search_documents(files.pages), stage / "search", stage / "site" / "pagefind"):
         run_mkdocs(project.mkdocs_file, stage / "docs", stage / "site", files.nav, project.templates_dir / "theme",
-                   files.extra, jobs=build_jobs())
+                   files.pages, files.extra, jobs=build_jobs())
         mkdocs_seconds = time.perf_counter() - mkdocs_started
     search_wait = time.perf_counter() - mkdocs_started - mkdocs_seconds
     return SiteReport(len(files.pages), time.perf_counter() - started, mkdocs_seconds, search_wait)

@@ -2,8 +2,8 @@
 
 The first build is a full one. After an edit of content files, only the changed files are checked again (the
 check results of the others are kept in memory), only the pages the change can show on are rendered again
-(pages_to_refresh; alphabetical listing pages only when their rows changed), only docs files whose text
-changed are written, and MkDocs builds just those pages (write.build_pages) into the served site. A change of mkdocs.yml,
+(pages_to_refresh; alphabetical listing pages only when their rows changed), only pages whose text
+changed are built: MkDocs builds just those pages (write.build_pages) into the served site. A change of mkdocs.yml,
 the templates, toolbox.yaml, tiers.yaml or a guide (guides are in the navigation) rebuilds everything. The
 search index is rebuilt with full builds only: between them, search finds the content of the last full build.
 """
@@ -176,11 +176,11 @@ class Preview:
         attachments = {path: read_attachment(self.project.content_dir, file) for path, file in files.attachments.items()}
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
-        write_tree(self.docs, {**files.static, **attachments, **files.pages})
+        write_tree(self.docs, {**files.static, **attachments})
         with build_date(toolbox), indexing_search(search_documents(files.pages), self.work / "search",
                                                   self.work / "pagefind-new"):
             run_mkdocs(self.project.mkdocs_file, self.docs, self.site, files.nav,
-                       self.project.templates_dir / "theme", files.extra, jobs=build_jobs())
+                       self.project.templates_dir / "theme", files.pages, files.extra, jobs=build_jobs())
         os.rename(self.work / "pagefind-new", self.site / "pagefind")
         self.pages, self.static, self.nav, self.extra = dict(files.pages), dict(files.static), files.nav, files.extra
         return len(files.pages)
@@ -188,17 +188,16 @@ class Preview:
     def _partial(self, toolbox: Toolbox, refresh: set[str], people_changed: bool) -> int:
         files, exists = self._render(toolbox, refresh, people_changed)
         for path in [p for p in self.pages if p not in exists]:
-            for file in (self.docs / path, self.site / (path[: -len(".md")] + ".html")):
-                file.unlink(missing_ok=True)
+            (self.site / (path[: -len(".md")] + ".html")).unlink(missing_ok=True)
             del self.pages[path]
         changed = {path: text for path, text in files.pages.items() if self.pages.get(path) != text}
         static = {path: text for path, text in files.static.items() if self.static.get(path) != text}
-        write_tree(self.docs, {**changed, **static})
+        write_tree(self.docs, static)
         write_tree(self.site, static)  # data files are copied as they are
-        if changed:
-            build_pages(self.project.mkdocs_file, self.docs, self.site, self.nav, self.project.templates_dir / "theme",
-                        self.extra, sorted(changed), self.work / "changed")
         self.pages.update(files.pages)
+        if changed:
+            build_pages(self.project.mkdocs_file, self.site, self.nav, self.project.templates_dir / "theme",
+                        self.extra, changed, self.pages, self.work / "changed")
         self.static.update(files.static)
         return len(changed)
 

@@ -32,7 +32,40 @@ def staging_area(output_root: Path) -> Iterator[Path]:
     try:
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        remove_staging(stage)
+
+
+# From this many files up, the old output is deleted by a background process (see remove_staging).
+BACKGROUND_REMOVAL_FILES = 5000
+
+
+def remove_staging(stage: Path) -> None:
+    """Remove a staging directory (by then holding the previous output); a big one is removed in the background."""
+    # Deleting the 45,000 files of a 20,000-partner site takes seconds that the finished build need not wait
+    # for: the new output is already in place. The directory keeps its name, so if the background removal
+    # is cut short, the next build's remove_stale_stages finishes it.
+    if _count_files(stage, BACKGROUND_REMOVAL_FILES) >= BACKGROUND_REMOVAL_FILES:
+        import subprocess
+        import sys
+
+        try:
+            subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                              str(stage)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
+            return
+        except OSError:
+            pass
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _count_files(folder: Path, enough: int) -> int:
+    """Return the number of files under folder, counting no further than enough."""
+    count = 0
+    for _, _, names in os.walk(folder):
+        count += len(names)
+        if count >= enough:
+            break
+    return count
 
 
 def remove_stale_stages(output_root: Path) -> list[Path]:
@@ -82,42 +115,38 @@ def write_tree(directory: Path, files: Mapping[str, str | bytes]) -> None:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
-               extra: Mapping[str, Any] | None = None, jobs: int = 1) -> None:
+               pages: Mapping[str, str], extra: Mapping[str, Any] | None = None, jobs: int = 1,
+               shortcuts: bool = True) -> None:
     """Build the site with MkDocs in strict mode; any warning fails the build. extra is merged into `extra:`.
 
-    With jobs > 1 and enough pages, the pages outside the navigation are built by that many processes at once
-    (see _plan_shards); the merged result is the same site a single build gives.
+    pages are the generated Markdown pages {docs path: text}, handed to MkDocs in memory; docs_dir holds the
+    static files. With jobs > 1 and enough pages, the pages outside the navigation are built by that many
+    processes at once (see _plan_shards); the merged result is the same site a single build gives. shortcuts
+    switches partnerkit's MkDocs plugin's shortcuts (see mkdocs_plugin), which must not change a byte.
     """
-    shards = _plan_shards(docs_dir, nav, jobs)
+    shards = _plan_shards(pages, nav, jobs)
+    common = (str(config_file), nav, str(theme_dir), dict(extra or {}), shortcuts)
     if not shards:
-        _build_mkdocs(str(config_file), str(docs_dir), str(site_dir), nav, str(theme_dir), dict(extra or {}))
+        _build_mkdocs(str(docs_dir), str(site_dir), dict(pages), *common)
         return
-    _build_sharded(config_file, docs_dir, site_dir, nav, theme_dir, dict(extra or {}), shards)
+    _build_sharded(docs_dir, site_dir, [{path: pages[path] for path in shard} for shard in shards], common)
 
 
 # Below this many pages outside the navigation, starting a second process costs more than it saves.
 MIN_SHARDED_PAGES = 1000
 
 
-def _plan_shards(docs_dir: Path, nav: list[Any], jobs: int) -> list[list[str]]:
-    """Return, per process, the docs files it builds: every one gets the navigation's pages, the rest are split."""
+def _plan_shards(pages: Mapping[str, str], nav: list[Any], jobs: int) -> list[list[str]]:
+    """Return, per process, the pages it builds: every one gets the navigation's pages, the rest are split."""
     if jobs < 2:
         return []
-    shared = set(_nav_pages(nav))
-    files: list[str] = []
-    for folder, folders, names in os.walk(docs_dir):
-        folders.sort()
-        relative = Path(folder).relative_to(docs_dir)
-        files.extend((relative / name).as_posix() for name in sorted(names))
-    own = [f for f in files if f.endswith(".md") and f not in shared]
+    shared = sorted(set(_nav_pages(nav)) & set(pages))
+    own = sorted(set(pages) - set(shared))
     if len(own) < MIN_SHARDED_PAGES:
         return []
     # Pages outside the navigation render the same in any process: MkDocs copies only the navigation into them.
     size = -(-len(own) // jobs)
-    shards = [sorted(shared & set(files)) + own[i * size:(i + 1) * size] for i in range(jobs)]
-    # Static files (assets, data files, attachments) are copied once, by the first process.
-    shards[0].extend(f for f in files if not f.endswith(".md"))
-    return [shard for shard in shards if shard]
+    return [shared + own[i * size:(i + 1) * size] for i in range(jobs) if own[i * size:(i + 1) * size]]
 
 
 def nav_pages(nav: Any) -> list[str]:
@@ -135,30 +164,27 @@ def _nav_pages(nav: Any) -> list[str]:
     return []
 
 
-def _build_sharded(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
-                   extra: dict[str, Any], shards: list[list[str]]) -> None:
+def _build_sharded(docs_dir: Path, site_dir: Path, shards: list[dict[str, str]], common: tuple[Any, ...]) -> None:
     """Build each shard's pages in its own process and merge the sites; shared output must come out identical."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    parts = []
-    for number, shard in enumerate(shards):
-        shard_docs = docs_dir.with_name(f"{docs_dir.name}-{number}")
-        shutil.rmtree(shard_docs, ignore_errors=True)
-        for relative in shard:
-            target = shard_docs / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(docs_dir / relative, target)
-        parts.append((str(shard_docs), str(site_dir.with_name(f"{site_dir.name}-{number}"))))
-    common = (str(config_file), nav, str(theme_dir), extra)
+    # Static files (assets, data files, attachments) are copied once, by the first process.
+    parts = [(docs_dir, site_dir.with_name(f"{site_dir.name}-0"))]
+    for number in range(1, len(shards)):
+        empty_docs = docs_dir.with_name(f"{docs_dir.name}-{number}")
+        shutil.rmtree(empty_docs, ignore_errors=True)
+        empty_docs.mkdir()
+        parts.append((empty_docs, site_dir.with_name(f"{site_dir.name}-{number}")))
     # spawn, not fork: the child starts clean instead of sharing a copy of this process's memory and threads.
     with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_build_mkdocs, common[0], docs, site, *common[1:]) for docs, site in parts[1:]]
-        _build_mkdocs(common[0], parts[0][0], parts[0][1], *common[1:])
+        futures = [pool.submit(_build_mkdocs, str(docs), str(site), shard, *common)
+                   for (docs, site), shard in zip(parts[1:], shards[1:])]
+        _build_mkdocs(str(parts[0][0]), str(parts[0][1]), shards[0], *common)
         for future in futures:
             future.result()
-    _merge_sites([Path(site) for _, site in parts], site_dir)
-    for docs, _ in parts:
+    _merge_sites([site for _, site in parts], site_dir)
+    for docs, _ in parts[1:]:
         shutil.rmtree(docs, ignore_errors=True)
 
 
@@ -221,12 +247,14 @@ def _merge_sitemaps(files: list[Path], site_dir: Path) -> None:
             packed.write(merged.encode("utf-8"))
 
 
-def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any], theme_dir: str,
-                  extra: dict[str, Any]) -> None:
+def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_file: str, nav: list[Any],
+                  theme_dir: str, extra: dict[str, Any], shortcuts: bool) -> None:
     """Run one MkDocs build (in this process or a worker); MkDocs errors become OutputError."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .mkdocs_plugin import PartnerkitPlugin
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
@@ -243,6 +271,7 @@ def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any]
         # Settings of the build profile (robots policy, footer links) win over the institution's own `extra:`.
         for key, value in sorted(extra.items()):
             config.extra[key] = value
+        config.plugins["partnerkit"] = PartnerkitPlugin(pages, set(_nav_pages(nav)), shortcuts)
         build(config)
     except (Abort, ConfigurationError) as error:
         raise OutputError(f"MkDocs: {error}") from error
@@ -250,40 +279,118 @@ def _build_mkdocs(config_file: str, docs_dir: str, site_dir: str, nav: list[Any]
 
 @contextmanager
 def indexing_search(documents: Mapping[str, str], work_dir: Path, target: Path, lang: str = "fi") -> Iterator[None]:
-    """Run Pagefind over documents while the with-block runs; on success its index is moved to target."""
-    # Pagefind is a separate program: it indexes on another core while MkDocs renders the pages.
-    import subprocess
-
-    from pagefind_bin import get_executable
-
-    write_tree(work_dir / "pages", documents)
+    """Run Pagefind over documents while the with-block runs; on success its index is written to target."""
+    # Pagefind is a separate program: it indexes on another core while MkDocs renders the pages. The documents
+    # go to it through its service protocol, not as 20,000 files written to disk and deleted again.
+    work_dir.mkdir(parents=True, exist_ok=True)
     log_file = work_dir / "pagefind.log"
-    with open(log_file, "wb") as log:
-        process = subprocess.Popen(
-            [str(get_executable()), "--site", str(work_dir / "pages"), "--output-path", str(work_dir / "index"),
-             "--force-language", lang, "--keep-index-url", "--quiet"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-        # Pagefind usually finishes before MkDocs does; its 20,000 input files are then removed meanwhile
-        # (deleting is slow on some disks, and it needs no processor time that MkDocs could use).
-        cleaner = threading.Thread(target=_remove_when_done, args=(process, work_dir / "pages"), daemon=True)
-        cleaner.start()
-        try:
-            yield
-        except BaseException:
-            process.kill()
-            cleaner.join()
-            raise
-        cleaner.join()
-    if process.returncode != 0:
-        detail = log_file.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
-        raise OutputError(f"Pagefind: hakuhakemiston koonti epäonnistui ({process.returncode}): {detail}")
+    # Written beside the site, and moved in when MkDocs is done with it.
+    indexer = _PagefindIndexer(documents, work_dir / "index", lang, log_file)
+    indexer.start()
+    try:
+        yield
+    except BaseException:
+        indexer.stop()
+        raise
+    indexer.finish()
     os.rename(work_dir / "index", target)
 
 
-def _remove_when_done(process: Any, folder: Path) -> None:
-    process.wait()
-    shutil.rmtree(folder, ignore_errors=True)
+def _encode_request(message_id: int, payload: dict[str, Any]) -> bytes:
+    """Return one request of Pagefind's service protocol: base64 of its JSON, then a comma."""
+    import base64
+    import json
+
+    return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")) + b","
+
+
+class _PagefindIndexer:
+    """One `pagefind --service` process fed from two threads: one writes the requests, one reads the answers."""
+
+    def __init__(self, documents: Mapping[str, str], target: Path, lang: str, log_file: Path) -> None:
+        self.documents, self.target, self.lang, self.log_file = documents, target, lang, log_file
+        self.error = ""
+        self.process: Any = None
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start Pagefind and the two threads that talk to it."""
+        import subprocess
+
+        from pagefind_bin import get_executable
+
+        with open(self.log_file, "wb") as log:
+            self.process = subprocess.Popen([str(get_executable()), "--service"], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=log)
+        self.answers: dict[int, dict[str, Any]] = {}
+        self.index_ready = threading.Event()
+        self.threads = [threading.Thread(target=self._read, daemon=True),
+                        threading.Thread(target=self._write, daemon=True)]
+        for thread in self.threads:
+            thread.start()
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        config = {"force_language": self.lang, "keep_index_url": True}
+        try:
+            stdin.write(_encode_request(0, {"type": "NewIndex", "config": config}))
+            stdin.flush()
+            self.index_ready.wait()
+            index_id = self.answers.get(0, {}).get("index_id")
+            if index_id is None:
+                return
+            # The URL each page has in the built site, as Pagefind's own crawl of the site would give it.
+            for number, path in enumerate(sorted(self.documents), start=1):
+                stdin.write(_encode_request(number, {"type": "AddFile", "index_id": index_id, "url": "/" + path,
+                                                     "file_path": None, "file_contents": self.documents[path]}))
+            stdin.write(_encode_request(len(self.documents) + 1, {"type": "WriteFiles", "index_id": index_id,
+                                                                  "output_path": str(self.target)}))
+            stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # Pagefind stopped; _read or finish() reports why
+
+    def _read(self) -> None:
+        import base64
+        import json
+
+        stdout = self.process.stdout
+        buffer = b""
+        while True:
+            chunk = stdout.read1(1 << 16)
+            if not chunk:
+                break
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            for message in messages:
+                answer = json.loads(base64.b64decode(message))
+                payload = answer.get("payload") or {}
+                number = answer.get("message_id")
+                if payload.get("type") == "Error" and not self.error:
+                    self.error = str(payload.get("message"))
+                if number == 0:
+                    self.answers[0] = payload
+                    self.index_ready.set()
+                elif number == len(self.documents) + 1:
+                    self.answers[number] = payload
+                    self.process.stdin.close()  # the index is written: the service may end
+        self.index_ready.set()
+
+    def stop(self) -> None:
+        """Stop Pagefind without writing an index."""
+        self.process.kill()
+        self.process.wait()
+        for thread in self.threads:
+            thread.join()
+
+    def finish(self) -> None:
+        """Wait for the index to be written; raise OutputError if Pagefind failed."""
+        self.threads[1].join()
+        self.threads[0].join()
+        code = self.process.wait()
+        written = self.answers.get(len(self.documents) + 1, {}).get("type") == "WriteFiles"
+        if self.error or not written:
+            detail = self.error or self.log_file.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
+            raise OutputError(f"Pagefind: hakuhakemiston koonti epäonnistui ({code}): {detail}")
 
 
 def replace_directories(pairs: list[tuple[Path, Path]]) -> None:
@@ -373,19 +480,19 @@ def create_files(directory: Path, files: Mapping[str, str]) -> None:
             stream.write(files[relative])
 
 
-def build_pages(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
-                extra: Mapping[str, Any], pages: list[str], work_dir: Path) -> None:
-    """Build only the given docs pages (and the navigation's) with MkDocs and put their HTML into site_dir."""
+def build_pages(config_file: Path, site_dir: Path, nav: list[Any], theme_dir: Path, extra: Mapping[str, Any],
+                pages: Mapping[str, str], every_page: Mapping[str, str], work_dir: Path) -> None:
+    """Build just pages with MkDocs and put their HTML into site_dir; every_page supplies the navigation's pages."""
     # A page outside the navigation renders the same whichever other pages exist (see _plan_shards), so a
-    # build of the changed pages alone gives the HTML a full build would; the preview uses this.
+    # build of the changed pages alone gives the HTML a full build would; the preview uses this. The static
+    # files are in site_dir already, so MkDocs gets an empty docs folder.
     mini_docs, mini_site = work_dir / "docs", work_dir / "site"
     shutil.rmtree(work_dir, ignore_errors=True)
-    for relative in sorted(set(_nav_pages(nav)) | set(pages)):
-        target = mini_docs / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(docs_dir / relative, target)
-    _build_mkdocs(str(config_file), str(mini_docs), str(mini_site), nav, str(theme_dir), dict(extra))
-    for relative in pages:
+    mini_docs.mkdir(parents=True)
+    wanted = {path: every_page[path] for path in _nav_pages(nav) if path in every_page}
+    wanted.update(pages)
+    _build_mkdocs(str(mini_docs), str(mini_site), wanted, str(config_file), nav, str(theme_dir), dict(extra), True)
+    for relative in sorted(pages):
         html = relative[: -len(".md")] + ".html"
         (site_dir / html).parent.mkdir(parents=True, exist_ok=True)
         os.replace(mini_site / html, site_dir / html)

@@ -12,7 +12,7 @@ import json
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -33,7 +33,7 @@ class ListPage(Generic[Item]):
     letters: tuple[str, ...]  # initials whose first row is on this page (the targets of letter links)
     groups: tuple[tuple[str, tuple[Item, ...]], ...]  # (initial, rows) in order
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         """Every row of the page, in order."""
         return tuple(item for _, rows in self.groups for item in rows)
@@ -152,7 +152,8 @@ def filter_script(key: str, data: FilterSet) -> str:
 
 def is_listing_page(path: str) -> bool:
     """Return True for the alphabetical pages of a long listing (they repeat what the partner pages say)."""
-    return path.startswith("kumppanit/aakkosittain/") or (path.startswith("tasot/") and path.count("/") > 1)
+    return (path.startswith(("kumppanit/aakkosittain/", "muutokset/tarkistettavat/"))
+            or (path.startswith("tasot/") and path.count("/") > 1))
 
 
 @lru_cache(maxsize=1 << 16)

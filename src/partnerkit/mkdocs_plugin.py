@@ -1,0 +1,163 @@
+"""partnerkit's MkDocs plugin: generated pages from memory, and no repeated work that gives the same HTML.
+
+Three things cost most of MkDocs' time per page on a big toolbox, and none of them changes the result:
+
+- reading 20,000 generated Markdown files back from disk: the pages are handed over in memory instead;
+- parsing our pre-rendered, already sanitised HTML blocks again with Python's HTML parser (about a third of the
+  Markdown conversion): each whole block is set aside and put back verbatim, exactly as Python-Markdown's own
+  raw-HTML stash would;
+- rendering Material's navigation sidebar for every page: for a page outside the navigation nothing in it is
+  active, and its links are relative to the page's folder, so it is rendered once per folder and reused.
+
+tests/test_mkdocs_plugin.py builds the same site with and without these shortcuts and compares every file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown.core import BLOCK_LEVEL_ELEMENTS
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+# Tags that start a raw HTML block in Python-Markdown (its BLOCK_LEVEL_ELEMENTS that our templates use).
+_BLOCK_START = re.compile(r"<(div|dl|ul|ol|p|table|form|nav|section|details|figure|h[1-6]|hr|blockquote)[\s>/]")
+# Inside these, a tag-counting scan could be fooled by text that looks like a tag; such blocks are left to Markdown.
+_OPAQUE = re.compile(r"<(?:script|style|textarea|pre|code)\b|<!--|<\?|<!\[", re.I)
+_PLACEHOLDER = "PARTNERKITRAWHTML{}X"
+# What Python-Markdown may take for the start of a raw HTML block: a block-level tag, a comment or declaration.
+_MAY_START_BLOCK = re.compile(
+    r"<(?:!|\?|/?(?:" + "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True)) + r")(?![\w-]))", re.I)
+
+
+def set_aside_html(markdown: str) -> tuple[str, list[str]]:
+    """Replace the well-formed raw HTML blocks of markdown with placeholders; return the text and the blocks.
+
+    If the page has any other raw HTML that Python-Markdown could take as the start of a block (an unclosed
+    tag, a comment, a tag after text), nothing is set aside: such a block can swallow what follows it, and
+    only Markdown's own parser knows how far.
+    """
+    blocks: list[str] = []
+    lines = markdown.split("\n")
+    out: list[str] = []
+    index, previous_blank = 0, True
+    while index < len(lines):
+        line = lines[index]
+        end = _block_end(lines, index) if previous_blank and line.startswith("<") else None
+        if end is None:
+            if _MAY_START_BLOCK.match(line.lstrip(" ")):
+                return markdown, []
+            out.append(line)
+            previous_blank = not line.strip()
+            index += 1
+            continue
+        out.append(_PLACEHOLDER.format(len(blocks)))
+        blocks.append("\n".join(lines[index:end + 1]))
+        index = end + 1
+        previous_blank = False
+    return "\n".join(out), blocks
+
+
+def _block_end(lines: list[str], start: int) -> int | None:
+    """Return the last line of the raw HTML block starting at lines[start], or None to leave it to Markdown."""
+    match = _BLOCK_START.match(lines[start])
+    if not match:
+        return None
+    tag = match.group(1)
+    if tag == "hr":
+        return start if lines[start].rstrip().endswith(">") and _ends_block(lines, start) else None
+    opening = re.compile(rf"<{tag}[\s>/]")
+    closing = f"</{tag}>"
+    depth = 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if _OPAQUE.search(line):
+            return None
+        depth += len(opening.findall(line)) - line.count(closing)
+        if depth <= 0:
+            # Python-Markdown ends the block at the closing tag; text after it on the line would start a new
+            # paragraph, which this shortcut does not imitate.
+            return index if line.rstrip().endswith(closing) and depth == 0 and _ends_block(lines, index) else None
+    return None
+
+
+def _ends_block(lines: list[str], index: int) -> bool:
+    return index + 1 == len(lines) or not lines[index + 1].strip()
+
+
+def restore_html(html: str, blocks: list[str]) -> str:
+    """Put the blocks set aside by set_aside_html back in place of their placeholder paragraphs."""
+    for number, block in enumerate(blocks):
+        placeholder = f"<p>{_PLACEHOLDER.format(number)}</p>"
+        if placeholder not in html:
+            raise ValueError(f"raw HTML block {number} lost its place in the converted page")
+        # Python-Markdown's stash keeps the newline after the block; its final strip() drops it at the very end.
+        html = html.replace(placeholder, block + "\n", 1)
+    return html.strip()
+
+
+class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
+    """Adds the generated pages and the shortcuts above to one MkDocs build."""
+
+    def __init__(self, pages: Mapping[str, str], nav_pages: set[str], shortcuts: bool = True) -> None:
+        self.pages = pages
+        self.nav_pages = nav_pages
+        self.shortcuts = shortcuts
+        self.material_dir = ""
+        self._blocks: dict[str, list[str]] = {}
+        self._memo: dict[str, str] = {}
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add the generated pages, held in memory, to the static files found in docs_dir."""
+        for src_uri in sorted(self.pages):
+            files.append(File.generated(config, src_uri, content=self.pages[src_uri]))
+        return files
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """Let our theme reach Material's own partials under material/ and memoise fragments."""
+        # The theme's folders after ours: Material's templates, then MkDocs' own.
+        material = [folder for folder in config.theme.dirs if Path(folder, "partials", "nav.html").is_file()
+                    and "material" in Path(folder).parts]
+        env.loader = jinja2.ChoiceLoader([
+            env.loader,  # type: ignore[list-item]
+            jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material[:1])}),
+        ])
+        env.globals["partnerkit_memo"] = self.memo
+        return env
+
+    def memo(self, key: str | None, caller: Callable[[], str]) -> str:
+        """Return the body of a `{% call partnerkit_memo(key) %}` block, rendered once per key (never if None)."""
+        if not key or not self.shortcuts:
+            return caller()
+        if key not in self._memo:
+            self._memo[key] = caller()
+        return self._memo[key]
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Set the page's raw HTML blocks aside before Python-Markdown parses the page."""
+        if not self.shortcuts:
+            return markdown
+        text, blocks = set_aside_html(markdown)
+        self._blocks[page.file.src_uri] = blocks
+        return text
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Put the page's raw HTML blocks back."""
+        blocks = self._blocks.pop(page.file.src_uri, [])
+        return restore_html(html, blocks) if blocks else html
+
+    def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> dict[str, Any]:
+        """Tell the theme under which key this page's navigation sidebar may be shared."""
+        outside = page.file.src_uri not in self.nav_pages
+        # Relative links: the same folder gives the same sidebar; "" is the docs root.
+        context["partnerkit_nav_key"] = "nav:" + posixpath.dirname(page.file.dest_uri) if outside else None
+        return context
