@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from partnerkit import cli, pipeline
+from partnerkit import cli, pipeline, write
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.write import STAGING_PREFIX, replace_directories, staging_area, write_tree
 from tests.bad_inputs.cases import materialise
@@ -81,6 +81,28 @@ def test_good_build_replaces_both_outputs(project: Path) -> None:
     after = outputs(project)
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     assert any(key.startswith("site/") for key in changed) and any(key.startswith("dist/") for key in changed)
+    assert not [p for p in project.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+def test_a_big_old_output_is_removed_in_the_background(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write, "BACKGROUND_REMOVAL_FILES", 20)  # the fixture's site counts as big here
+    removed_here: list[str] = []
+    real_rmtree = shutil.rmtree
+
+    def recording_rmtree(path: str | Path, *args: object, **kwargs: object) -> None:
+        removed_here.append(Path(path).name)
+        real_rmtree(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write.shutil, "rmtree", recording_rmtree)
+    edit_content(project)
+    assert cli.main(["--root", str(project), "build"]) == 0
+    # This process did not remove the staging folder (which held the old output) itself.
+    assert not [name for name in removed_here if name.startswith(STAGING_PREFIX)]
+    assert "Lomakepohjat" in (project / "site" / "menetelmat" / "lomakkeet.html").read_text(encoding="utf-8")
+    # The old output is gone soon after the build returned, without a later build cleaning up.
+    deadline = time.monotonic() + 60
+    while [p for p in project.iterdir() if p.name.startswith(STAGING_PREFIX)] and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not [p for p in project.iterdir() if p.name.startswith(STAGING_PREFIX)]
 
 

@@ -208,6 +208,14 @@ def test_preview_rebuilds_only_what_an_edit_changes(tmp_path: Path, monkeypatch:
     # The partner index and the tier listings show the new name too; an unrelated partner page is not rebuilt.
     assert "Muokattu Nimi Oy" in (preview.site / "kumppanit" / "index.html").read_text(encoding="utf-8")
     assert other_page.stat().st_mtime_ns == other_before
+    # What the partial rebuild left is the site a full build of the edited content gives (search aside: its
+    # index is rebuilt with full builds only).
+    fresh = Preview(project, "internal", "fi", tmp_path / "fresh", said.append)
+    fresh.rebuild()
+    partial = {path: data for path, data in _tree(preview.site).items() if not path.startswith("pagefind/")}
+    full = {path: data for path, data in _tree(fresh.site).items() if not path.startswith("pagefind/")}
+    assert sorted(partial) == sorted(full)
+    assert [path for path in full if partial[path] != full[path]] == []
     # A broken edit keeps the last good site and reports the problem.
     source.write_text(source.read_text(encoding="utf-8").replace("type: ", "tyyppi: "), encoding="utf-8")
     preview.rebuild()

@@ -19,6 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from .checkcache import CheckMemo
 from .history import read_history
 from .load import list_attachments, load_content, read_attachment
@@ -105,6 +107,7 @@ class Preview:
         self.docs, self.site = work / "docs", work / "site"
         self.work = work
         self.memo: CheckMemo | None = None
+        self.env: jinja2.Environment | None = None
         self.toolbox: Toolbox | None = None
         self.pages: dict[str, str] = {}
         self.static: dict[str, str] = {}
@@ -167,7 +170,10 @@ class Preview:
                     return False
             return only is None or path in only or not is_entity_page(path)
 
-        files = render_site(toolbox, settings, make_environment(self.project.templates_dir),
+        if self.env is None or only is None:
+            # Compiling the templates costs half a second; an edit of the templates makes a full build anyway.
+            self.env = make_environment(self.project.templates_dir)
+        files = render_site(toolbox, settings, self.env,
                             read_history(self.project.root, self.project.content_dir), only=wanted)
         return files, exists
 
@@ -197,7 +203,7 @@ class Preview:
         self.pages.update(files.pages)
         if changed:
             build_pages(self.project.mkdocs_file, self.site, self.nav, self.project.templates_dir / "theme",
-                        self.extra, changed, self.pages, self.work / "changed")
+                        self.extra, changed, self.work / "changed")
         self.static.update(files.static)
         return len(changed)
 

@@ -481,15 +481,17 @@ def create_files(directory: Path, files: Mapping[str, str]) -> None:
 
 
 def build_pages(config_file: Path, site_dir: Path, nav: list[Any], theme_dir: Path, extra: Mapping[str, Any],
-                pages: Mapping[str, str], every_page: Mapping[str, str], work_dir: Path) -> None:
-    """Build just pages with MkDocs and put their HTML into site_dir; every_page supplies the navigation's pages."""
+                pages: Mapping[str, str], work_dir: Path) -> None:
+    """Build just pages with MkDocs and put their HTML into site_dir."""
     # A page outside the navigation renders the same whichever other pages exist (see _plan_shards), so a
-    # build of the changed pages alone gives the HTML a full build would; the preview uses this. The static
-    # files are in site_dir already, so MkDocs gets an empty docs folder.
+    # build of the changed pages alone gives the HTML a full build would; the preview uses this. MkDocs needs
+    # the navigation's pages to exist, but every navigation entry has its own title, so their text does not
+    # reach other pages: unchanged ones are given empty, and their HTML is not kept. The static files are in
+    # site_dir already, so MkDocs gets an empty docs folder.
     mini_docs, mini_site = work_dir / "docs", work_dir / "site"
     shutil.rmtree(work_dir, ignore_errors=True)
     mini_docs.mkdir(parents=True)
-    wanted = {path: every_page[path] for path in _nav_pages(nav) if path in every_page}
+    wanted = {path: "" for path in _nav_pages(nav)}
     wanted.update(pages)
     _build_mkdocs(str(mini_docs), str(mini_site), wanted, str(config_file), nav, str(theme_dir), dict(extra), True)
     for relative in sorted(pages):
