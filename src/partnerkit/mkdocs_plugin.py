@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markdown.core import BLOCK_LEVEL_ELEMENTS
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
@@ -104,6 +105,25 @@ def restore_html(html: str, blocks: list[str]) -> str:
     return html.strip()
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in this process, keyed by template name and source checksum (Jinja's own key)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill bucket from memory if this template source was compiled before."""
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep bucket's freshly compiled code."""
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _MemoryBytecodeCache()
+
+
 class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
     """Adds the generated pages and the shortcuts above to one MkDocs build."""
 
@@ -131,6 +151,9 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
             jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material[:1])}),
         ])
         env.globals["partnerkit_memo"] = self.memo
+        # MkDocs makes a new environment per build; the preview builds again after every edit, and compiling
+        # Material's templates anew each time would cost it almost half a second.
+        env.bytecode_cache = _COMPILED
         return env
 
     def memo(self, key: str | None, caller: Callable[[], str]) -> str:

@@ -288,10 +288,13 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     internal = settings.audience == "internal"
     data_files: dict[str, str] = {}
 
+    team_of = {c.id: c.team for c in index.contacts.values()} if internal else {}
+    team_names = {t.id: t.name for t in index.teams.values()}
+
     def teams_of(contact_ids: Any) -> list[tuple[str, str]]:
         # Public views carry team ids where contact ids were (see audience.py).
-        team_ids = [index.contacts[c].team if internal else c for c in contact_ids]
-        return [(t, index.teams[t].name) for t in team_ids if t in index.teams]
+        team_ids = [team_of[c] for c in contact_ids] if internal else contact_ids
+        return [(t, team_names[t]) for t in team_ids if t in team_names]
 
     def browse(here: str, folder: str, entries: list[tuple[str, str, str, list[tuple[str, str]]]],
                listing: list[Any]) -> dict[str, Any]:
