@@ -7,7 +7,10 @@ real command line in fresh processes: `check` --repeat times and `build` (valida
 packages) --build-repeat times; medians are printed. Peak memory is the largest sum of the resident memory of
 the build's whole process tree (sampled every 50 ms), so parallel MkDocs workers and Pagefind count too. The
 time split (own work vs MkDocs) comes from one more in-process build that wraps the pipeline's steps in timers.
-With --browser, Debian's Chromium measures the arki tier page and the search page at each N.
+With --browser, Debian's Chromium measures the arki tier page and the search page at each N. With --serve, the
+preview's rebuild after an edit is timed in-process, and with --browser also end to end: `serve` runs as its own
+process, Chromium has the partner's page open, and the time runs from saving the YAML file until the page shows
+the edit (file watching, rebuild, live reload).
 """
 
 from __future__ import annotations
@@ -230,6 +233,76 @@ def serve_figures(project: Path) -> dict[str, float]:
     return figures
 
 
+def serve_browser_figures(project: Path) -> dict[str, float]:
+    """Time `serve` end to end in Chromium: from saving an edited partner file until the open page shows the edit."""
+    import signal
+    import socket
+    import urllib.request
+
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(REPO))
+    from site_tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    partners = sorted((project / "content" / "partners").iterdir())
+    source = partners[len(partners) // 3]
+    original = source.read_text(encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/kumppanit/{source.stem}.html"
+    figures: dict[str, float] = {}
+    import tempfile
+
+    log_path = Path(tempfile.gettempdir()) / f"partnerkit-bench-serve-{os.getpid()}.log"
+    log = open(log_path, "wb")
+    server = subprocess.Popen(cli(project, "serve", "--address", f"127.0.0.1:{port}"), cwd=REPO, stdout=log,
+                              stderr=subprocess.STDOUT)
+    try:
+        started = time.perf_counter()
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"serve stopped ({server.returncode}); see {log_path}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        figures["serve first build s"] = time.perf_counter() - started
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            for number in (1, 2, 3):
+                marker = f"Muokattu selaimessa {number}."
+                time.sleep(1.0)  # a quiet moment, as between real edits
+                source.write_text(original.replace("description: |\n", f"description: |\n      {marker}\n", 1),
+                                  encoding="utf-8")
+                started = time.perf_counter()
+                while time.perf_counter() - started < 120:
+                    try:
+                        if marker in page.inner_text("article"):
+                            break
+                    except PlaywrightError:
+                        pass  # the page is being reloaded
+                    time.sleep(0.02)
+                else:
+                    raise SystemExit(f"the edit did not reach the browser; see {log_path}")
+                figures[f"edit {number} visible s"] = time.perf_counter() - started
+            browser.close()
+    finally:
+        source.write_text(original, encoding="utf-8")
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description="Benchmark partnerkit builds and print a table.")
@@ -243,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where generated projects are kept")
     parser.add_argument("--no-split", action="store_true", help="skip the extra timed build (own work share)")
     parser.add_argument("--browser", action="store_true", help="also measure in Chromium")
-    parser.add_argument("--serve", action="store_true", help="also time the preview's rebuild after an edit")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time the preview's rebuild after an edit (with --browser: end to end in Chromium)")
     args = parser.parse_args(argv)
     rows: list[list[str]] = []
     details: list[str] = []
@@ -273,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.serve:
             figures = serve_figures(project)
             details.append(f"N={partners} preview: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
+            if args.browser:
+                figures = serve_browser_figures(project)
+                details.append(f"N={partners} serve in Chromium: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
         print(f"... N={partners} done (build runs {[round(b[0], 1) for b in builds]}, "
               f"check runs {[round(c, 2) for c in checks]}, load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]

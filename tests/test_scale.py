@@ -169,7 +169,7 @@ def test_check_cache_gives_the_same_result_and_problems_as_a_fresh_check(tmp_pat
     fresh = read_toolbox(project)
     assert read_toolbox(project, cache=True) == fresh  # fills the cache
     assert read_toolbox(project, cache=True) == fresh  # served from it
-    assert list((tmp_path / "cache").rglob("check-fi.json"))
+    assert list((tmp_path / "cache").rglob("check-fi.marshal"))
     # Break one partner and duplicate another's id: the cached run reports exactly what a fresh run does.
     partners = sorted((project.content_dir / "partners").iterdir())
     partners[0].write_text(partners[0].read_text(encoding="utf-8").replace("type: ", "tyyppi: "), encoding="utf-8")
@@ -242,3 +242,39 @@ def test_preview_pages_to_refresh_follows_references() -> None:
     assert {f"henkilot/{c}.md" for c in partner.contact_ids} <= pages
     assert len(pages) == 1 + len(partner.contact_ids)
     assert pages_to_refresh(toolbox, replace(toolbox, title="Uusi nimi")) is None
+
+
+def test_preview_watcher_reports_edits_but_not_reads(tmp_path: Path) -> None:
+    import threading
+
+    import watchdog.events
+
+    from partnerkit.serve import make_change_observer
+
+    watched = tmp_path / "content"
+    watched.mkdir()
+    existing = watched / "a.yaml"
+    existing.write_text("id: a\n", encoding="utf-8")
+    seen: list[str] = []
+    arrived = threading.Event()
+    handler = watchdog.events.FileSystemEventHandler()
+
+    def record(event: watchdog.events.FileSystemEvent) -> None:
+        seen.append(event.event_type)
+        arrived.set()
+
+    handler.on_any_event = record  # type: ignore[method-assign]
+    observer = make_change_observer()
+    observer.schedule(handler, str(watched), recursive=True)
+    observer.start()
+    try:
+        # A rebuild reads every content file; reading must not start another rebuild.
+        for _ in range(3):
+            existing.read_text(encoding="utf-8")
+        assert not arrived.wait(1.0), seen
+        existing.write_text("id: b\n", encoding="utf-8")
+        assert arrived.wait(10), "an edit was not reported"
+        assert set(seen) <= {"modified", "closed", "created"} and "modified" in seen
+    finally:
+        observer.stop()
+        observer.join()

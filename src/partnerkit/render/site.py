@@ -6,6 +6,7 @@ import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -15,8 +16,8 @@ from markupsafe import Markup, escape
 from ..audience import view_for
 from . import package_slug
 from .search import SEARCH_PAGE
-from .browse import (FILTER_SCRIPT, PAGE_SIZE, filter_script, filter_set, letter_anchor, page_of_letter, paginate,
-                     relative_file_url, relative_url)
+from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, letter_anchor, page_of_letter,
+                     paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
 from ..review import Review, review_for_build
@@ -281,6 +282,14 @@ def _emit_review(emit: Any, review: Review, settings: SiteSettings) -> None:
                      letters=page_of_letter(listings[key]), letter_anchor=letter_anchor)
 
 
+@lru_cache(maxsize=16)
+def _filter_files(folder: str, entries: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
+                  ) -> tuple[FilterSet, str]:
+    """Return a listing's filter choices and data file; the preview reuses them while its rows stay the same."""
+    choices = filter_set(entries)
+    return choices, filter_script(folder, choices)
+
+
 def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSettings) -> dict[str, str]:
     """Emit the tier pages and the partner index, long listings split into pages; return the filters' data files."""
     # A listing of thousands of rows on one page would weigh megabytes: it is split alphabetically into pages of
@@ -291,16 +300,15 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     team_of = {c.id: c.team for c in index.contacts.values()} if internal else {}
     team_names = {t.id: t.name for t in index.teams.values()}
 
-    def teams_of(contact_ids: Any) -> list[tuple[str, str]]:
+    def teams_of(contact_ids: Any) -> tuple[tuple[str, str], ...]:
         # Public views carry team ids where contact ids were (see audience.py).
         team_ids = [team_of[c] for c in contact_ids] if internal else contact_ids
-        return [(t, team_names[t]) for t in team_ids if t in team_names]
+        return tuple((t, team_names[t]) for t in team_ids if t in team_names)
 
-    def browse(here: str, folder: str, entries: list[tuple[str, str, str, list[tuple[str, str]]]],
+    def browse(here: str, folder: str, entries: list[tuple[str, str, str, tuple[tuple[str, str], ...]]],
                listing: list[Any]) -> dict[str, Any]:
         data_path = f"{folder}/kumppanit.js"
-        choices = filter_set(entries)
-        data_files[data_path] = filter_script(folder, choices)
+        choices, data_files[data_path] = _filter_files(folder, tuple(entries))
         return {"listing": listing, "letters": page_of_letter(listing), "filter": choices, "filter_key": folder,
                 "filter_data": relative_url(data_path, here), "filter_script": relative_url(FILTER_SCRIPT, here),
                 "filter_base": relative_url("kumppanit/", here), "letter_anchor": letter_anchor}
