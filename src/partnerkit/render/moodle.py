@@ -605,8 +605,9 @@ def _tar_gz(files: dict[str, bytes], timestamp: int) -> bytes:
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             tar.addfile(info, io.BytesIO(data))
-    # gzip.compress writes no file name, and mtime is fixed, so the header is the same on every build.
-    return gzip.compress(raw.getvalue(), compresslevel=9, mtime=timestamp)
+    # gzip.compress writes no file name, and mtime is fixed, so the header is the same on every build. Level 6
+    # (gzip's own default): level 9 took three times as long at 20,000 partners for a 3 % smaller package.
+    return gzip.compress(raw.getvalue(), compresslevel=6, mtime=timestamp)
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
