@@ -7,7 +7,8 @@ Three things cost most of MkDocs' time per page on a big toolbox, and none of th
   Markdown conversion): each whole block is set aside and put back verbatim, exactly as Python-Markdown's own
   raw-HTML stash would;
 - rendering Material's navigation sidebar for every page: for a page outside the navigation nothing in it is
-  active, and its links are relative to the page's folder, so it is rendered once per folder and reused.
+  active, and its links are relative to the page's folder, so it is rendered once per folder and reused; the
+  same goes for the header (all but the page title) and the theme's configuration script, on every page.
 
 tests/test_mkdocs_plugin.py builds the same site with and without these shortcuts and compares every file.
 """
@@ -180,7 +181,9 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> dict[str, Any]:
         """Tell the theme under which key this page's navigation sidebar may be shared."""
-        outside = page.file.src_uri not in self.nav_pages
-        # Relative links: the same folder gives the same sidebar; "" is the docs root.
-        context["partnerkit_nav_key"] = "nav:" + posixpath.dirname(page.file.dest_uri) if outside else None
+        folder = posixpath.dirname(page.file.dest_uri)  # "" is the site root
+        # Links are relative: pages in one folder get the same theme parts, the sidebar only if nothing in it is
+        # active, that is for pages outside the navigation.
+        context["partnerkit_folder_key"] = folder + "/"
+        context["partnerkit_nav_key"] = "nav:" + folder if page.file.src_uri not in self.nav_pages else None
         return context
