@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -15,47 +14,18 @@ import jinja2
 import yaml
 
 from .history import read_history
-from .load import list_attachments, load_content, read_attachment, read_check_cache, read_code_fingerprint
+from .load import read_attachment
 from .model import Toolbox
+# The check path lives in project.py (it must not import the renderers); its names are re-exported here.
+from .project import (CACHE_MIN_FILES, SHIPPED_TEMPLATES, Project, check_cache_file, read_toolbox,  # noqa: F401
+                      wants_cache)
 from .render import make_environment, package_slug
 from .render.moodle import package_attachments, render_book_zip, render_course_backup, render_glossary_xml
 from .render.search import search_documents
-from .schema import FILES_FOLDER
 from .render.site import SiteSettings, render_site
-from .validate import build_toolbox
-from .write import (OutputError, indexing_search, replace_directories, replace_file, run_mkdocs, staging_area,
-                    write_tree)
+from .write import OutputError, indexing_search, replace_directories, run_mkdocs, staging_area, write_tree
 
 Progress = Callable[[str], None]
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a toolbox project keeps its parts."""
-
-    root: Path
-
-    @property
-    def content_dir(self) -> Path:
-        """The folder of YAML content."""
-        return self.root / "content"
-
-    @property
-    def mkdocs_file(self) -> Path:
-        """The institution's MkDocs settings."""
-        return self.root / "mkdocs.yml"
-
-    @property
-    def templates_dir(self) -> Path:
-        """Jinja2 templates of the site and the Moodle packages: the project's own, else the shipped ones."""
-        own = self.root / "templates"
-        return own if own.is_dir() else SHIPPED_TEMPLATES
-
-    @property
-    def site_dir(self) -> Path:
-        """Where the built site goes."""
-        return self.root / "site"
 
 
 @dataclass(frozen=True)
@@ -66,52 +36,6 @@ class SiteReport:
     seconds: float
     mkdocs_seconds: float
     search_seconds: float = 0.0  # waiting for the search index after MkDocs finished (it is built alongside)
-
-
-def read_toolbox(project: Project, lang: str = "fi", cache: bool = False) -> Toolbox:
-    """Load and validate the project's content; raise ContentError listing every problem.
-
-    With cache, files unchanged since an earlier run reuse that run's per-file results (see checkcache.py).
-    """
-    if not cache:
-        return build_toolbox(load_content(project.content_dir, project.root, lang), lang)
-    from .checkcache import CODE_MODULES, CheckMemo, store_key
-
-    attachments = list_attachments(project.content_dir / FILES_FOLDER)
-    cache_file = check_cache_file(project, lang)
-    memo = CheckMemo(store_key(read_code_fingerprint(list(CODE_MODULES)), lang, attachments), lang, attachments,
-                     read_check_cache(cache_file))
-    try:
-        return build_toolbox(load_content(project.content_dir, project.root, lang, parse=memo.parse), lang)
-    finally:
-        if memo.changed:
-            try:
-                replace_file(memo.to_bytes(), cache_file)
-            except OSError:
-                pass  # a cache that cannot be written only costs time next run
-
-
-# Below this many partner files a check takes well under a second without the cache; a small project (and every
-# test's temporary one) then leaves nothing in the user's cache folder.
-CACHE_MIN_FILES = 1000
-
-
-def wants_cache(project: Project) -> bool:
-    """Return True when the check cache pays off: a large project, and PARTNERKIT_CACHE is not 0."""
-    if os.environ.get("PARTNERKIT_CACHE") == "0":
-        return False
-    try:
-        with os.scandir(project.content_dir / "partners") as entries:
-            return sum(1 for _ in entries) >= CACHE_MIN_FILES
-    except OSError:
-        return False
-
-
-def check_cache_file(project: Project, lang: str) -> Path:
-    """Return where the check cache of this project lives: outside the project, so no commit can plant one."""
-    base = os.environ.get("PARTNERKIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    name = hashlib.sha256(str(project.root.resolve()).encode("utf-8")).hexdigest()[:20]
-    return Path(base) / "partnerkit" / name / f"check-{lang}.json"
 
 
 def read_edit_base(project: Project) -> str:

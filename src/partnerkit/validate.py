@@ -33,6 +33,8 @@ _STANDARD_TAGS = frozenset(
 )
 _FOLDER_OF = {"contacts": "content/contacts/", "teams": "content/teams/", "tiers": "content/tiers.yaml"}
 _INVALID = object()
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TIER_ORDER = {tier: position for position, tier in enumerate(TIER_IDS)}
 _SHOWN = 80
 FIRST_YEAR = 1980
 LAST_YEAR = 2099
@@ -127,19 +129,8 @@ def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, b
         _check_partner_tiers(located, ctx)
     id_node = located.nodes.get("id")
     id_mark = (id_node.start_mark.line, id_node.start_mark.column) if id_node is not None else None
-    return FileCheck(document.path, document.record, _without_nodes(located.values), id_mark,
-                     tuple(ctx.problems), tuple(ctx.refs))
-
-
-def _without_nodes(value: Any) -> Any:
-    """Return checked values with the node maps of nested records dropped (their values stay)."""
-    if isinstance(value, dict):
-        return {key: _without_nodes(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_nodes(item) for item in value]
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict) and isinstance(value[1], dict):
-        return (_without_nodes(value[0]), {})
-    return value
+    # Nested records already carry no nodes (see _check_value), so the values hold none.
+    return FileCheck(document.path, document.record, located.values, id_mark, tuple(ctx.problems), tuple(ctx.refs))
 
 
 def build_toolbox(content: Content, lang: str = "fi") -> Toolbox:
@@ -151,15 +142,13 @@ def build_toolbox(content: Content, lang: str = "fi") -> Toolbox:
 def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "fi") -> Toolbox:
     """Cross-check the files' results (ids, references) and return the Toolbox, or raise every problem."""
     ctx = _Context(lang, list(content.problems), attachments=content.attachments)
-    checked: dict[str, list[_Located]] = {name: [] for name in ("toolbox", "tiers", *COLLECTIONS.values())}
+    checked: dict[str, list[FileCheck]] = {name: [] for name in ("toolbox", "tiers", *COLLECTIONS.values())}
     for check in checks:
-        ctx.problems.extend(check.problems)
+        if check.problems:
+            ctx.problems.extend(check.problems)
         ctx.refs.extend(check.refs)
         if check.values is not None:
-            nodes: dict[str, Any] = {}
-            if check.id_mark is not None:
-                nodes["id"] = _Marked(_Mark(*check.id_mark))
-            checked[check.record].append(_Located(check.values, nodes, None, check.path))  # type: ignore[arg-type]
+            checked[check.record].append(check)
     ids = _check_ids(checked, ctx)
     ids["tiers"] = set(TIER_IDS)
     # A file that could not be read already has its own message; references to it would only repeat that.
@@ -216,7 +205,7 @@ def _kind_word(node: yaml.Node, lang: str) -> str:
 
 
 def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG
 
 
 def _label(prefix: str, name: str) -> str:
@@ -249,7 +238,7 @@ def _check_record(
     values: dict[str, Any] = {}
     nodes: dict[str, yaml.Node] = {}
     first_line: dict[str, int] = {}
-    allowed = [f.name for f in record.fields]
+    fields, required = _fields_of(record)
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             ctx.report(key_node, "merge_key")
@@ -258,26 +247,53 @@ def _check_record(
             ctx.report(key_node, "bad_key")
             continue
         key = key_node.value
-        label = _label(prefix, key)
+        label = f"{prefix}.{key}" if prefix else key
         if key in first_line:
             ctx.report(key_node, "duplicate_key", key=label, first_line=first_line[key])
             continue
         first_line[key] = key_node.start_mark.line + 1
-        spec = record.field_named(key)
+        spec = fields.get(key)
         if spec is None:
             ctx.report(key_node, "unknown_key", key=label, hint=_suggest_key(key, record, ctx.lang),
-                       allowed=", ".join(allowed))
+                       allowed=", ".join(f.name for f in record.fields))
             continue
         value = _check_value(value_node, spec, ctx, label)
         if value is not _INVALID:
             values[key] = value
             nodes[key] = value_node
-    for spec in record.fields:
-        if spec.required and spec.name not in first_line:
+    for spec in required:
+        if spec.name not in first_line:
             ctx.report(node, "missing_field", key=_label(prefix, spec.name), name=spec.name, title=spec.title)
     if record.one_of:
         _check_one_of(node, record, ctx, prefix, [name for name in record.one_of if name in first_line])
     return values, nodes
+
+
+# Per record type (by identity): its fields by name and its required fields in order; and per list field its
+# item field. Looked up for every key of 20,000 files, so built once rather than searched each time.
+_FIELD_TABLES: dict[int, tuple[Record, dict[str, Field], tuple[Field, ...]]] = {}
+_ITEM_SPECS: dict[int, tuple[Field, Field]] = {}
+
+
+def _fields_of(record: Record) -> tuple[dict[str, Field], tuple[Field, ...]]:
+    """Return the record's fields by name (the first of a name, as Record.field_named) and its required fields."""
+    table = _FIELD_TABLES.get(id(record))
+    if table is None or table[0] is not record:
+        by_name: dict[str, Field] = {}
+        for spec in record.fields:
+            by_name.setdefault(spec.name, spec)
+        table = (record, by_name, tuple(spec for spec in record.fields if spec.required))
+        _FIELD_TABLES[id(record)] = table
+    return table[1], table[2]
+
+
+def _item_spec(spec: Field) -> Field:
+    """Return the field that checks one item of a list field."""
+    known = _ITEM_SPECS.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = (spec, Field(spec.name, spec.item_kind, spec.title, spec.description, True, target=spec.target))
+        _ITEM_SPECS[id(spec)] = known
+    return known[1]
 
 
 def _check_one_of(node: yaml.Node, record: Record, ctx: _Context, prefix: str, given: list[str]) -> None:
@@ -312,18 +328,23 @@ def _suggest_key(key: str, record: Record, lang: str) -> str:
 
 
 def _check_value(node: yaml.Node, spec: Field, ctx: _Context, label: str) -> Any:
-    if spec.kind == "record":
+    kind = spec.kind
+    if kind == "record":
         checked = _check_record(node, RECORDS[spec.target], ctx, label)
-        return _INVALID if checked is None else checked
-    if spec.kind == "list":
+        # Only a file's top-level nodes are needed after its check; nested ones would keep the node tree alive.
+        return _INVALID if checked is None else (checked[0], {})
+    if kind == "list":
         return _check_list(node, spec, ctx, label)
-    if not _visit(node, ctx):
+    # _visit's common case inline (a quarter of a million scalars at 20,000 partners); it reports the others.
+    if id(node) not in ctx.seen_nodes and node.tag in _STANDARD_TAGS:
+        ctx.seen_nodes.add(id(node))
+    elif not _visit(node, ctx):
         return _INVALID
     if not isinstance(node, yaml.ScalarNode):
         ctx.report(node, "wrong_type", key=label, expected=describe_kind(spec) if ctx.lang == "fi" else spec.kind,
                    actual=_kind_word(node, ctx.lang))
         return _INVALID
-    if _is_null(node) or (node.value.strip() == "" and spec.kind != "text"):
+    if node.tag == _NULL_TAG or (kind != "text" and node.value.strip() == ""):
         ctx.report(node, "empty_value", key=label, expected=describe_kind(spec) if ctx.lang == "fi" else spec.kind)
         return _INVALID
     return _check_scalar(node, spec, ctx, label)
@@ -343,7 +364,7 @@ def _check_list(node: yaml.Node, spec: Field, ctx: _Context, label: str) -> Any:
         ctx.report(node, "too_few_items", key=label, minimum=spec.min_items, count=len(items))
     values: list[Any] = []
     seen: set[str] = set()
-    item_spec = Field(spec.name, spec.item_kind, spec.title, spec.description, True, target=spec.target)
+    item_spec = _item_spec(spec)
     for position, item in enumerate(items, start=1):
         item_label = f"{label}[{position}]"
         value = _check_value(item, item_spec, ctx, item_label)
@@ -539,31 +560,32 @@ def _scalar_at(mapping: yaml.Node, key: str) -> tuple[str, yaml.Node] | None:
     return None
 
 
-def _check_ids(checked: dict[str, list[_Located]], ctx: _Context) -> dict[str, set[str]]:
+def _check_ids(checked: dict[str, list[FileCheck]], ctx: _Context) -> dict[str, set[str]]:
     ids: dict[str, set[str]] = {}
     for record, folder in ((r, f) for f, r in COLLECTIONS.items()):
         first: dict[str, str] = {}
-        for located in checked[record]:
-            value = located.values.get("id")
+        for check in checked[record]:
+            value = check.values.get("id")  # type: ignore[union-attr]
             if not isinstance(value, str):
                 continue
             if value in first:
-                node = located.nodes["id"]
-                ctx.path = located.path
-                ctx.report(node, "duplicate_id", value=value, other=first[value])
+                assert check.id_mark is not None
+                ctx.path = check.path
+                ctx.report(_Marked(_Mark(*check.id_mark)), "duplicate_id", value=value,  # type: ignore[arg-type]
+                           other=first[value])
             else:
-                first[value] = located.path
+                first[value] = check.path
         ids[folder] = set(first)
     return ids
 
 
-def _invalid_ids(checked: dict[str, list[_Located]]) -> set[tuple[str, str]]:
+def _invalid_ids(checked: dict[str, list[FileCheck]]) -> set[tuple[str, str]]:
     """Return (folder, file stem) of records whose id was missing or invalid, so references to them stay quiet."""
     found: set[tuple[str, str]] = set()
     for folder, record in COLLECTIONS.items():
-        for located in checked[record]:
-            if "id" not in located.values:
-                found.add((folder, located.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
+        for check in checked[record]:
+            if "id" not in check.values:  # type: ignore[operator]
+                found.add((folder, check.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
     return found
 
 
@@ -590,9 +612,10 @@ def _links(values: dict[str, Any]) -> tuple[Link, ...]:
     return tuple(Link(v["title"], v.get("url", ""), v.get("file", "")) for v, _ in values.get("links", []))
 
 
-def _assemble(checked: dict[str, list[_Located]]) -> Toolbox:
+def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
     """Turn checked values into model objects; only called when there were no problems."""
     box = checked["toolbox"][0]
+    assert box.values is not None and checked["tiers"][0].values is not None
     tiers_by_id = {}
     for values, _ in checked["tiers"][0].values["tiers"]:
         tiers_by_id[values["id"]] = Tier(
@@ -605,7 +628,7 @@ def _assemble(checked: dict[str, list[_Located]]) -> Toolbox:
             v.values["review_date"], v.values.get("publishable", False), v.values.get("notes", ""),
             tuple(
                 Cooperation(c["tier"], c["description"], tuple(c.get("contacts", [])))
-                for c, _ in sorted(v.values["cooperations"], key=lambda pair: TIER_IDS.index(pair[0]["tier"]))
+                for c, _ in sorted(v.values["cooperations"], key=lambda pair: _TIER_ORDER[pair[0]["tier"]])
             ),
             v.path,
         )
@@ -614,7 +637,8 @@ def _assemble(checked: dict[str, list[_Located]]) -> Toolbox:
     methods = [
         Method(
             v.values["id"], v.values["title"], v.values["kind"], v.values["summary"], v.values.get("body", ""),
-            tuple(sorted(v.values["tiers"], key=TIER_IDS.index)), _links(v.values), v.values.get("owner", ""), v.path,
+            tuple(sorted(v.values["tiers"], key=_TIER_ORDER.__getitem__)), _links(v.values), v.values.get("owner", ""),
+            v.path,
         )
         for v in checked["method"]
     ]
