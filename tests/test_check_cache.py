@@ -304,3 +304,24 @@ def test_check_imports_no_template_engine_renderer_or_mkdocs() -> None:
     done = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert done.stdout.strip() == "0 []"
+
+
+def test_the_preview_reads_only_the_edited_file_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from partnerkit.serve import Preview
+
+    monkeypatch.setenv("PARTNERKIT_JOBS", "1")
+    write_project(generate(30, seed=6, **SMALL), tmp_path / "project")
+    project = Project(tmp_path / "project")
+    trust_every_status(monkeypatch)
+    said: list[str] = []
+    preview = Preview(project, "internal", "fi", tmp_path / "work", said.append)
+    preview.rebuild()
+    read = count_reads(monkeypatch)
+    preview.rebuild()
+    assert read == []
+    partner = sorted((project.content_dir / "partners").iterdir())[2]
+    partner.write_text(partner.read_text(encoding="utf-8").replace("description: |\n", "description: |\n      Uusi.\n", 1),
+                       encoding="utf-8")
+    preview.rebuild()
+    assert read == [str(partner)]
+    assert "Uusi." in (preview.site / "kumppanit" / f"{partner.stem}.html").read_text(encoding="utf-8")

@@ -91,6 +91,12 @@ class CheckMemo:
         self.misses = 0
         self.checked_in_workers = 0
 
+    def carry_over(self) -> CheckMemo:
+        """Return the memo of the next run in this process, knowing this run's results (the preview's rebuilds)."""
+        memo = CheckMemo(self.key, self.lang, self.attachments, jobs=self.jobs)
+        memo._old = self._new  # every file of this run, read or not, is in _new
+        return memo
+
     def reuse(self, path: str, record: str, status: os.stat_result) -> Parsed | None:
         """Return the file's earlier result if its status is the trusted one stored with it, else None."""
         entry = self._old.get(path)

@@ -142,7 +142,10 @@ class Preview:
         attachments = list_attachments(self.project.content_dir / FILES_FOLDER)
         if self.memo is None or self.memo.attachments != attachments:
             self.memo = CheckMemo("preview", self.lang, attachments)
-        content = load_content(self.project.content_dir, self.project.root, self.lang, parse=self.memo.parse)
+        else:
+            self.memo = self.memo.carry_over()
+        # Files whose status shows them unchanged since the last rebuild are not even read again.
+        content = load_content(self.project.content_dir, self.project.root, self.lang, memo=self.memo)
         return build_toolbox(content, self.lang)
 
     def _settings_stamp(self) -> tuple[tuple[str, int, int], ...]:
