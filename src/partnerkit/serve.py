@@ -142,6 +142,7 @@ class Preview:
         attachments = list_attachments(self.project.content_dir / FILES_FOLDER)
         if self.memo is None or self.memo.attachments != attachments:
             self.memo = CheckMemo("preview", self.lang, attachments)
+            self.memo.keep_decoded = True
         else:
             self.memo = self.memo.carry_over()
         # Files whose status shows them unchanged since the last rebuild are not even read again.
