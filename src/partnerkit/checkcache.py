@@ -127,7 +127,10 @@ class CheckMemo:
         self.misses += 1
         result, payload = compute_result(data, path, record, lang, self.attachments)
         if payload is not None:
-            self._new[path] = (record, self._trusted(status), digest, payload)
+            entry = (record, self._trusted(status), digest, payload)
+            self._new[path] = entry
+            if self.keep_decoded:
+                self._decoded[path] = (entry, (result[0], list(result[1])))
         return result
 
     def parse_all(self, files: Iterable[ReadFile], count: int, lang: str) -> Iterator[tuple[int, Parsed]]:
