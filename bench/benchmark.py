@@ -349,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
             details.append(f"N={partners} preview: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
             if args.browser:
                 figures = serve_browser_figures(project)
-                details.append(f"N={partners} serve in Chromium: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
+                details.append(f"N={partners} serve in Chromium: "
+                               + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
         print(f"... N={partners} done (build runs {[round(b[0], 1) for b in builds]}, "
               f"check runs {[round(c, 2) for c in checks]}, load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]

@@ -320,8 +320,8 @@ def test_the_preview_reads_only_the_edited_file_again(tmp_path: Path, monkeypatc
     preview.rebuild()
     assert read == []
     partner = sorted((project.content_dir / "partners").iterdir())[2]
-    partner.write_text(partner.read_text(encoding="utf-8").replace("description: |\n", "description: |\n      Uusi.\n", 1),
-                       encoding="utf-8")
+    edited = partner.read_text(encoding="utf-8").replace("description: |\n", "description: |\n      Uusi.\n", 1)
+    partner.write_text(edited, encoding="utf-8")
     preview.rebuild()
     assert read == [str(partner)]
     assert "Uusi." in (preview.site / "kumppanit" / f"{partner.stem}.html").read_text(encoding="utf-8")

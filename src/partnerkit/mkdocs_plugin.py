@@ -29,6 +29,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 # Tags that start a raw HTML block in Python-Markdown (its BLOCK_LEVEL_ELEMENTS that our templates use).
 _BLOCK_START = re.compile(r"<(div|dl|ul|ol|p|table|form|nav|section|details|figure|h[1-6]|hr|blockquote)[\s>/]")
@@ -178,12 +179,14 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
         blocks = self._blocks.pop(page.file.src_uri, [])
         return restore_html(html, blocks) if blocks else html
 
-    def on_page_context(self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> dict[str, Any]:
-        """Tell the theme under which key this page's navigation sidebar may be shared."""
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        """Tell the theme under which keys this page's shared parts (sidebar, header, settings) may be reused."""
         folder = posixpath.dirname(page.file.dest_uri)  # "" is the site root
         # Links are relative: pages in one folder get the same theme parts, the sidebar only if nothing in it is
-        # active, that is for pages outside the navigation.
-        context["partnerkit_folder_key"] = folder + "/"
-        context["partnerkit_nav_key"] = "nav:" + folder if page.file.src_uri not in self.nav_pages else None
+        # active, that is for pages outside the navigation. The template context takes any key; the TypedDict
+        # only lists MkDocs' own.
+        keys: dict[str, Any] = context  # type: ignore[assignment]
+        keys["partnerkit_folder_key"] = folder + "/"
+        keys["partnerkit_nav_key"] = "nav:" + folder if page.file.src_uri not in self.nav_pages else None
         return context

@@ -22,7 +22,7 @@ from .project import (CACHE_MIN_FILES, SHIPPED_TEMPLATES, Project, check_cache_f
 from .render import make_environment, package_slug
 from .render.moodle import package_attachments, render_book_zip, render_course_backup, render_glossary_xml
 from .render.search import search_documents
-from .render.site import SiteSettings, render_site
+from .render.site import SiteFiles, SiteSettings, render_site
 from .write import OutputError, indexing_search, replace_directories, run_mkdocs, staging_area, write_tree
 
 Progress = Callable[[str], None]
@@ -130,17 +130,26 @@ def _stage_site(project: Project, toolbox: Toolbox, audience: str, stage: Path, 
     # The previous release from Git feeds the changes page; without Git the page says why there is no list.
     files = render_site(toolbox, settings, make_environment(project.templates_dir),
                         read_history(project.root, project.content_dir))
-    attachments = {path: read_attachment(project.content_dir, file) for path, file in files.attachments.items()}
     progress(f"Sivuja {len(files.pages)}; MkDocs rakentaa sivuston...")
-    # Only the static files go to disk; MkDocs gets the generated pages in memory.
+    mkdocs_seconds, search_wait = build_site_files(project, toolbox, files, stage)
+    return SiteReport(len(files.pages), time.perf_counter() - started, mkdocs_seconds, search_wait)
+
+
+def build_site_files(project: Project, toolbox: Toolbox, files: SiteFiles, stage: Path) -> tuple[float, float]:
+    """Build rendered site files into stage/site with its search index; return MkDocs' and the index's extra time.
+
+    stage/docs gets the static files and attachments (MkDocs gets the pages in memory), stage/search Pagefind's
+    work files; the full build and the preview's full rebuild both come here.
+    """
+    attachments = {path: read_attachment(project.content_dir, file) for path, file in files.attachments.items()}
     write_tree(stage / "docs", {**files.static, **attachments})
     mkdocs_started = time.perf_counter()
-    with build_date(toolbox), indexing_search(search_documents(files.pages), stage / "search", stage / "site" / "pagefind"):
+    documents = search_documents(files.pages)
+    with build_date(toolbox), indexing_search(documents, stage / "search", stage / "site" / "pagefind"):
         run_mkdocs(project.mkdocs_file, stage / "docs", stage / "site", files.nav, project.templates_dir / "theme",
                    files.pages, files.extra, jobs=build_jobs())
         mkdocs_seconds = time.perf_counter() - mkdocs_started
-    search_wait = time.perf_counter() - mkdocs_started - mkdocs_seconds
-    return SiteReport(len(files.pages), time.perf_counter() - started, mkdocs_seconds, search_wait)
+    return mkdocs_seconds, time.perf_counter() - mkdocs_started - mkdocs_seconds
 
 
 @dataclass(frozen=True)

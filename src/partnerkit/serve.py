@@ -11,7 +11,6 @@ search index is rebuilt with full builds only: between them, search finds the co
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -23,17 +22,16 @@ import jinja2
 
 from .checkcache import CheckMemo
 from .history import read_history
-from .load import list_attachments, load_content, read_attachment
+from .load import list_attachments, load_content
 from .messages import ContentError, format_summary
 from .model import Toolbox
-from .pipeline import Progress, Project, build_date, build_jobs, read_edit_base
+from .pipeline import Progress, Project, build_site_files, read_edit_base
 from .render import make_environment
-from .render.search import search_documents
 from .render.site import (SiteFiles, SiteSettings, contact_path, index_toolbox, method_path, partner_path, render_site,
                           team_path)
 from .schema import FILES_FOLDER
 from .validate import build_toolbox
-from .write import build_pages, indexing_search, run_mkdocs, write_tree
+from .write import build_pages, write_tree
 
 _ENTITY_FOLDERS = ("kumppanit/", "menetelmat/", "henkilot/", "tiimit/", "oppaat/")
 
@@ -183,15 +181,9 @@ class Preview:
 
     def _full(self, toolbox: Toolbox) -> int:
         files, _ = self._render(toolbox, None, True)
-        attachments = {path: read_attachment(self.project.content_dir, file) for path, file in files.attachments.items()}
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
-        write_tree(self.docs, {**files.static, **attachments})
-        with build_date(toolbox), indexing_search(search_documents(files.pages), self.work / "search",
-                                                  self.work / "pagefind-new"):
-            run_mkdocs(self.project.mkdocs_file, self.docs, self.site, files.nav,
-                       self.project.templates_dir / "theme", files.pages, files.extra, jobs=build_jobs())
-        os.rename(self.work / "pagefind-new", self.site / "pagefind")
+        build_site_files(self.project, toolbox, files, self.work)
         self.pages, self.static, self.nav, self.extra = dict(files.pages), dict(files.static), files.nav, files.extra
         return len(files.pages)
 

@@ -49,9 +49,9 @@ def remove_staging(stage: Path) -> None:
         import sys
 
         try:
-            subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                              str(stage)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
+            remover = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+            subprocess.Popen([sys.executable, "-c", remover, str(stage)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
             return
         except OSError:
             pass
