@@ -23,6 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -204,7 +205,6 @@ def browser_figures(site: Path, query: str) -> dict[str, float]:
 def serve_figures(project: Path) -> dict[str, float]:
     """Time the preview (serve): its first, full build, then rebuilds after one partner's description is edited."""
     import shutil
-    import tempfile
 
     from partnerkit.pipeline import Project
     from partnerkit.serve import Preview
@@ -253,8 +253,6 @@ def serve_browser_figures(project: Path) -> dict[str, float]:
     original = source.read_text(encoding="utf-8")
     url = f"http://127.0.0.1:{port}/kumppanit/{source.stem}.html"
     figures: dict[str, float] = {}
-    import tempfile
-
     log_path = Path(tempfile.gettempdir()) / f"partnerkit-bench-serve-{os.getpid()}.log"
     log = open(log_path, "wb")
     server = subprocess.Popen(cli(project, "serve", "--address", f"127.0.0.1:{port}"), cwd=REPO, stdout=log,
@@ -326,7 +324,12 @@ def main(argv: list[str] | None = None) -> int:
         sizes = {k: v for k, v in (("contacts", args.contacts), ("methods", args.methods), ("teams", args.teams))
                  if v is not None}
         project = ensure_project(partners, args.seed, args.out, sizes)
+        # An empty check cache first (a fresh clone in CI), then the usual repeated runs with the cache filled.
+        with tempfile.TemporaryDirectory(prefix="partnerkit-bench-cache-") as empty_cache:
+            cold = run_measured(cli(project, "check"), REPO, env={**os.environ, "PARTNERKIT_CACHE_DIR": empty_cache})[0]
         checks = [run_measured(cli(project, "check"), REPO)[0] for _ in range(args.repeat)]
+        details.append(f"N={partners}: check with an empty cache {cold:.2f} s, with the cache filled (median of "
+                       f"{args.repeat}) {statistics.median(checks):.2f} s")
         builds = [run_measured(cli(project, "build"), REPO) for _ in range(args.build_repeat)]
         build_seconds = statistics.median(b[0] for b in builds)
         peak = max(b[1] for b in builds)

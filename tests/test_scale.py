@@ -132,7 +132,8 @@ def test_benchmark_script_prints_the_table_for_a_small_set(tmp_path: Path) -> No
                                                          "ratio", "check s", "own %"]
     row = [c.strip() for c in lines[2].split("|")]
     assert row[0] == "30" and float(row[1]) > 0 and int(row[2]) > 0 and int(row[3]) > 30 and row[6] == "1.0 (N×1)"
-    assert lines[3].startswith("N=30: validate")
+    assert lines[3].startswith("N=30: check with an empty cache ")
+    assert lines[4].startswith("N=30: validate")
 
 
 @pytest.mark.parametrize("target, folder", [("a/b.html", "a"), ("x.html", "a/b"), ("a/b/c.html", ""),
