@@ -81,7 +81,12 @@ def test_filter_data_is_compact_and_cannot_end_a_script() -> None:
 def test_search_text_is_the_page_without_markup_and_listing_pages_are_left_out() -> None:
     page = ('---\ntitle: "Hotelli &amp; Kylpylä"\nedit_url: "x"\n---\n# Hotelli \\& Kylpylä\n\n'
             '<dl><dt>Toimiala</dt><dd>Majoitusala</dd></dl>\n\n## Yhteistyö {: #y }\n\n<p>Koulutus\\-jaksot</p>\n')
-    assert page_text(page) == ("Hotelli &amp; Kylpylä", "Toimiala Majoitusala Yhteistyö Koulutus-jaksot")
+    assert page_text(page) == ("Hotelli &amp; Kylpylä", "Majoitusala Yhteistyö Koulutus-jaksot")
+    # Tables and people lists that repeat other records are left out: those records have pages of their own.
+    listing = ('# Aino\n\n<dl class="pk-facts">\n<dt>Tehtävä</dt><dd>Lehtori</dd>\n</dl>\n\n## Yhteyshenkilönä\n\n'
+               '<div class="pk-table-wrap">\n<table>\n<tr><td>Alfa Oy</td><td><p>Jaksot</p></td></tr>\n</table>\n</div>\n\n'
+               '<ul class="pk-people">\n<li>Bertta</li>\n</ul>\n\n<p>Oma teksti</p>\n')
+    assert page_text(listing) == ("", "Lehtori Yhteyshenkilönä Oma teksti")
     documents = search_documents({"kumppanit/h.md": page, "tasot/arki/k.md": page, "tasot/arki.md": page,
                                   "haku.md": page})
     assert sorted(documents) == ["kumppanit/h.html", "tasot/arki.html"]
