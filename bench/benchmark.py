@@ -16,8 +16,6 @@ the edit (file watching, rebuild, live reload).
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import statistics
@@ -26,8 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -152,36 +148,19 @@ sys.exit(code)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """Serve site on a free localhost port and yield its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-
-
 def browser_figures(site: Path, query: str) -> dict[str, float]:
     """Measure in Chromium: arki tier page until interactive and first filter result; first search result."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO))
-    from site_tests.conftest import CHROMIUM, CHROMIUM_ARGS
+    from site_tests.conftest import CHROMIUM, CHROMIUM_ARGS, serving
 
     figures: dict[str, float] = {}
     with serving(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         started = time.perf_counter()
-        page.goto(base + "tasot/arki.html", wait_until="commit")
+        page.goto(base + "/tasot/arki.html", wait_until="commit")
         page.wait_for_selector(".pk-filter[data-ready]", state="attached")
         figures["tier interactive s"] = time.perf_counter() - started
         page.wait_for_load_state("load")
@@ -191,7 +170,7 @@ def browser_figures(site: Path, query: str) -> dict[str, float]:
         page.press("#pk-filter-name", "Enter")
         page.wait_for_selector(".pk-filter__results li")
         figures["filter first result s"] = time.perf_counter() - started
-        page.goto(base + "index.html")
+        page.goto(base + "/index.html")
         started = time.perf_counter()
         page.fill("#pk-header-search", query)
         page.press("#pk-header-search", "Enter")

@@ -64,7 +64,8 @@ def built_public(tmp_path_factory: pytest.TempPathFactory, built: BuiltSite) -> 
 
 
 @contextmanager
-def _serving(root: Path) -> Iterator[str]:
+def serving(root: Path) -> Iterator[str]:
+    """Serve the folder root on a free localhost port; yield its base URL (no trailing slash)."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -79,14 +80,14 @@ def _serving(root: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def site_url(built: BuiltSite) -> Iterator[str]:
     """Serve the built site on a free localhost port."""
-    with _serving(built.root) as url:
+    with serving(built.root) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def public_url(built_public: BuiltSite) -> Iterator[str]:
     """Serve the public build on another free localhost port."""
-    with _serving(built_public.root) as url:
+    with serving(built_public.root) as url:
         yield url
 
 

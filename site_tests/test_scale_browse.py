@@ -6,11 +6,8 @@ is split into alphabetical pages, and the filter has to search all of them.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,7 @@ import pytest
 from partnerkit.model import Toolbox
 from partnerkit.pipeline import Project, build_site, read_toolbox
 from partnerkit.render.browse import PAGE_SIZE, initial_of
+from site_tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -39,11 +37,6 @@ class ScaleSite:
     url: str
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def scale_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaleSite]:
     """Generate about 500 partners (fewer contacts and methods than the benchmark, to stay quick) and build them."""
@@ -52,11 +45,8 @@ def scale_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaleSite]:
     project = Project(project_dir)
     toolbox = read_toolbox(project)
     build_site(project, toolbox, "internal", project_dir / "site", lambda message: None)
-    handler = functools.partial(_QuietHandler, directory=str(project_dir / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield ScaleSite(toolbox, project_dir / "site", f"http://127.0.0.1:{server.server_address[1]}")
-    server.shutdown()
+    with serving(project_dir / "site") as url:
+        yield ScaleSite(toolbox, project_dir / "site", url)
 
 
 def _arki(toolbox: Toolbox) -> list[Any]:
