@@ -194,8 +194,8 @@ class Preview:
             del self.pages[path]
         changed = {path: text for path, text in files.pages.items() if self.pages.get(path) != text}
         static = {path: text for path, text in files.static.items() if self.static.get(path) != text}
-        write_tree(self.docs, static)
-        write_tree(self.site, static)  # data files are copied as they are
+        # Data files are copied as they are (the next full build writes its own docs folder from scratch).
+        write_tree(self.site, static)
         self.pages.update(files.pages)
         if changed:
             build_pages(self.project.mkdocs_file, self.site, self.nav, self.project.templates_dir / "theme",

@@ -140,7 +140,7 @@ def _plan_shards(pages: Mapping[str, str], nav: list[Any], jobs: int) -> list[li
     """Return, per process, the pages it builds: every one gets the navigation's pages, the rest are split."""
     if jobs < 2:
         return []
-    shared = sorted(set(_nav_pages(nav)) & set(pages))
+    shared = sorted(set(nav_pages(nav)) & set(pages))
     own = sorted(set(pages) - set(shared))
     if len(own) < MIN_SHARDED_PAGES:
         return []
@@ -151,16 +151,12 @@ def _plan_shards(pages: Mapping[str, str], nav: list[Any], jobs: int) -> list[li
 
 def nav_pages(nav: Any) -> list[str]:
     """Return the docs paths of the pages in a MkDocs navigation."""
-    return _nav_pages(nav)
-
-
-def _nav_pages(nav: Any) -> list[str]:
     if isinstance(nav, str):
         return [nav]
     if isinstance(nav, dict):
-        return [page for value in nav.values() for page in _nav_pages(value)]
+        return [page for value in nav.values() for page in nav_pages(value)]
     if isinstance(nav, list):
-        return [page for item in nav for page in _nav_pages(item)]
+        return [page for item in nav for page in nav_pages(item)]
     return []
 
 
@@ -271,7 +267,7 @@ def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_fi
         # Settings of the build profile (robots policy, footer links) win over the institution's own `extra:`.
         for key, value in sorted(extra.items()):
             config.extra[key] = value
-        config.plugins["partnerkit"] = PartnerkitPlugin(pages, set(_nav_pages(nav)), shortcuts)
+        config.plugins["partnerkit"] = PartnerkitPlugin(pages, set(nav_pages(nav)), shortcuts)
         build(config)
     except (Abort, ConfigurationError) as error:
         raise OutputError(f"MkDocs: {error}") from error
@@ -312,6 +308,8 @@ class _PagefindIndexer:
         self.error = ""
         self.process: Any = None
         self.threads: list[threading.Thread] = []
+        self.answers: dict[int, dict[str, Any]] = {}  # only the answers to NewIndex (0) and WriteFiles (last)
+        self.index_ready = threading.Event()
 
     def start(self) -> None:
         """Start Pagefind and the two threads that talk to it."""
@@ -322,8 +320,6 @@ class _PagefindIndexer:
         with open(self.log_file, "wb") as log:
             self.process = subprocess.Popen([str(get_executable()), "--service"], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=log)
-        self.answers: dict[int, dict[str, Any]] = {}
-        self.index_ready = threading.Event()
         self.threads = [threading.Thread(target=self._read, daemon=True),
                         threading.Thread(target=self._write, daemon=True)]
         for thread in self.threads:
@@ -491,7 +487,7 @@ def build_pages(config_file: Path, site_dir: Path, nav: list[Any], theme_dir: Pa
     mini_docs, mini_site = work_dir / "docs", work_dir / "site"
     shutil.rmtree(work_dir, ignore_errors=True)
     mini_docs.mkdir(parents=True)
-    wanted = {path: "" for path in _nav_pages(nav)}
+    wanted = {path: "" for path in nav_pages(nav)}
     wanted.update(pages)
     _build_mkdocs(str(mini_docs), str(mini_site), wanted, str(config_file), nav, str(theme_dir), dict(extra), True)
     for relative in sorted(pages):
