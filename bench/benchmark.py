@@ -118,6 +118,8 @@ def split_times(project: Path) -> dict[str, float]:
 import json, sys, time
 from pathlib import Path
 import partnerkit.cli as cli
+import partnerkit.builders.moodle as moodle_builder
+import partnerkit.builders.site as site_builder
 import partnerkit.pipeline as pipeline
 spent = {}
 def timed(module, name, key):
@@ -130,11 +132,12 @@ def timed(module, name, key):
             spent[key] = spent.get(key, 0.0) + time.perf_counter() - started
     setattr(module, name, wrapper)
 timed(cli, "read_toolbox", "validate")
-timed(pipeline, "render_site", "render")
-timed(pipeline, "render_packages", "packages")
-timed(pipeline, "write_tree", "write")
-timed(pipeline, "run_mkdocs", "mkdocs")
-timed(pipeline, "search_documents", "search text")
+timed(site_builder, "render_site", "render")
+timed(moodle_builder, "render_packages", "packages")
+timed(site_builder, "write_tree", "write")
+timed(moodle_builder, "write_tree", "write")
+timed(site_builder, "run_mkdocs", "mkdocs")
+timed(site_builder, "search_documents", "search text")
 timed(pipeline, "replace_directories", "swap")
 started = time.perf_counter()
 code = cli.main(["--root", sys.argv[1], "build"])

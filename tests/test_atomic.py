@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from partnerkit import cli, pipeline, write
+from partnerkit import cli, write
+from partnerkit.builders import moodle as moodle_builder
+from partnerkit.builders import site as site_builder
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.write import STAGING_PREFIX, replace_directories, staging_area, write_tree
 from tests.bad_inputs.cases import materialise
@@ -161,7 +163,8 @@ def test_disk_full_while_writing_keeps_previous_outputs(
         write_tree(directory, {name: files[name] for name in names[: len(names) // 2]})
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(directory / names[len(names) // 2]))
 
-    monkeypatch.setattr(pipeline, "write_tree", write_half_then_fail)
+    monkeypatch.setattr(site_builder, "write_tree", write_half_then_fail)
+    monkeypatch.setattr(moodle_builder, "write_tree", write_half_then_fail)
     assert cli.main(["build", "--root", str(project)]) == cli.EXIT_OUTPUT
     assert len(calls) == failing_call
     captured = capsys.readouterr()

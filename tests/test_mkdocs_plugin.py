@@ -11,10 +11,12 @@ import markdown
 import pytest
 
 from partnerkit.mkdocs_plugin import PartnerkitPlugin, restore_html, set_aside_html
-from partnerkit.pipeline import Project, build_date, read_edit_base, read_toolbox
+from partnerkit.builders import source_date
+from partnerkit.builders.mkdocs_runner import build_date, run_mkdocs
+from partnerkit.pipeline import Project, read_edit_base, read_toolbox
 from partnerkit.render import make_environment
 from partnerkit.render.site import SiteSettings, render_site
-from partnerkit.write import run_mkdocs, write_tree
+from partnerkit.write import write_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -113,7 +115,7 @@ def test_the_site_is_byte_identical_with_and_without_the_shortcuts(tmp_path: Pat
         return real_memo(self, key, lambda: rendered.append(str(key)) or caller())
 
     monkeypatch.setattr(PartnerkitPlugin, "memo", recording_memo)
-    with build_date(toolbox):
+    with build_date(source_date(toolbox)):
         for shortcuts in (True, False):
             site = tmp_path / f"site-{shortcuts}"
             run_mkdocs(project.mkdocs_file, tmp_path / "docs", site, files.nav, project.templates_dir / "theme",

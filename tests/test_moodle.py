@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-import partnerkit.pipeline as pipeline
+import partnerkit.builders.moodle as moodle_builder
 import partnerkit.render.moodle as moodle
 from partnerkit.mbzcheck import check_mbz
 from partnerkit.model import Toolbox
@@ -558,11 +558,11 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
         raise OSError("levy täynnä")
 
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "render_glossary_xml", broken)
+        patch.setattr(moodle_builder, "render_glossary_xml", broken)
         with pytest.raises(OSError):
             build_packages(Project(root), toolbox, "public", dist, messages.append)
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "write_tree", half_written)
+        patch.setattr(moodle_builder, "write_tree", half_written)
         with pytest.raises(OSError):
             build_packages(Project(root), toolbox, "public", dist, messages.append)
     assert {name: (dist / name).read_bytes() for name in sorted(p.name for p in dist.iterdir())} == before

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from partnerkit import write
+from partnerkit.builders import mkdocs_runner
 from partnerkit.load import load_content
 from partnerkit.pipeline import Project, build_site, read_toolbox
 from partnerkit.render.browse import filter_script, filter_set, initial_of, is_listing_page, paginate
@@ -104,19 +104,19 @@ def test_parallel_mkdocs_build_gives_the_same_site_as_one_process(tmp_path: Path
     project = Project(tmp_path / "project")
     toolbox = read_toolbox(project)
     # The real threshold keeps small sites in one process; lowered here so that a small site is split.
-    monkeypatch.setattr(write, "MIN_SHARDED_PAGES", 10)
+    monkeypatch.setattr(mkdocs_runner, "MIN_SHARDED_PAGES", 10)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     monkeypatch.setenv("PARTNERKIT_JOBS", "1")
     build_site(project, toolbox, "internal", tmp_path / "one", lambda message: None)
     monkeypatch.setenv("PARTNERKIT_JOBS", "2")
     merged: list[int] = []
-    real_merge = write._merge_sites
+    real_merge = mkdocs_runner._merge_sites
 
-    def counting_merge(parts: list[Path], site_dir: Path) -> None:
+    def counting_merge(parts: list[Path], site_dir: Path, *settings: str) -> None:
         merged.append(len(parts))
-        real_merge(parts, site_dir)
+        real_merge(parts, site_dir, *settings)
 
-    monkeypatch.setattr(write, "_merge_sites", counting_merge)
+    monkeypatch.setattr(mkdocs_runner, "_merge_sites", counting_merge)
     build_site(project, toolbox, "internal", tmp_path / "two", lambda message: None)
     assert merged == [2]
     one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")

@@ -3,7 +3,7 @@
 The first build is a full one. After an edit of content files, only the changed files are checked again (the
 check results of the others are kept in memory), only the pages the change can show on are rendered again
 (pages_to_refresh; alphabetical listing pages only when their rows changed), only pages whose text
-changed are built: MkDocs builds just those pages (write.build_pages) into the served site. A change of mkdocs.yml,
+changed are built: MkDocs builds just those pages (builders.mkdocs_runner.build_pages) into the served site. A change of mkdocs.yml,
 the templates, toolbox.yaml, tiers.yaml or a guide (guides are in the navigation) rebuilds everything. The
 search index is rebuilt with full builds only: between them, search finds the content of the last full build.
 """
@@ -25,13 +25,16 @@ from .history import read_history
 from .load import list_attachments, load_content
 from .messages import ContentError, format_summary
 from .model import Toolbox
-from .pipeline import Progress, Project, build_site_files, read_edit_base
+from .builders import Progress, source_date
+from .builders.mkdocs_runner import build_pages
+from .builders.site import build_site_files, read_edit_base
+from .project import Project
 from .render import make_environment
 from .render.site import (SiteFiles, SiteSettings, contact_path, index_toolbox, method_path, partner_path, render_site,
                           team_path)
 from .schema import FILES_FOLDER
 from .validate import build_toolbox
-from .write import build_pages, write_tree
+from .write import write_tree
 
 _ENTITY_FOLDERS = ("kumppanit/", "menetelmat/", "henkilot/", "tiimit/", "oppaat/")
 
@@ -183,7 +186,7 @@ class Preview:
         files, _ = self._render(toolbox, None, True)
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
-        build_site_files(self.project, toolbox, files, self.work)
+        build_site_files(self.project, source_date(toolbox), files, self.work)
         self.pages, self.static, self.nav, self.extra = dict(files.pages), dict(files.static), files.nav, files.extra
         return len(files.pages)
 

@@ -1,0 +1,47 @@
+"""Builders: each output of a build (the site, the Moodle packages) behind one small interface.
+
+A builder first renders everything in memory (render), so that an error in any output stops the build before
+anything is written; then it builds its output into a folder of the staging area (write). The pipeline swaps
+the staged folders into place together (write.replace_directories).
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..model import Toolbox
+from ..project import Project
+
+Progress = Callable[[str], None]
+
+
+def source_date(toolbox: Toolbox) -> int:
+    """Return the build timestamp derived from content (latest review date), so builds are reproducible."""
+    latest = max((p.review_date for p in toolbox.partners), default=None)
+    if latest is None:
+        return 0
+    return int(datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc).timestamp())
+
+
+class Builder(ABC):
+    """One output of a build: rendered in memory by render(), then built into a staging folder by write()."""
+
+    #: The output's kind, for messages and the staging folder's name.
+    name = ""
+
+    def __init__(self, project: Project, toolbox: Toolbox, audience: str, target: Path, progress: Progress) -> None:
+        self.project, self.toolbox, self.audience, self.progress = project, toolbox, audience, progress
+        self.target = target  # where the pipeline puts the output once every builder has written its own
+        self.started = time.perf_counter()
+
+    @abstractmethod
+    def render(self) -> None:
+        """Render the output in memory; any error here leaves every output as it was."""
+
+    @abstractmethod
+    def write(self, folder: Path) -> None:
+        """Build the rendered output into folder, a new folder in the staging area."""

@@ -1,0 +1,56 @@
+"""The Moodle packages: a course backup, a Book import zip and a glossary, written as files of one folder."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..load import read_attachment
+from ..model import Toolbox
+from ..project import Project
+from ..render import make_environment, package_slug
+from ..render.moodle import package_attachments, render_book_zip, render_course_backup, render_glossary_xml
+from ..write import write_tree
+from . import Builder, source_date
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    """What a package build produced: {file name: size in bytes}."""
+
+    files: dict[str, int]
+    seconds: float
+
+
+def render_packages(project: Project, toolbox: Toolbox, audience: str,
+                    env: jinja2.Environment | None = None) -> dict[str, bytes]:
+    """Return the Moodle packages in memory: {file name: bytes}; env defaults to the project's templates."""
+    env = env or make_environment(project.templates_dir)
+    slug = package_slug(toolbox)
+    # The renderer stays pure: the attachments its pages link to are read here and handed to it.
+    attachments = {file: read_attachment(project.content_dir, file) for file in package_attachments(toolbox, audience)}
+    return {
+        f"{slug}-{audience}.mbz": render_course_backup(toolbox, audience, source_date(toolbox), env, attachments),
+        f"{slug}-oppaat-book.zip": render_book_zip(toolbox, audience, env, attachments),
+        f"{slug}-kasitteet-glossary.xml": render_glossary_xml(toolbox, env),
+    }
+
+
+class PackageBuilder(Builder):
+    """The Moodle packages of one profile."""
+
+    name = "dist"
+
+    def render(self) -> None:
+        """Render every package in memory."""
+        self.packages = render_packages(self.project, self.toolbox, self.audience)
+        self.report = PackageReport({name: len(data) for name, data in sorted(self.packages.items())},
+                                    time.perf_counter() - self.started)
+
+    def write(self, folder: Path) -> None:
+        """Write the packages into folder."""
+        self.progress(f"Moodle-paketteja {len(self.packages)}; kirjoitetaan kansioon {self.target}...")
+        write_tree(folder, self.packages)

@@ -1,0 +1,90 @@
+"""The site: generated pages built by MkDocs, with Pagefind's search index built alongside."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..history import read_history
+from ..load import read_attachment
+from ..project import Project
+from ..render import make_environment
+from ..render.search import search_documents
+from ..render.site import SiteFiles, SiteSettings, render_site
+from ..write import OutputError, write_tree
+from . import Builder, source_date
+from .mkdocs_runner import build_date, build_jobs, run_mkdocs
+from .pagefind import indexing_search
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """What a site build produced."""
+
+    pages: int
+    seconds: float
+    mkdocs_seconds: float
+    search_seconds: float = 0.0  # waiting for the search index after MkDocs finished (it is built alongside)
+
+
+def read_edit_base(project: Project) -> str:
+    """Return the URL prefix of edit links (repo_url + edit_uri of mkdocs.yml), or '' when not configured."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with project.mkdocs_file.open(encoding="utf-8") as stream:
+            settings = yaml_load(stream) or {}
+    except (ConfigurationError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise OutputError(f"{project.mkdocs_file.name}: asetustiedostoa ei voi lukea: {error}") from error
+    if not isinstance(settings, dict):
+        raise OutputError(f"{project.mkdocs_file.name}: asetustiedoston pitää olla joukko asetuksia (avain: arvo).")
+    repo_url = str(settings.get("repo_url") or "")
+    edit_uri = str(settings.get("edit_uri") or "")
+    if not repo_url or not edit_uri:
+        return ""
+    return repo_url.rstrip("/") + "/" + edit_uri.strip("/") + "/"
+
+
+class SiteBuilder(Builder):
+    """The MkDocs site of one profile, search index included."""
+
+    name = "site"
+
+    def render(self) -> None:
+        """Render every page in memory; the previous release from Git feeds the changes page."""
+        settings = SiteSettings(edit_base=read_edit_base(self.project), audience=self.audience)
+        self.files = render_site(self.toolbox, settings, make_environment(self.project.templates_dir),
+                                 read_history(self.project.root, self.project.content_dir))
+
+    def write(self, folder: Path) -> None:
+        """Build the site into folder with MkDocs and Pagefind."""
+        self.progress(f"Sivuja {len(self.files.pages)}; MkDocs rakentaa sivuston...")
+        # MkDocs' docs folder and Pagefind's work files go beside the site, in the same staging area.
+        work = folder.with_name(folder.name + "-work")
+        mkdocs_seconds, search_wait = build_site_files(self.project, source_date(self.toolbox), self.files, work,
+                                                       folder)
+        self.report = SiteReport(len(self.files.pages), time.perf_counter() - self.started, mkdocs_seconds,
+                                 search_wait)
+
+
+def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: Path,
+                     site: Path | None = None) -> tuple[float, float]:
+    """Build rendered site files into site (default work/site); return MkDocs' and the search index's extra time.
+
+    work/docs gets the static files and attachments (MkDocs gets the pages in memory), work/search Pagefind's
+    work files; the full build and the preview's full rebuild both come here.
+    """
+    site = site or work / "site"
+    attachments = {path: read_attachment(project.content_dir, file) for path, file in files.attachments.items()}
+    write_tree(work / "docs", {**files.static, **attachments})
+    started = time.perf_counter()
+    documents = search_documents(files.pages)
+    with build_date(timestamp), indexing_search(documents, work / "search", site / "pagefind"):
+        run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
+                   files.pages, files.extra, jobs=build_jobs())
+        mkdocs_seconds = time.perf_counter() - started
+    return mkdocs_seconds, time.perf_counter() - started - mkdocs_seconds
