@@ -6,11 +6,14 @@ import random
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
+import yaml
 
-from partnerkit.mkdocs_plugin import PartnerkitPlugin, restore_html, set_aside_html
+from partnerkit.mkdocs_plugin import (PROVEN_EXTENSIONS, PROVEN_EXTRA, PROVEN_FEATURES, PartnerkitPlugin,
+                                      restore_html, set_aside_html)
 from partnerkit.builders import source_date
 from partnerkit.builders.mkdocs_runner import build_date, run_mkdocs
 from partnerkit.pipeline import Project, read_edit_base, read_toolbox
@@ -132,3 +135,175 @@ def test_the_site_is_byte_identical_with_and_without_the_shortcuts(tmp_path: Pat
     without = rendered[rendered.index("done"):]
     assert with_shortcuts.count("nav:kumppanit") == 1
     assert without.count("nav:kumppanit") > 40
+
+
+# -------------------------------------------------------------------------------------------------------------
+# mkdocs.yml is the institution's own: the shortcuts must give the same bytes for every Material setting they
+# allow (mkdocs_plugin.PROVEN_*), and switch themselves off for any other.
+
+SAMPLE_FEATURES = ["navigation.footer", "navigation.top", "content.action.edit"]
+LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 3 1 9l11 6 9-4.9V17h2V9"/></svg>'
+
+
+def _features(*names: str) -> dict[str, Any]:
+    return {"theme": {"features": SAMPLE_FEATURES + list(names)}}
+
+
+ALL_FEATURES = sorted(PROVEN_FEATURES - {"navigation.prune"})  # prune and expand exclude each other in Material
+SETTINGS_MATRIX: dict[str, dict[str, Any]] = {
+    "sample": {},
+    "tabs": _features("navigation.tabs"),
+    "sticky-tabs": _features("navigation.tabs", "navigation.tabs.sticky"),
+    "sections-expand-indexes": _features("navigation.sections", "navigation.expand", "navigation.indexes"),
+    "tabs-sections-indexes": _features("navigation.tabs", "navigation.sections", "navigation.indexes"),
+    "instant": _features("navigation.instant", "navigation.instant.prefetch", "navigation.instant.progress",
+                         "navigation.instant.preview", "navigation.tracking"),
+    "prune-path": _features("navigation.prune", "navigation.path", "navigation.tabs", "navigation.tabs.sticky"),
+    "toc-header": _features("toc.integrate", "toc.follow", "header.autohide", "announce.dismiss",
+                            "content.action.view", "content.tooltips", "content.code.copy", "content.code.select",
+                            "content.code.annotate", "content.tabs.link", "content.footnote.tooltips"),
+    "palette-logo": {"theme": {"palette": {"scheme": "default", "primary": "indigo", "accent": "amber"},
+                               "logo": "assets/logo.svg", "favicon": "assets/logo.svg", "font": {"text": "Roboto"},
+                               "icon": {"repo": "fontawesome/brands/git-alt", "menu": "material/menu-open",
+                                        "search": "material/text-search"}},
+                     "repo_name": "kumppanuudet", "copyright": "© Järvilaakso"},
+    "icon-logo-english": {"theme": {"language": "en", "direction": "ltr", "icon": {"logo": "material/school"},
+                                    "palette": [{"media": "(prefers-color-scheme: light)", "scheme": "default",
+                                                 "toggle": {"icon": "material/weather-night", "name": "Tumma"}},
+                                                {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+                                                 "toggle": {"icon": "material/weather-sunny", "name": "Vaalea"}}]}},
+    "extra": {"extra": {"homepage": "https://www.jarvilaakso.example/", "version": {"provider": "mike"},
+                        "alternate": [{"name": "Suomi", "link": "/fi/", "lang": "fi"},
+                                      {"name": "English", "link": "/en/", "lang": "en"}],
+                        "social": [{"icon": "fontawesome/brands/mastodon", "link": "https://mastodon.example/@x"}],
+                        "status": {"new": "Uusi"}, "generator": False},
+              "site_url": "https://kumppanit.jarvilaakso.example/"},
+    "extensions": {"markdown_extensions": [{"toc": {"permalink": True}}, "attr_list", "admonition", "def_list",
+                                           "footnotes", "abbr", "md_in_html", "sane_lists", "pymdownx.details",
+                                           "pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite",
+                                           "pymdownx.mark", "pymdownx.emoji"]},
+    "everything": {"theme": {"features": ALL_FEATURES, "logo": "assets/logo.svg",
+                             "palette": {"scheme": "slate", "primary": "teal"}},
+                   "repo_name": "kumppanuudet", "extra": {"homepage": "https://www.jarvilaakso.example/"}},
+}
+
+
+def _merged(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in change.items():
+        merged[key] = _merged(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return merged
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Any]:
+    """A small generated toolbox rendered once: its project folder, toolbox and site files."""
+    folder = tmp_path_factory.mktemp("matrix")
+    write_project(generate(6, seed=3, methods=4, contacts=5, teams=2), folder / "project")
+    project = Project(folder / "project")
+    toolbox = read_toolbox(project)
+    files = render_site(toolbox, SiteSettings(edit_base=read_edit_base(project), audience="internal"),
+                        make_environment(project.templates_dir), None)
+    return folder, toolbox, files
+
+
+def _build_with(folder: Path, toolbox: Any, files: Any, settings: dict[str, Any], name: str,
+                monkeypatch: pytest.MonkeyPatch) -> tuple[dict[bool, dict[str, bytes]], list[str], list[list[str]]]:
+    """Build the site with and without the shortcuts under settings; return both trees, memo keys and unproven."""
+    config = folder / f"{name}.yml"
+    config.write_text(yaml.safe_dump(_merged(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")),
+                                             settings), allow_unicode=True), encoding="utf-8")
+    docs = folder / f"docs-{name}"
+    write_tree(docs, {**files.static, "assets/logo.svg": LOGO_SVG})
+    reused: list[str] = []
+    unproven: list[list[str]] = []
+    real_memo, real_config = PartnerkitPlugin.memo, PartnerkitPlugin.on_config
+
+    def recording_memo(self: PartnerkitPlugin, key: str | None, caller: Callable[[], str]) -> str:
+        if self.shortcuts and key and key in self._memo:
+            reused.append(key)
+        return real_memo(self, key, caller)
+
+    def recording_config(self: PartnerkitPlugin, config: Any) -> Any:
+        result = real_config(self, config)
+        unproven.append(self.unproven)
+        return result
+
+    monkeypatch.setattr(PartnerkitPlugin, "memo", recording_memo)
+    monkeypatch.setattr(PartnerkitPlugin, "on_config", recording_config)
+    sites = {}
+    with build_date(source_date(toolbox)):
+        for shortcuts in (True, False):
+            site = folder / f"site-{name}-{shortcuts}"
+            run_mkdocs(config, docs, site, files.nav, ROOT / "templates" / "theme", files.pages, files.extra,
+                       shortcuts=shortcuts)
+            sites[shortcuts] = _tree(site)
+    return sites, reused, unproven
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS_MATRIX))
+def test_shortcuts_give_the_same_site_for_every_proven_material_setting(
+        name: str, small_site: tuple[Path, Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, toolbox, files = small_site
+    sites, reused, unproven = _build_with(folder, toolbox, files, SETTINGS_MATRIX[name], name, monkeypatch)
+    assert unproven == [[], []]  # every setting of the matrix is on the proven lists
+    assert sorted(sites[True]) == sorted(sites[False])
+    assert [path for path in sites[True] if sites[True][path] != sites[False][path]] == []
+    # The shortcuts were taken: the header and the sidebar of partner pages came from the memo.
+    assert "header-start:kumppanit/" in reused and "nav:kumppanit" in reused
+
+
+def test_the_matrix_covers_every_proven_feature() -> None:
+    named = {feature for settings in SETTINGS_MATRIX.values()
+             for feature in settings.get("theme", {}).get("features", [])}
+    assert named == set(PROVEN_FEATURES)
+    extensions = {next(iter(item)) if isinstance(item, dict) else item
+                  for item in SETTINGS_MATRIX["extensions"]["markdown_extensions"]}
+    assert extensions | {"tables", "fenced_code"} == set(PROVEN_EXTENSIONS)  # MkDocs adds those two always
+    assert set(SETTINGS_MATRIX["extra"]["extra"]) == set(PROVEN_EXTRA)
+
+
+@pytest.mark.parametrize("settings, reason", [
+    (_features("navigation.tabs", "navigation.sidebar.autohide"), "theme.features: navigation.sidebar.autohide"),
+    ({"theme": {"custom_dir": "overrides"}}, "theme.custom_dir"),
+    ({"extra": {"tags": {"Kumppani": "kumppani"}}}, "extra.tags"),
+    ({"markdown_extensions": ["toc", "pymdownx.snippets"]}, "markdown_extensions: pymdownx.snippets"),
+    ({"plugins": ["search"]}, "plugins: material/search"),
+])
+def test_an_unproven_setting_switches_the_shortcuts_off(settings: dict[str, Any], reason: str,
+                                                        small_site: tuple[Path, Any, Any],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, toolbox, files = small_site
+    (folder / "overrides").mkdir(exist_ok=True)
+    name = "unproven-" + reason.split(":")[-1].strip().replace(".", "-").replace("/", "-")
+    sites, reused, unproven = _build_with(folder, toolbox, files, settings, name, monkeypatch)
+    assert unproven[0] == [reason] and unproven[1] == [reason]
+    assert reused == []  # the plain path: nothing was reused
+    assert sites[True] == sites[False]
+
+
+def test_pages_from_memory_equal_mkdocs_reading_a_docs_folder(small_site: tuple[Path, Any, Any]) -> None:
+    # The plugin hands MkDocs the pages from memory (and takes every shortcut); plain MkDocs reads the same
+    # pages from a docs folder, with the navigation and extra settings in its mkdocs.yml and no shortcuts.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    folder, toolbox, files = small_site
+    write_tree(folder / "docs-memory", dict(files.static))
+    write_tree(folder / "docs-plain", {**files.static, **files.pages})
+    settings = _merged(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")),
+                       {"nav": files.nav, "extra": files.extra, "use_directory_urls": False, "strict": True,
+                        "docs_dir": str(folder / "docs-plain"), "site_dir": str(folder / "site-plain"),
+                        "theme": {"custom_dir": str(ROOT / "templates" / "theme")}})
+    (folder / "plain.yml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    with build_date(source_date(toolbox)):
+        run_mkdocs(ROOT / "mkdocs.yml", folder / "docs-memory", folder / "site-memory", files.nav,
+                   ROOT / "templates" / "theme", files.pages, files.extra, shortcuts=True)
+        config = load_config(config_file=str(folder / "plain.yml"))
+        # The theme's templates call partnerkit_memo and include material/ partials; with no pages given and the
+        # shortcuts off, the plugin only provides those (memo renders every block as it stands).
+        config.plugins["partnerkit"] = PartnerkitPlugin({}, set(), shortcuts=False)
+        build(config)
+    memory, plain = _tree(folder / "site-memory"), _tree(folder / "site-plain")
+    assert sorted(memory) == sorted(plain)
+    assert [path for path in memory if memory[path] != plain[path]] == []

@@ -6,11 +6,15 @@ Three things cost most of MkDocs' time per page on a big toolbox, and none of th
 - parsing our pre-rendered, already sanitised HTML blocks again with Python's HTML parser (about a third of the
   Markdown conversion): each whole block is set aside and put back verbatim, exactly as Python-Markdown's own
   raw-HTML stash would;
-- rendering Material's navigation sidebar for every page: for a page outside the navigation nothing in it is
-  active, and its links are relative to the page's folder, so it is rendered once per folder and reused; the
-  same goes for the header (all but the page title) and the theme's configuration script, on every page.
+- rendering Material's navigation sidebar and header for every page: for a page outside the navigation nothing
+  in them is active, and their links are relative to the page's folder, so they are rendered once per folder
+  and reused (the header all but the page title); the theme's configuration script likewise, on every page.
 
-tests/test_mkdocs_plugin.py builds the same site with and without these shortcuts and compares every file.
+mkdocs.yml is the institution's own file, so the shortcuts hold only for the settings they were proven
+identical with: tests/test_mkdocs_plugin.py builds a site over a matrix of Material's features and options
+with and without them and compares every byte. With any setting outside these lists (unproven_settings) the
+plugin takes MkDocs' plain path; only the pages from memory remain, compared once against MkDocs reading the
+same pages from a docs folder.
 """
 
 from __future__ import annotations
@@ -125,6 +129,45 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 _COMPILED = _MemoryBytecodeCache()
 
+# What the shortcuts were proven identical for (tests/test_mkdocs_plugin.py, SETTINGS_MATRIX). The memoised
+# parts (Material's partials/header.html, nav.html, nav-item.html, tabs.html, tabs-item.html, logo.html,
+# source.html, palette.html, alternate.html and base.html's config block) read the theme's options and
+# features, site_name, repo_url, repo_name, extra and the plugins; the HTML set aside is affected by Markdown
+# extensions, plugins and hooks. Anything else named in these settings switches the shortcuts off.
+PROVEN_FEATURES = frozenset({
+    "announce.dismiss", "content.action.edit", "content.action.view", "content.code.annotate", "content.code.copy",
+    "content.code.select", "content.footnote.tooltips", "content.tabs.link", "content.tooltips", "header.autohide",
+    "navigation.expand", "navigation.footer", "navigation.indexes", "navigation.instant",
+    "navigation.instant.prefetch", "navigation.instant.preview", "navigation.instant.progress", "navigation.path",
+    "navigation.prune", "navigation.sections", "navigation.tabs", "navigation.tabs.sticky", "navigation.top",
+    "navigation.tracking", "toc.follow", "toc.integrate",
+})
+PROVEN_THEME_OPTIONS = frozenset({"name", "locale", "language", "direction", "features", "font", "icon", "favicon",
+                                  "palette", "logo"})
+PROVEN_EXTRA = frozenset({"homepage", "alternate", "version", "social", "status", "generator"})
+PROVEN_EXTENSIONS = frozenset({"toc", "tables", "fenced_code", "attr_list", "admonition", "def_list", "footnotes",
+                               "abbr", "md_in_html", "sane_lists", "pymdownx.details", "pymdownx.superfences",
+                               "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.emoji", "pymdownx.mark"})
+
+
+def unproven_settings(config: MkDocsConfig) -> list[str]:
+    """Return the settings of config the shortcuts were not proven identical for; empty means they may be used."""
+    theme = config.theme
+    found = [] if theme.name == "material" else [f"theme.name: {theme.name}"]
+    if theme.custom_dir:
+        found.append("theme.custom_dir")
+    found += [f"theme.{key}" for key in sorted(theme) if key not in PROVEN_THEME_OPTIONS]
+    found += [f"theme.static_templates: {name}" for name in sorted(set(theme.static_templates)
+                                                                     - {"404.html", "sitemap.xml"})]
+    found += [f"theme.features: {name}" for name in sorted(theme.get("features") or []) if name not in PROVEN_FEATURES]
+    found += [f"extra.{key}" for key in sorted(config.extra)
+              if key not in PROVEN_EXTRA and not key.startswith("partnerkit_")]
+    found += [f"markdown_extensions: {name}" for name in config.markdown_extensions
+              if isinstance(name, str) and name.removeprefix("markdown.extensions.") not in PROVEN_EXTENSIONS]
+    found += [f"plugins: {name}" for name in sorted(config.plugins) if name != "partnerkit"]
+    found += [f"hooks: {name}" for name in sorted(config.hooks or [])]
+    return found
+
 
 class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
     """Adds the generated pages and the shortcuts above to one MkDocs build."""
@@ -133,9 +176,16 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
         self.pages = pages
         self.nav_pages = nav_pages
         self.shortcuts = shortcuts
-        self.material_dir = ""
+        self.unproven: list[str] = []
         self._blocks: dict[str, list[str]] = {}
         self._memo: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Switch the shortcuts off for settings they were not proven identical with."""
+        self.unproven = unproven_settings(config)
+        if self.unproven:
+            self.shortcuts = False
+        return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add the generated pages, held in memory, to the static files found in docs_dir."""
@@ -182,11 +232,14 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
         """Tell the theme under which keys this page's shared parts (sidebar, header, settings) may be reused."""
+        # Links are relative: pages in one folder get the same theme parts; the sidebar and the header only if
+        # nothing in them is active, that is for pages outside the navigation. The template context takes any
+        # key; the TypedDict only lists MkDocs' own.
         folder = posixpath.dirname(page.file.dest_uri)  # "" is the site root
-        # Links are relative: pages in one folder get the same theme parts, the sidebar only if nothing in it is
-        # active, that is for pages outside the navigation. The template context takes any key; the TypedDict
-        # only lists MkDocs' own.
         keys: dict[str, Any] = context  # type: ignore[assignment]
+        outside_nav = page.file.src_uri not in self.nav_pages
         keys["partnerkit_folder_key"] = folder + "/"
-        keys["partnerkit_nav_key"] = "nav:" + folder if page.file.src_uri not in self.nav_pages else None
+        # The header holds Material's sticky tabs (navigation.tabs.sticky), which mark the active section.
+        keys["partnerkit_header_key"] = folder + "/" if outside_nav else None
+        keys["partnerkit_nav_key"] = "nav:" + folder if outside_nav else None
         return context
