@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from partnerkit.audience import INTERNAL
 from partnerkit.mbzcheck import check_mbz
 from partnerkit.pipeline import Project, read_toolbox, source_date
 from partnerkit.render import make_environment
@@ -114,9 +115,9 @@ def sample() -> tuple[Course, bytes]:
     project = Project(ROOT)
     toolbox = read_toolbox(project)
     env = make_environment(project.templates_dir)
-    data = render_course_backup(toolbox, "internal", source_date(toolbox), env)
+    data = render_course_backup(toolbox, INTERNAL, source_date(toolbox), env)
     assert check_mbz(data) == []
-    return plan_course(toolbox, "internal", env), data
+    return plan_course(toolbox, INTERNAL, env), data
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from typing import Any
+
+import jinja2
+
+from partnerkit.audience import PROFILES, history_for, view_for
+from partnerkit.changes import History
 from partnerkit.load import load_content
 from partnerkit.model import Toolbox
+from partnerkit.render.site import SiteFiles, SiteSettings, render_site
 from partnerkit.validate import build_toolbox, check_content
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,6 +48,14 @@ def problems_of(root: Path, lang: str = "fi") -> list[str]:
 def toolbox_of(root: Path) -> Toolbox:
     """Return the validated toolbox of the project at root."""
     return build_toolbox(load_content(root / "content", root))
+
+
+def site_for(toolbox: Toolbox, audience: str, env: jinja2.Environment, history: History | None = None,
+             only: Any = None, **settings: Any) -> SiteFiles:
+    """Render the site as the pipeline does: the profile's view of the toolbox and history, then the renderer."""
+    profile = PROFILES[audience]
+    return render_site(view_for(toolbox, profile), SiteSettings(profile=profile, **settings), env,
+                       history_for(history, profile), only=only)
 
 
 @pytest.fixture

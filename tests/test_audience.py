@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from partnerkit.audience import is_public_view, view_for
-from partnerkit.pipeline import SHIPPED_TEMPLATES
+from partnerkit.audience import INTERNAL, PUBLIC, view_for
+from partnerkit.builders import source_date
+from partnerkit.pipeline import SHIPPED_TEMPLATES, make_view
 from partnerkit.render import make_environment
-from partnerkit.render.site import SiteSettings, render_site
-from tests.conftest import MINIMAL, toolbox_of
+from tests.conftest import MINIMAL, copy_project, site_for, toolbox_of
 
 
 def test_public_view_keeps_no_person_no_tier_and_no_note() -> None:
     toolbox = toolbox_of(MINIMAL)
-    public = view_for(toolbox, "public")
+    public = view_for(toolbox, PUBLIC)
     assert public.contacts == ()
     assert [p.id for p in public.partners] == [p.id for p in toolbox.partners if p.publishable]
     assert all(p.notes == "" for p in public.partners)
@@ -25,24 +27,29 @@ def test_public_view_keeps_no_person_no_tier_and_no_note() -> None:
     assert public.accessibility == toolbox.accessibility and public.privacy == toolbox.privacy
 
 
-def test_public_view_of_a_public_view_is_the_same_view() -> None:
-    # Renderers may apply the view to a toolbox they already received as a view (e.g. comparing releases).
+def test_the_pipeline_makes_each_profiles_view_once() -> None:
     toolbox = toolbox_of(MINIMAL)
-    public = view_for(toolbox, "public")
-    assert is_public_view(public) and not is_public_view(toolbox)
-    assert view_for(public, "public") == public
+    assert make_view(toolbox, "internal") == (toolbox, INTERNAL)
+    assert make_view(toolbox, "public") == (view_for(toolbox, PUBLIC), PUBLIC)
+    with pytest.raises(KeyError):
+        make_view(toolbox, "partners")
 
 
-def test_internal_view_is_everything_and_unknown_audience_is_refused() -> None:
-    toolbox = toolbox_of(MINIMAL)
-    assert view_for(toolbox, "internal") is toolbox
-    with pytest.raises(ValueError, match="unknown audience"):
-        view_for(toolbox, "partners")
+def test_the_public_build_date_comes_from_what_the_public_sees(tmp_path: Path) -> None:
+    # The newest review date of an unpublished partner must not date the public build (or reveal itself in it).
+    gamma = (MINIMAL / "content" / "partners" / "gamma.yaml").read_text(encoding="utf-8")
+    root = copy_project(tmp_path / "p", {"partners/gamma.yaml": gamma.replace("2025-01-31", "2026-06-01")})
+    toolbox = toolbox_of(root)
+    hidden = [p for p in toolbox.partners if not p.publishable]
+    assert hidden and max(p.review_date for p in hidden) > max(p.review_date for p in toolbox.partners
+                                                                if p.publishable)
+    public, _ = make_view(toolbox, "public")
+    assert source_date(public) < source_date(toolbox)
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])
 def test_each_profile_sets_robots_policy_and_footer_links(audience: str) -> None:
-    files = render_site(toolbox_of(MINIMAL), SiteSettings(audience=audience), make_environment(SHIPPED_TEMPLATES))
+    files = site_for(toolbox_of(MINIMAL), audience, make_environment(SHIPPED_TEMPLATES))
     internal = audience == "internal"
     assert files.extra["partnerkit_noindex"] is internal
     assert files.static.get("robots.txt") == ("User-agent: *\nDisallow: /\n" if internal else None)
@@ -53,13 +60,13 @@ def test_each_profile_sets_robots_policy_and_footer_links(audience: str) -> None
 
 def test_public_privacy_notice_says_it_holds_no_personal_data() -> None:
     environment = make_environment(SHIPPED_TEMPLATES)
-    public = render_site(toolbox_of(MINIMAL), SiteSettings(audience="public"), environment).pages["tietosuojaseloste.md"]
-    internal = render_site(toolbox_of(MINIMAL), SiteSettings(), environment).pages["tietosuojaseloste.md"]
+    public = site_for(toolbox_of(MINIMAL), "public", environment).pages["tietosuojaseloste.md"]
+    internal = site_for(toolbox_of(MINIMAL), "internal", environment).pages["tietosuojaseloste.md"]
     assert "julkinen versio, eikä se sisällä yhteyshenkilöiden henkilötietoja" in public
     assert "<li>nimi ja tehtävänimike</li>" in internal and "<li>nimi ja tehtävänimike</li>" not in public
     assert "tietosuoja@testi.example" in public
 
 
 def test_home_page_of_the_public_build_counts_no_partners_per_tier() -> None:
-    pages = render_site(toolbox_of(MINIMAL), SiteSettings(audience="public"), make_environment(SHIPPED_TEMPLATES)).pages
+    pages = site_for(toolbox_of(MINIMAL), "public", make_environment(SHIPPED_TEMPLATES)).pages
     assert "kumppania" not in pages["index.md"]

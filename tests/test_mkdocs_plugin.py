@@ -107,7 +107,7 @@ def test_the_site_is_byte_identical_with_and_without_the_shortcuts(tmp_path: Pat
         write_project(generate(60, seed=11, methods=12, contacts=40, teams=5), tmp_path / "project")
         project = Project(tmp_path / "project")
     toolbox = read_toolbox(project)
-    files = render_site(toolbox, SiteSettings(edit_base=read_edit_base(project), audience="internal"),
+    files = render_site(toolbox, SiteSettings(edit_base=read_edit_base(project)),
                         make_environment(project.templates_dir), None)
     write_tree(tmp_path / "docs", dict(files.static))
     sites = {}
@@ -202,7 +202,7 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Any
     write_project(generate(6, seed=3, methods=4, contacts=5, teams=2), folder / "project")
     project = Project(folder / "project")
     toolbox = read_toolbox(project)
-    files = render_site(toolbox, SiteSettings(edit_base=read_edit_base(project), audience="internal"),
+    files = render_site(toolbox, SiteSettings(edit_base=read_edit_base(project)),
                         make_environment(project.templates_dir), None)
     return folder, toolbox, files
 

@@ -26,7 +26,8 @@ import partnerkit.builders.moodle as moodle_builder
 import partnerkit.render.moodle as moodle
 from partnerkit.mbzcheck import check_mbz
 from partnerkit.model import Toolbox
-from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_packages, render_packages
+from partnerkit.audience import INTERNAL, PUBLIC, view_for
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_packages, make_view, render_packages
 from partnerkit.render import make_environment
 from partnerkit.schema import ATTACHMENT_TYPES
 from partnerkit.render.moodle import (
@@ -182,7 +183,7 @@ def toolbox() -> Toolbox:
 
 def render(toolbox: Toolbox, audience: str = "internal") -> bytes:
     """The course backup of a toolbox."""
-    return render_course_backup(toolbox, audience, TIMESTAMP, make_environment(SHIPPED_TEMPLATES))
+    return render_course_backup(*make_view(toolbox, audience), TIMESTAMP, make_environment(SHIPPED_TEMPLATES))
 
 
 @pytest.fixture(scope="module")
@@ -230,8 +231,9 @@ def test_checker_notices_a_package_with_a_file_removed(internal: bytes) -> None:
 def test_two_renders_are_byte_identical(toolbox: Toolbox) -> None:
     env = make_environment(SHIPPED_TEMPLATES)
     for audience in ("internal", "public"):
-        assert render_course_backup(toolbox, audience, TIMESTAMP, env) == render(toolbox, audience)
-        assert render_book_zip(toolbox, audience, env) == render_book_zip(toolbox, audience)
+        view, profile = make_view(toolbox, audience)
+        assert render_course_backup(view, profile, TIMESTAMP, env) == render(toolbox, audience)
+        assert render_book_zip(view, env) == render_book_zip(view)
     assert render_glossary_xml(toolbox, env) == render_glossary_xml(toolbox)
 
 
@@ -247,7 +249,7 @@ def test_archive_entries_carry_no_build_time_or_owner(internal: bytes) -> None:
 
 
 def test_book_zip_entries_have_fixed_dates(toolbox: Toolbox) -> None:
-    with zipfile.ZipFile(io.BytesIO(render_book_zip(toolbox, "internal"))) as archive:
+    with zipfile.ZipFile(io.BytesIO(render_book_zip(toolbox))) as archive:
         infos = archive.infolist()
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert [info.filename for info in infos] == sorted(info.filename for info in infos)
@@ -410,7 +412,7 @@ def secrets(toolbox: Toolbox) -> list[str]:
 
 
 def public_packages(toolbox: Toolbox) -> dict[str, bytes]:
-    return {"mbz": render(toolbox, "public"), "book": render_book_zip(toolbox, "public"),
+    return {"mbz": render(toolbox, "public"), "book": render_book_zip(view_for(toolbox, PUBLIC)),
             "glossary": render_glossary_xml(toolbox)}
 
 
@@ -489,7 +491,7 @@ def test_html_has_no_external_assets(internal: bytes) -> None:
 
 
 def test_book_zip_chapters_in_natural_order(toolbox: Toolbox) -> None:
-    with zipfile.ZipFile(io.BytesIO(render_book_zip(toolbox, "internal"))) as archive:
+    with zipfile.ZipFile(io.BytesIO(render_book_zip(toolbox))) as archive:
         names = archive.namelist()
         documents = [archive.read(name).decode("utf-8") for name in names]
     expected_titles = [t.title for t in toolbox.tiers] + [g.title for g in toolbox.guides]
@@ -604,7 +606,7 @@ def attached_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def attached_packages(attached_project: Path) -> dict[str, dict[str, bytes]]:
     """The packages of the fixture with attachments, per audience, rendered the way the build renders them."""
     toolbox = toolbox_of(attached_project)
-    return {audience: render_packages(Project(attached_project), toolbox, audience,
+    return {audience: render_packages(Project(attached_project), *make_view(toolbox, audience),
                                       make_environment(SHIPPED_TEMPLATES))
             for audience in ("internal", "public")}
 
@@ -767,7 +769,7 @@ def test_packages_with_attachments_are_byte_identical_on_rebuild(attached_projec
                                                                  attached_packages: dict[str, dict[str, bytes]]) -> None:
     toolbox = toolbox_of(attached_project)
     for audience in ("internal", "public"):
-        assert render_packages(Project(attached_project), toolbox, audience) == attached_packages[audience]
+        assert render_packages(Project(attached_project), *make_view(toolbox, audience)) == attached_packages[audience]
 
 
 def test_checker_notices_a_missing_attachment_blob(attached_packages: dict[str, dict[str, bytes]]) -> None:
@@ -781,9 +783,9 @@ def test_renderer_refuses_a_linked_attachment_it_was_not_given(attached_project:
     toolbox = toolbox_of(attached_project)
     env = make_environment(SHIPPED_TEMPLATES)
     with pytest.raises(ValueError, match="ohje.pdf"):
-        render_course_backup(toolbox, "internal", TIMESTAMP, env, {f"{DOCX_SOURCE}": DOCX})
+        render_course_backup(toolbox, INTERNAL, TIMESTAMP, env, {f"{DOCX_SOURCE}": DOCX})
     with pytest.raises(ValueError, match="ohje.pdf"):
-        render_book_zip(toolbox, "internal", env, {})
+        render_book_zip(toolbox, env, {})
 
 
 def test_every_attachment_type_has_its_mime_type() -> None:

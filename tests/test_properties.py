@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from partnerkit.load import list_content_files, load_content
 from partnerkit.messages import ContentError
 from partnerkit.model import Toolbox
-from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_outputs, render_packages
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_outputs, make_view, render_packages
 from partnerkit.render import make_environment
 from partnerkit.render.site import SiteSettings, render_site
 from partnerkit.schema import (
@@ -193,9 +193,10 @@ ENVIRONMENT = make_environment(SHIPPED_TEMPLATES)
 def render_everything(root: Path, toolbox: Toolbox) -> None:
     """Render the site and the Moodle packages in memory for both audiences."""
     for audience in ("internal", "public"):
-        files = render_site(toolbox, SiteSettings(audience=audience), ENVIRONMENT)
+        view, profile = make_view(toolbox, audience)
+        files = render_site(view, SiteSettings(profile=profile), ENVIRONMENT)
         assert "index.md" in files.pages
-        packages = render_packages(Project(root), toolbox, audience, ENVIRONMENT)
+        packages = render_packages(Project(root), view, profile, ENVIRONMENT)
         assert all(isinstance(data, bytes) and data for data in packages.values())
 
 

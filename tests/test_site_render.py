@@ -7,19 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, toolbox_of
+from tests.conftest import MINIMAL, site_for, toolbox_of
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.render import make_environment
-from partnerkit.render.site import SiteSettings, render_site
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
-SETTINGS = SiteSettings(edit_base="https://git.example/org/repo/edit/main/")
+EDIT_BASE = "https://git.example/org/repo/edit/main/"
 
 
 def render(audience: str = "internal") -> dict[str, str]:
     """Render the minimal fixture's pages."""
-    settings = SiteSettings(edit_base=SETTINGS.edit_base, audience=audience)
-    return render_site(toolbox_of(MINIMAL), settings, make_environment(SHIPPED_TEMPLATES)).pages
+    return site_for(toolbox_of(MINIMAL), audience, make_environment(SHIPPED_TEMPLATES), edit_base=EDIT_BASE).pages
 
 
 def test_pages_match_golden_files() -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import MINIMAL, copy_project, problems_of, toolbox_of
+from tests.conftest import MINIMAL, copy_project, problems_of, site_for, toolbox_of
+from partnerkit.audience import PUBLIC, history_for, view_for
 from partnerkit.annotations import escape_data, escape_property, render_gitlab
 from partnerkit.changes import Change, History, compare_history, compare_toolboxes
 from partnerkit.cli import main
@@ -27,7 +28,7 @@ from partnerkit.model import Toolbox
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.render import make_environment
 from partnerkit.render.browse import initial_of
-from partnerkit.render.site import CHANGES_PAGE, REVIEW_PAGE, SiteSettings, render_site
+from partnerkit.render.site import CHANGES_PAGE, REVIEW_PAGE
 from partnerkit.review import review_for_build, review_toolbox, subtract_months
 from partnerkit.scaffold import render_skeleton, render_vscode_extensions, render_vscode_settings
 from partnerkit.validate import check_content
@@ -305,7 +306,7 @@ def test_changes_since_the_latest_tag(repository: Path) -> None:
     assert history.reason == ""
     assert re.fullmatch(r"tagi v1 \(commit [0-9a-f]{7}, 2026-03-01\)", history.base)
     assert history.commit_date == date(2026, 4, 2)
-    assert compare_history(toolbox_of(repository), history, "internal") == EXPECTED_CHANGES
+    assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
     assert read_history(repository, repository / "content") == history  # same commit, same answer
 
 
@@ -313,7 +314,7 @@ def test_uncommitted_edits_are_compared_with_the_last_commit(repository: Path) -
     _change_content(repository)
     history = read_history(repository, repository / "content")
     assert history.base.startswith("tagi v1")  # the tag is HEAD, but the tree has edits: compare with it
-    assert compare_history(toolbox_of(repository), history, "internal") == EXPECTED_CHANGES
+    assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
 
 
 def test_without_tags_the_previous_content_commit_is_the_release(repository: Path) -> None:
@@ -327,7 +328,7 @@ def test_without_tags_the_previous_content_commit_is_the_release(repository: Pat
     history = read_history(repository, repository / "content")
     assert re.fullmatch(r"edellinen sisältöä muuttanut commit \([0-9a-f]{7}, 2026-03-01\)", history.base)
     assert history.commit_date == date(2026, 4, 3)
-    assert compare_history(toolbox_of(repository), history, "internal") == EXPECTED_CHANGES
+    assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
 
 
 def test_building_a_tagged_commit_compares_with_the_tag_before(repository: Path) -> None:
@@ -337,13 +338,13 @@ def test_building_a_tagged_commit_compares_with_the_tag_before(repository: Path)
     _git(repository, "tag", "v2")
     history = read_history(repository, repository / "content")
     assert history.base.startswith("tagi v1 ")
-    assert len(compare_history(toolbox_of(repository), history, "internal") or ()) == 4
+    assert len(compare_history(toolbox_of(repository), history) or ()) == 4
 
 
 def test_public_changes_list_only_publishable_partners(repository: Path) -> None:
     _change_content(repository)
     history = read_history(repository, repository / "content")
-    public = compare_history(toolbox_of(repository), history, "public")
+    public = compare_history(view_for(toolbox_of(repository), PUBLIC), history_for(history, PUBLIC))
     # Delta Oy is not publishable: the public list must not name it.
     assert [c.id for c in public or ()] == ["uusi", "tyopaikkakaynti", "alfa-oy"]
 
@@ -358,7 +359,7 @@ def test_old_release_checked_with_todays_other_files(repository: Path) -> None:
     toolbox.write_text(current, encoding="utf-8")
     _change_content(repository)
     history = read_history(repository, repository / "content")
-    assert compare_history(toolbox_of(repository), history, "internal") == EXPECTED_CHANGES
+    assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
 
 
 def test_history_unavailable_is_explained(tmp_path: Path, repository: Path) -> None:
@@ -391,15 +392,13 @@ def test_compare_toolboxes_ignores_moved_files() -> None:
 
 
 def _pages(audience: str, history: History | None) -> dict[str, str]:
-    settings = SiteSettings(audience=audience)
-    return render_site(toolbox_of(MINIMAL), settings, make_environment(SHIPPED_TEMPLATES), history).pages
+    return site_for(toolbox_of(MINIMAL), audience, make_environment(SHIPPED_TEMPLATES), history).pages
 
 
 def test_changes_page_lists_changes_with_links(repository: Path) -> None:
     _change_content(repository)
     history = read_history(repository, repository / "content")
-    settings = SiteSettings(audience="internal")
-    files = render_site(toolbox_of(repository), settings, make_environment(SHIPPED_TEMPLATES), history)
+    files = site_for(toolbox_of(repository), "internal", make_environment(SHIPPED_TEMPLATES), history)
     page = files.pages[CHANGES_PAGE]
     assert ('### Lisätyt (1)\n\n<ul class="pk-changes">\n'
             '<li><a href="../kumppanit/delta-oy.html">Delta Oy</a></li>') in page
@@ -419,7 +418,7 @@ def test_review_report_is_staff_only() -> None:
     internal, public = _pages("internal", None), _pages("public", None)
     assert REVIEW_PAGE in internal and REVIEW_PAGE not in public
     assert "Tarkistettavat" not in public[CHANGES_PAGE]
-    nav = render_site(toolbox_of(MINIMAL), SiteSettings(audience="public"), make_environment(SHIPPED_TEMPLATES)).nav
+    nav = site_for(toolbox_of(MINIMAL), "public", make_environment(SHIPPED_TEMPLATES)).nav
     assert {"Muutokset": CHANGES_PAGE} in nav
 
 
@@ -475,8 +474,7 @@ def _review_pages(toolbox: Toolbox, audience: str) -> tuple[dict[str, str], set[
         return path.startswith("muutokset/tarkistettavat")
 
     history = History(None, reason="x", commit_date=date(2030, 1, 1))
-    files = render_site(toolbox, SiteSettings(audience=audience), make_environment(SHIPPED_TEMPLATES), history,
-                        only=review_only)
+    files = site_for(toolbox, audience, make_environment(SHIPPED_TEMPLATES), history, only=review_only)
     return files.pages, every_path
 
 

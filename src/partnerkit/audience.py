@@ -1,33 +1,43 @@
 """What each build profile may show, decided once before rendering.
 
-Every renderer (site pages, search index, Moodle packages) receives the view made here, so personal data and
-internal classifications that the profile excludes are absent from the data itself, not hidden afterwards.
+The pipeline makes the profile's view of the toolbox here, once, and every renderer (site pages, search index,
+Moodle packages) receives only that view and the profile's switches: personal data and internal
+classifications that the profile excludes are absent from the data itself, not hidden afterwards.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from .changes import History
 from .model import Cooperation, Toolbox
 
-AUDIENCES = ("internal", "public")
+
+@dataclass(frozen=True)
+class Profile:
+    """A build profile, resolved: renderers read these switches, never the profile's name."""
+
+    name: str  # names the Moodle course backup file, and nothing else
+    people: bool  # contact persons by name with their own pages (else their teams stand in for them)
+    tiers: bool  # each partner's tier classification and the partner lists by tier
+    staff_only: bool  # for the institution's staff: the review report, no search engines, no "public" label
 
 
-def view_for(toolbox: Toolbox, audience: str) -> Toolbox:
-    """Return the toolbox as the given audience may see it: internal gets everything; a view given again is kept."""
-    if audience == "internal":
-        return toolbox
-    if audience != "public":
-        raise ValueError(f"unknown audience {audience!r}")
-    if is_public_view(toolbox):
-        return toolbox
-    return _public_view(toolbox)
+INTERNAL = Profile("internal", people=True, tiers=True, staff_only=True)
+PUBLIC = Profile("public", people=False, tiers=False, staff_only=False)
+PROFILES = {profile.name: profile for profile in (INTERNAL, PUBLIC)}
 
 
-def is_public_view(toolbox: Toolbox) -> bool:
-    """Return True when the toolbox already is a public view (no contacts, no cooperation names a tier)."""
-    # A validated toolbox always names the tier of every cooperation; only the public view empties them.
-    return not toolbox.contacts and all(coop.tier == "" for p in toolbox.partners for coop in p.cooperations)
+def view_for(toolbox: Toolbox, profile: Profile) -> Toolbox:
+    """Return the toolbox as the profile may see it: the staff profile gets everything."""
+    return toolbox if profile.staff_only else _public_view(toolbox)
+
+
+def history_for(history: History | None, profile: Profile) -> History | None:
+    """Return the previous release as the profile may see it, so both sides of the changes page match."""
+    if history is None or history.previous is None:
+        return history
+    return replace(history, previous=view_for(history.previous, profile))
 
 
 def _public_view(toolbox: Toolbox) -> Toolbox:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from .audience import view_for
 from .model import Method, Partner, Toolbox
 from .schema import METHOD, PARTNER
 
@@ -74,9 +73,12 @@ def list_changed_fields(record: str, before: Partner | Method, after: Partner | 
     return tuple(titles)
 
 
-def compare_history(current: Toolbox, history: History | None, audience: str) -> tuple[Change, ...] | None:
-    """Return the changes since the previous release as the audience may see them, or None without a release."""
+def compare_history(current: Toolbox, history: History | None) -> tuple[Change, ...] | None:
+    """Return the changes since the previous release, or None without a release.
+
+    Both sides are the same profile's view (audience.view_for, audience.history_for): a public build lists only
+    what the public may see of either release.
+    """
     if history is None or history.previous is None:
         return None
-    # Both sides through the same view: a public build lists only what the public may see of either release.
-    return compare_toolboxes(view_for(history.previous, audience), view_for(current, audience))
+    return compare_toolboxes(history.previous, current)

@@ -1,10 +1,11 @@
-"""The build as a short list of steps: load, validate, render every output in memory, write, swap into place."""
+"""The build as a short list of steps: the profile's view, every output rendered in memory, written, swapped in."""
 
 from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
 
+from .audience import PROFILES, Profile, view_for
 from .builders import Builder, Progress, source_date  # noqa: F401
 from .builders.moodle import PackageBuilder, PackageReport, render_packages  # noqa: F401
 from .builders.site import SiteBuilder, SiteReport, build_site_files, read_edit_base  # noqa: F401
@@ -66,9 +67,15 @@ def run_builders(project: Project, builders: list[Builder]) -> None:
         replace_directories(staged)
 
 
+def make_view(toolbox: Toolbox, audience: str) -> tuple[Toolbox, Profile]:
+    """Return the profile named audience and its view of the toolbox: the one place the audience is applied."""
+    profile = PROFILES[audience]
+    return view_for(toolbox, profile), profile
+
+
 def build_site(project: Project, toolbox: Toolbox, audience: str, target: Path, progress: Progress) -> SiteReport:
     """Render the toolbox into a MkDocs site at target; the previous site stays intact if anything fails."""
-    builder = SiteBuilder(project, toolbox, audience, target, progress)
+    builder = SiteBuilder(project, *make_view(toolbox, audience), target, progress)
     run_builders(project, [builder])
     return builder.report
 
@@ -76,7 +83,7 @@ def build_site(project: Project, toolbox: Toolbox, audience: str, target: Path, 
 def build_packages(project: Project, toolbox: Toolbox, audience: str, target_dir: Path,
                    progress: Progress) -> PackageReport:
     """Render the Moodle packages and put them in target_dir as a whole; a failed build leaves it as it was."""
-    builder = PackageBuilder(project, toolbox, audience, target_dir, progress)
+    builder = PackageBuilder(project, *make_view(toolbox, audience), target_dir, progress)
     run_builders(project, [builder])
     return builder.report
 
@@ -84,7 +91,8 @@ def build_packages(project: Project, toolbox: Toolbox, audience: str, target_dir
 def build_outputs(project: Project, toolbox: Toolbox, audience: str, site_target: Path, dist_target: Path,
                   progress: Progress) -> tuple[SiteReport, PackageReport]:
     """Build the site and the Moodle packages, then swap both into place; if anything fails, neither changes."""
-    site = SiteBuilder(project, toolbox, audience, site_target, progress)
-    packages = PackageBuilder(project, toolbox, audience, dist_target, progress)
+    view, profile = make_view(toolbox, audience)
+    site = SiteBuilder(project, view, profile, site_target, progress)
+    packages = PackageBuilder(project, view, profile, dist_target, progress)
     run_builders(project, [packages, site])
     return site.report, packages.report

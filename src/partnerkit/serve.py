@@ -25,6 +25,7 @@ from .history import read_history
 from .load import list_attachments, load_content
 from .messages import ContentError, format_summary
 from .model import Toolbox
+from .audience import PROFILES, history_for, view_for
 from .builders import Progress, source_date
 from .builders.mkdocs_runner import build_pages
 from .builders.site import build_site_files, read_edit_base
@@ -104,7 +105,8 @@ class Preview:
     """The preview's working copy: docs and site folders, and what the last build rendered and checked."""
 
     def __init__(self, project: Project, audience: str, lang: str, work: Path, progress: Progress) -> None:
-        self.project, self.audience, self.lang, self.progress = project, audience, lang, progress
+        self.project, self.lang, self.progress = project, lang, progress
+        self.profile = PROFILES[audience]
         self.docs, self.site = work / "docs", work / "site"
         self.work = work
         self.memo: CheckMemo | None = None
@@ -122,7 +124,8 @@ class Preview:
         """Bring the site up to date with the project; on content errors, report them and keep the last site."""
         started = time.perf_counter()
         try:
-            toolbox = self._read()
+            # The profile's view, made once per rebuild: what changed is decided on what the site may show.
+            toolbox = view_for(self._read(), self.profile)
         except ContentError as error:
             for problem in error.problems:
                 self.progress(problem.render(self.lang))
@@ -161,7 +164,7 @@ class Preview:
 
     def _render(self, toolbox: Toolbox, only: set[str] | None, people_changed: bool) -> tuple[SiteFiles, set[str]]:
         """Render the pages an edit can change; return them and the docs path of every page the site has."""
-        settings = SiteSettings(edit_base=read_edit_base(self.project), audience=self.audience)
+        settings = SiteSettings(edit_base=read_edit_base(self.project), profile=self.profile)
         exists: set[str] = set()
 
         def wanted(path: str, values: dict[str, Any]) -> bool:
@@ -178,8 +181,8 @@ class Preview:
         if self.env is None or only is None:
             # Compiling the templates costs half a second; an edit of the templates makes a full build anyway.
             self.env = make_environment(self.project.templates_dir)
-        files = render_site(toolbox, settings, self.env,
-                            read_history(self.project.root, self.project.content_dir), only=wanted)
+        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile)
+        files = render_site(toolbox, settings, self.env, history, only=wanted)
         return files, exists
 
     def _full(self, toolbox: Toolbox) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..audience import Profile
 from ..model import Toolbox
 from ..project import Project
 
@@ -33,8 +34,9 @@ class Builder(ABC):
     #: The output's kind, for messages and the staging folder's name.
     name = ""
 
-    def __init__(self, project: Project, toolbox: Toolbox, audience: str, target: Path, progress: Progress) -> None:
-        self.project, self.toolbox, self.audience, self.progress = project, toolbox, audience, progress
+    def __init__(self, project: Project, view: Toolbox, profile: Profile, target: Path, progress: Progress) -> None:
+        # view is the profile's view of the toolbox (audience.view_for): a builder never sees more.
+        self.project, self.view, self.profile, self.progress = project, view, profile, progress
         self.target = target  # where the pipeline puts the output once every builder has written its own
         self.started = time.perf_counter()
 

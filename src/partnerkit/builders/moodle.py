@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..audience import Profile
 from ..load import read_attachment
 from ..model import Toolbox
 from ..project import Project
@@ -25,17 +26,17 @@ class PackageReport:
     seconds: float
 
 
-def render_packages(project: Project, toolbox: Toolbox, audience: str,
+def render_packages(project: Project, view: Toolbox, profile: Profile,
                     env: jinja2.Environment | None = None) -> dict[str, bytes]:
-    """Return the Moodle packages in memory: {file name: bytes}; env defaults to the project's templates."""
+    """Return the profile's Moodle packages in memory: {file name: bytes}; env defaults to the project's templates."""
     env = env or make_environment(project.templates_dir)
-    slug = package_slug(toolbox)
+    slug = package_slug(view)
     # The renderer stays pure: the attachments its pages link to are read here and handed to it.
-    attachments = {file: read_attachment(project.content_dir, file) for file in package_attachments(toolbox, audience)}
+    attachments = {file: read_attachment(project.content_dir, file) for file in package_attachments(view)}
     return {
-        f"{slug}-{audience}.mbz": render_course_backup(toolbox, audience, source_date(toolbox), env, attachments),
-        f"{slug}-oppaat-book.zip": render_book_zip(toolbox, audience, env, attachments),
-        f"{slug}-kasitteet-glossary.xml": render_glossary_xml(toolbox, env),
+        f"{slug}-{profile.name}.mbz": render_course_backup(view, profile, source_date(view), env, attachments),
+        f"{slug}-oppaat-book.zip": render_book_zip(view, env, attachments),
+        f"{slug}-kasitteet-glossary.xml": render_glossary_xml(view, env),
     }
 
 
@@ -46,7 +47,7 @@ class PackageBuilder(Builder):
 
     def render(self) -> None:
         """Render every package in memory."""
-        self.packages = render_packages(self.project, self.toolbox, self.audience)
+        self.packages = render_packages(self.project, self.view, self.profile)
         self.report = PackageReport({name: len(data) for name, data in sorted(self.packages.items())},
                                     time.perf_counter() - self.started)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from ..audience import history_for
 from ..history import read_history
 from ..load import read_attachment
 from ..project import Project
@@ -56,16 +57,16 @@ class SiteBuilder(Builder):
 
     def render(self) -> None:
         """Render every page in memory; the previous release from Git feeds the changes page."""
-        settings = SiteSettings(edit_base=read_edit_base(self.project), audience=self.audience)
-        self.files = render_site(self.toolbox, settings, make_environment(self.project.templates_dir),
-                                 read_history(self.project.root, self.project.content_dir))
+        settings = SiteSettings(edit_base=read_edit_base(self.project), profile=self.profile)
+        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile)
+        self.files = render_site(self.view, settings, make_environment(self.project.templates_dir), history)
 
     def write(self, folder: Path) -> None:
         """Build the site into folder with MkDocs and Pagefind."""
         self.progress(f"Sivuja {len(self.files.pages)}; MkDocs rakentaa sivuston...")
         # MkDocs' docs folder and Pagefind's work files go beside the site, in the same staging area.
         work = folder.with_name(folder.name + "-work")
-        mkdocs_seconds, search_wait = build_site_files(self.project, source_date(self.toolbox), self.files, work,
+        mkdocs_seconds, search_wait = build_site_files(self.project, source_date(self.view), self.files, work,
                                                        folder)
         self.report = SiteReport(len(self.files.pages), time.perf_counter() - self.started, mkdocs_seconds,
                                  search_wait)

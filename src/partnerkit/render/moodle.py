@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..audience import view_for
+from ..audience import Profile
 from ..markup import render_markdown
 from ..model import Toolbox
 from ..schema import METHOD_KINDS
@@ -260,40 +260,37 @@ def default_environment() -> jinja2.Environment:
     return make_environment(_SHIPPED_TEMPLATES)
 
 
-def plan_course(toolbox: Toolbox, audience: str, env: jinja2.Environment) -> Course:
-    """Return the course the toolbox becomes for the audience: sections, activities and their HTML, ids included."""
-    view = view_for(toolbox, audience)
-    internal = audience == "internal"
+def plan_course(view: Toolbox, profile: Profile, env: jinja2.Environment) -> Course:
+    """Return the course the profile's view becomes: sections, activities and their HTML, ids included."""
     html = _HtmlRenderer(env, view)
-    sections = [_intro_section(view, html, internal)]
+    sections = [_intro_section(view, html, profile)]
     for number, tier in enumerate(view.tiers, start=1):
-        sections.append(_tier_section(view, html, tier.id, number, internal))
+        sections.append(_tier_section(view, html, tier.id, number, profile))
     sections.append(_guides_section(view, html, len(sections)))
-    slug = package_slug(toolbox)
+    slug = package_slug(view)
     course = Course(
-        fullname=toolbox.title if internal else f"{toolbox.title} (julkinen)",
-        shortname=slug if internal else f"{slug}-julkinen",
+        fullname=view.title if profile.staff_only else f"{view.title} (julkinen)",
+        shortname=slug if profile.staff_only else f"{slug}-julkinen",
         summary_html=html.fragment("intro_summary.html.j2"),
         sections=tuple(sections),
-        category=toolbox.institution,
+        category=view.institution,
     )
     return _with_ids(course)
 
 
-def package_attachments(toolbox: Toolbox, audience: str) -> tuple[str, ...]:
-    """Return the content/files/ paths the audience's packages link to, sorted: the caller reads their bytes."""
-    view = view_for(toolbox, audience)
+def package_attachments(view: Toolbox) -> tuple[str, ...]:
+    """Return the content/files/ paths the view's packages link to, sorted: the caller reads their bytes."""
     return tuple(sorted({link.file for item in (*view.methods, *view.guides) for link in item.links if link.file}))
 
 
-def render_course_backup(toolbox: Toolbox, audience: str, timestamp: int, env: jinja2.Environment,
+def render_course_backup(view: Toolbox, profile: Profile, timestamp: int, env: jinja2.Environment,
                          attachments: Mapping[str, bytes] | None = None) -> bytes:
-    """Return the toolbox as a Moodle 4.5 course backup (.mbz: gzip tar) for the given audience.
+    """Return the profile's view as a Moodle 4.5 course backup (.mbz: gzip tar).
 
     attachments holds {content/files/ path: bytes} of every file package_attachments() names.
     """
-    course = plan_course(toolbox, audience, env)
-    files = backup_files(course, timestamp, env, f"{package_slug(toolbox)}-{audience}.mbz", attachments or {})
+    course = plan_course(view, profile, env)
+    files = backup_files(course, timestamp, env, f"{package_slug(view)}-{profile.name}.mbz", attachments or {})
     return _tar_gz(files, timestamp)
 
 
@@ -362,7 +359,7 @@ def _stored_files(activity: Activity, attachments: Mapping[str, bytes]) -> Itera
                          area_file.filename, FILE_LICENSE), blob
 
 
-def render_book_zip(toolbox: Toolbox, audience: str, env: jinja2.Environment | None = None,
+def render_book_zip(view: Toolbox, env: jinja2.Environment | None = None,
                     attachments: Mapping[str, bytes] | None = None) -> bytes:
     """Return a Book import zip: one HTML file per tier page and guide, named so natural order is book order.
 
@@ -370,7 +367,6 @@ def render_book_zip(toolbox: Toolbox, audience: str, env: jinja2.Environment | N
     copies each into the chapter that links to it.
     """
     env = env or default_environment()
-    view = view_for(toolbox, audience)
     html = _HtmlRenderer(env, view)
     paths = book_zip_paths(link.file for guide in view.guides for link in guide.links if link.file)
     chapters: list[tuple[str, str, str]] = []
@@ -481,13 +477,13 @@ class _HtmlRenderer:
         return str(rendered).strip()
 
 
-def _intro_section(view: Toolbox, html: _HtmlRenderer, internal: bool) -> Section:
+def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> Section:
     activities: list[Activity] = []
     if view.concepts:
         activities.append(Activity("intro/concepts", "page", CONCEPTS_PAGE_NAME,
                                    content_html=html.fragment("concepts.html.j2")))
-    if not internal:
-        # Public: partners without any tier, in one list, with teams instead of people.
+    if not profile.tiers:
+        # Without the tiers: partners in one list, with teams instead of people.
         team_ids = [
             (partner, tuple(dict.fromkeys(t for coop in partner.cooperations for t in coop.contacts)))
             for partner in sorted(view.partners, key=lambda p: (p.name.lower(), p.id))
@@ -497,7 +493,7 @@ def _intro_section(view: Toolbox, html: _HtmlRenderer, internal: bool) -> Sectio
     return Section("intro", 0, INTRO_SECTION_NAME, html.fragment("intro_summary.html.j2"), tuple(activities))
 
 
-def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int, internal: bool) -> Section:
+def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int, profile: Profile) -> Section:
     tier = view.tier(tier_id)
     index = html.index
     first_paragraph = _BLANK_LINE.split(tier.definition.strip(), maxsplit=1)[0]
@@ -520,7 +516,7 @@ def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int,
                                     file_href=_pluginfile_href(names))
             activities.append(Activity(key, "page", method.title, intro_html=intro, show_description=True,
                                        content_html=content, files=_area_files(names)))
-    if internal:
+    if profile.tiers:
         partners = index.partners_by_tier.get(tier.id, [])
         activities.append(Activity(f"tier/{tier.id}/partners", "page", f"{tier.title}: kumppanit",
                                    content_html=html.fragment("tier_partners.html.j2", tier=tier, partners=partners)))

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from ..audience import view_for
+from ..audience import INTERNAL, Profile
 from . import package_slug
 from .search import SEARCH_PAGE
 from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, letter_anchor, page_of_letter,
@@ -44,7 +44,7 @@ class SiteSettings:
     """What the renderer needs from mkdocs.yml and the command line."""
 
     edit_base: str = ""  # e.g. https://git.example/org/toolbox/edit/main/ ; empty: no edit links
-    audience: str = "internal"
+    profile: Profile = INTERNAL  # what the pages show; the toolbox given is already this profile's view
     page_size: int = PAGE_SIZE  # rows per page of the tier and partner listings
 
 
@@ -156,12 +156,14 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
                 history: History | None = None, only: Callable[[str, dict[str, Any]], bool] | None = None) -> SiteFiles:
     """Return every generated page of the site and its navigation; history feeds the changes page.
 
+    toolbox and history are the profile's view (audience.view_for, audience.history_for): the renderer shows
+    what it is given, and reads settings.profile only for what the view cannot say (pages for staff only).
     With only, just the pages it accepts (given docs path and template values) are rendered: the preview
     refreshes what changed.
     """
     env.globals["href"] = _href
     env.globals["file_href"] = _file_href
-    toolbox = view_for(toolbox, settings.audience)
+    profile = settings.profile
     index = index_toolbox(toolbox)
     common = {
         "toolbox": toolbox,
@@ -169,7 +171,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "partner_types": PARTNER_TYPES,
         "method_kinds": METHOD_KINDS,
         "tiers": {tier.id: tier for tier in toolbox.tiers},
-        "internal": settings.audience == "internal",
+        "profile": profile,
         "tier_path": tier_path,
         "partner_path": partner_path,
         "method_path": method_path,
@@ -200,7 +202,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit("oppaat/index.md", "guides.md.j2", "Ohjeita ja oppaita", toolbox.source)
     for guide in toolbox.guides:
         emit(guide_path(guide.id), "guide.md.j2", guide.title, guide.source, guide=guide)
-    if settings.audience == "internal":
+    if profile.people:
         emit("henkilot/index.md", "contacts.md.j2", "Yhteyshenkilöt", "")
         for contact in toolbox.contacts:
             emit(contact_path(contact.id), "contact.md.j2", contact.name, contact.source, contact=contact)
@@ -208,14 +210,14 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     for team in toolbox.teams:
         emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team)
     emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
-         changes=compare_history(toolbox, history, settings.audience))
-    if settings.audience == "internal":
+         changes=compare_history(toolbox, history))
+    if profile.staff_only:
         _emit_review(emit, review_for_build(toolbox, history.commit_date if history else None), settings)
     emit(ACCESSIBILITY_PAGE, "accessibility.md.j2", "Saavutettavuusseloste", toolbox.source,
          statement=toolbox.accessibility)
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
     emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
-    static = {"robots.txt": ROBOTS_DISALLOW_ALL} if settings.audience == "internal" else {}
+    static = {"robots.txt": ROBOTS_DISALLOW_ALL} if profile.staff_only else {}
     # The search page sits at the site root: the header's search form on every page submits to it.
     emit(SEARCH_PAGE, "search.md.j2", "Haku", "")
     static.update(browse_files)
@@ -231,7 +233,7 @@ def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
 def build_extra(settings: SiteSettings) -> dict[str, Any]:
     """Return the theme settings of this build: robots policy and the footer's links to the statement pages."""
     return {
-        "partnerkit_noindex": settings.audience == "internal",
+        "partnerkit_noindex": settings.profile.staff_only,
         "partnerkit_footer_links": [
             {"title": "Saavutettavuusseloste", "href": html_path(ACCESSIBILITY_PAGE)},
             {"title": "Tietosuojaseloste", "href": html_path(PRIVACY_PAGE)},
@@ -250,10 +252,10 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     nav.append({f"{len(toolbox.tiers) + 1}. Ohjeita ja oppaita": guides})
     nav.append({"Menetelmät ja työkalut": "menetelmat/index.md"})
     nav.append({"Kumppanit": "kumppanit/index.md"})
-    if settings.audience == "internal":
+    if settings.profile.people:
         nav.append({"Yhteyshenkilöt": "henkilot/index.md"})
     nav.append({"Tiimit": "tiimit/index.md"})
-    nav.append({"Muutokset ja tarkistukset" if settings.audience == "internal" else "Muutokset": CHANGES_PAGE})
+    nav.append({"Muutokset ja tarkistukset" if settings.profile.staff_only else "Muutokset": CHANGES_PAGE})
     nav.append({"Julkaisu Moodleen": PUBLISHING_PAGE})
     return nav
 
@@ -294,15 +296,15 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     """Emit the tier pages and the partner index, long listings split into pages; return the filters' data files."""
     # A listing of thousands of rows on one page would weigh megabytes: it is split alphabetically into pages of
     # at most settings.page_size rows, and a filter over the whole listing reads a compact data file.
-    internal = settings.audience == "internal"
+    people = settings.profile.people
     data_files: dict[str, str] = {}
 
-    team_of = {c.id: c.team for c in index.contacts.values()} if internal else {}
+    team_of = {c.id: c.team for c in index.contacts.values()} if people else {}
     team_names = {t.id: t.name for t in index.teams.values()}
 
     def teams_of(contact_ids: Any) -> tuple[tuple[str, str], ...]:
-        # Public views carry team ids where contact ids were (see audience.py).
-        team_ids = [team_of[c] for c in contact_ids] if internal else contact_ids
+        # Views without people carry team ids where contact ids were (see audience.py).
+        team_ids = [team_of[c] for c in contact_ids] if people else contact_ids
         return tuple((t, team_names[t]) for t in team_ids if t in team_names)
 
     def browse(here: str, folder: str, entries: list[tuple[str, str, str, tuple[tuple[str, str], ...]]],
@@ -316,7 +318,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     for tier in toolbox.tiers:
         pairs = index.partners_by_tier.get(tier.id, [])
         methods = index.methods_by_tier.get(tier.id, [])
-        if not internal or not pairs:
+        if not settings.profile.tiers or not pairs:
             emit(tier_path(tier.id), "tier.md.j2", tier.title, tier.source, tier=tier, partners=pairs, methods=methods,
                  listing=[], letters=[], filter=None)
             continue
