@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from partnerkit.model import Toolbox
-from partnerkit.pipeline import Project, build_site, read_toolbox
+from partnerkit.pipeline import Project, build_outputs, read_toolbox
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -46,7 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     project = Project(ROOT)
     toolbox = read_toolbox(project)
     target = tmp_path_factory.mktemp("built") / "site"
-    build_site(project, toolbox, "internal", target, lambda message: None)
+    build_outputs(project, toolbox, "internal", target, None, lambda message: None)
     return BuiltSite(toolbox, target)
 
 
@@ -59,7 +59,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def built_public(tmp_path_factory: pytest.TempPathFactory, built: BuiltSite) -> BuiltSite:
     """Build the public profile of the sample once (the session's one extra MkDocs build); toolbox is the full one."""
     target = tmp_path_factory.mktemp("built-public") / "site"
-    build_site(Project(ROOT), built.toolbox, "public", target, lambda message: None)
+    build_outputs(Project(ROOT), built.toolbox, "public", target, None, lambda message: None)
     return BuiltSite(built.toolbox, target)
 
 

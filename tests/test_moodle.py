@@ -27,7 +27,7 @@ import partnerkit.render.moodle as moodle
 from partnerkit.mbzcheck import check_mbz
 from partnerkit.model import Toolbox
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
-from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_packages, make_view, render_packages
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_outputs, make_view, render_packages
 from partnerkit.render import make_environment
 from partnerkit.schema import ATTACHMENT_TYPES
 from partnerkit.render.moodle import (
@@ -543,7 +543,7 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
     toolbox = toolbox_of(root)
     dist = root / "dist"
     messages: list[str] = []
-    report = build_packages(Project(root), toolbox, "internal", dist, messages.append)
+    report = build_outputs(Project(root), toolbox, "internal", None, dist, messages.append)[1]
     names = sorted(p.name for p in dist.iterdir())
     assert names == ["testipakki-internal.mbz", "testipakki-kasitteet-glossary.xml", "testipakki-oppaat-book.zip"]
     assert report.files == {name: (dist / name).stat().st_size for name in names}
@@ -562,11 +562,11 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
     with monkeypatch.context() as patch:
         patch.setattr(moodle_builder, "render_glossary_xml", broken)
         with pytest.raises(OSError):
-            build_packages(Project(root), toolbox, "public", dist, messages.append)
+            build_outputs(Project(root), toolbox, "public", None, dist, messages.append)[1]
     with monkeypatch.context() as patch:
         patch.setattr(moodle_builder, "write_tree", half_written)
         with pytest.raises(OSError):
-            build_packages(Project(root), toolbox, "public", dist, messages.append)
+            build_outputs(Project(root), toolbox, "public", None, dist, messages.append)[1]
     assert {name: (dist / name).read_bytes() for name in sorted(p.name for p in dist.iterdir())} == before
     assert not list(root.glob(".partnerkit-tmp*"))
 

@@ -65,3 +65,16 @@ def test_sample_content_satisfies_the_schema() -> None:
         data = json.loads(json.dumps(data, default=str))
         errors = [f"{file}: {e.message}" for e in validator.iter_errors(data)]
         assert errors == []
+
+
+def test_every_default_is_written_once_and_told_in_its_description() -> None:
+    # The checker, the model and new files take a left-out field's value from schema.Field.default alone.
+    defaults = {(record.name, spec.name): spec.default for record in RECORDS.values() for spec in record.fields
+                if spec.default is not None}
+    assert defaults == {("toolbox", "review_after_months"): 12, ("partner", "publishable"): False,
+                        ("guide", "order"): 100}
+    for record in RECORDS.values():
+        for spec in record.fields:
+            if spec.default is not None:
+                shown = str(spec.default).lower()
+                assert f"oletus {shown}" in spec.description.lower(), (record.name, spec.name)

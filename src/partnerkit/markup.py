@@ -20,7 +20,6 @@ _BLOCK_START = re.compile(r"\s*(?:[-+*>=]|\d+[.)])(?:\s|$)")
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
-@lru_cache(maxsize=None)
 def render_markdown(text: str) -> str:
     """Return Markdown text as sanitised HTML: no scripts, no event handlers, only http(s) and mailto links."""
     stripped = text.strip()
@@ -45,7 +44,27 @@ def render_markdown(text: str) -> str:
 
 def render_inline(text: str) -> str:
     """Return one line of Markdown as sanitised inline HTML (without the surrounding paragraph)."""
-    html = render_markdown(text)
+    return inline_of(render_markdown(text))
+
+
+def inline_of(html: str) -> str:
+    """Return rendered Markdown without its paragraph, when it is one paragraph."""
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+# Texts kept per session: far more than the distinct texts of one page set, few enough to bound a preview that
+# runs for days (a text is kept at most twice its size plus its HTML).
+MARKDOWN_CACHE_SIZE = 1 << 16
+
+
+class MarkdownCache:
+    """Markdown rendered in one build or preview session, kept so a text shown on several pages is rendered once."""
+
+    def __init__(self, limit: int = MARKDOWN_CACHE_SIZE) -> None:
+        self.html = lru_cache(maxsize=limit)(render_markdown)
+
+    def inline(self, text: str) -> str:
+        """Return one line of Markdown as sanitised inline HTML, from the cache when rendered before."""
+        return inline_of(self.html(text))

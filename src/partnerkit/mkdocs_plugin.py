@@ -111,23 +111,20 @@ def restore_html(html: str, blocks: list[str]) -> str:
     return html.strip()
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in this process, keyed by template name and source checksum (Jinja's own key)."""
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept by a preview session, one per template name (Jinja's key)."""
 
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Fill bucket from memory if this template source was compiled before."""
+        """Fill bucket from memory if this template was compiled before (Jinja drops it if the source changed)."""
         if bucket.key in self.compiled:
             bucket.bytecode_from_string(self.compiled[bucket.key])
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Keep bucket's freshly compiled code."""
+        """Keep bucket's freshly compiled code, in place of the template's earlier code."""
         self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _MemoryBytecodeCache()
 
 # What the shortcuts were proven identical for (tests/test_mkdocs_plugin.py, SETTINGS_MATRIX). The memoised
 # parts (Material's partials/header.html, nav.html, nav-item.html, tabs.html, tabs-item.html, logo.html,
@@ -172,10 +169,12 @@ def unproven_settings(config: MkDocsConfig) -> list[str]:
 class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
     """Adds the generated pages and the shortcuts above to one MkDocs build."""
 
-    def __init__(self, pages: Mapping[str, str], nav_pages: set[str], shortcuts: bool = True) -> None:
+    def __init__(self, pages: Mapping[str, str], nav_pages: set[str], shortcuts: bool = True,
+                 compiled: MemoryBytecodeCache | None = None) -> None:
         self.pages = pages
         self.nav_pages = nav_pages
         self.shortcuts = shortcuts
+        self.compiled = compiled
         self.unproven: list[str] = []
         self._blocks: dict[str, list[str]] = {}
         self._memo: dict[str, str] = {}
@@ -204,8 +203,9 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
         ])
         env.globals["partnerkit_memo"] = self.memo
         # MkDocs makes a new environment per build; the preview builds again after every edit, and compiling
-        # Material's templates anew each time would cost it almost half a second.
-        env.bytecode_cache = _COMPILED
+        # Material's templates anew each time would cost it almost half a second: it hands its cache in.
+        if self.compiled is not None:
+            env.bytecode_cache = self.compiled
         return env
 
     def memo(self, key: str | None, caller: Callable[[], str]) -> str:

@@ -177,8 +177,9 @@ class Toolbox:
     source: str
     accessibility: AccessibilityStatement
     privacy: PrivacyNotice
-    # Partners reviewed longer ago than this appear in the staff-only review report (toolbox.yaml).
-    review_after_months: int = 12
+    # Partners reviewed longer ago than this appear in the staff-only review report (toolbox.yaml; its default
+    # is schema.TOOLBOX's).
+    review_after_months: int
 
     def tier(self, tier_id: str) -> Tier:
         """Return the tier with the given id."""

@@ -13,6 +13,7 @@ from .model import Toolbox
 # The check path lives in project.py (it must not import the renderers); its names are re-exported here.
 from .project import (CACHE_MIN_FILES, SHIPPED_TEMPLATES, Project, check_cache_file, read_toolbox,  # noqa: F401
                       wants_cache)
+from .render import make_environment
 from .write import OutputError, replace_directories, staging_area
 
 
@@ -73,26 +74,15 @@ def make_view(toolbox: Toolbox, audience: str) -> tuple[Toolbox, Profile]:
     return view_for(toolbox, profile), profile
 
 
-def build_site(project: Project, toolbox: Toolbox, audience: str, target: Path, progress: Progress) -> SiteReport:
-    """Render the toolbox into a MkDocs site at target; the previous site stays intact if anything fails."""
-    builder = SiteBuilder(project, *make_view(toolbox, audience), target, progress)
-    run_builders(project, [builder])
-    return builder.report
+def build_outputs(project: Project, toolbox: Toolbox, audience: str, site_target: Path | None,
+                  dist_target: Path | None, progress: Progress) -> tuple[SiteReport | None, PackageReport | None]:
+    """Build the site and the Moodle packages (those with a target), then swap them into place together.
 
-
-def build_packages(project: Project, toolbox: Toolbox, audience: str, target_dir: Path,
-                   progress: Progress) -> PackageReport:
-    """Render the Moodle packages and put them in target_dir as a whole; a failed build leaves it as it was."""
-    builder = PackageBuilder(project, *make_view(toolbox, audience), target_dir, progress)
-    run_builders(project, [builder])
-    return builder.report
-
-
-def build_outputs(project: Project, toolbox: Toolbox, audience: str, site_target: Path, dist_target: Path,
-                  progress: Progress) -> tuple[SiteReport, PackageReport]:
-    """Build the site and the Moodle packages, then swap both into place; if anything fails, neither changes."""
+    If anything fails, no output changes.
+    """
     view, profile = make_view(toolbox, audience)
-    site = SiteBuilder(project, view, profile, site_target, progress)
-    packages = PackageBuilder(project, view, profile, dist_target, progress)
-    run_builders(project, [packages, site])
-    return site.report, packages.report
+    env = make_environment(project.templates_dir)
+    site = SiteBuilder(project, view, profile, site_target, progress, env) if site_target else None
+    packages = PackageBuilder(project, view, profile, dist_target, progress, env) if dist_target else None
+    run_builders(project, [builder for builder in (packages, site) if builder is not None])
+    return (site.report if site else None), (packages.report if packages else None)

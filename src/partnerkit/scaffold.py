@@ -19,7 +19,7 @@ import yaml
 
 from .load import Content, parse_document
 from .messages import Problem
-from .schema import COLLECTIONS, RECORDS, SINGLE_FILES, TIER_IDS, Field, schema_files
+from .schema import COLLECTIONS, RECORDS, SINGLE_FILES, TIER_IDS, TOOLBOX, Field, schema_files
 from .validate import check_content, suggest_id
 
 RECORD_TYPES = ("partner", "method", "contact", "team", "guide")
@@ -27,7 +27,7 @@ FOLDER_OF = {record: folder for folder, record in COLLECTIONS.items()}
 # Until a team lead writes the real text; the command tells them to.
 PLACEHOLDER_TEXT = "Kirjoita tähän kuvaus: mitä tehdään, kenen kanssa ja kuinka usein."
 DEFAULT_SOURCE = "git+https://github.com/ORGANISAATIO/partnerkit.git@main"
-REVIEW_MONTHS_DEFAULT = 12
+REVIEW_MONTHS_DEFAULT = TOOLBOX.default_of("review_after_months")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # The Parasta model's tiers, in the order every view presents them. Ids are fixed so that content,
@@ -62,6 +63,13 @@ class Field:
     example: Any = None
     minimum: int | None = None  # int: the smallest allowed value
     maximum: int | None = None  # int: the largest allowed value
+    default: Any = None  # the value of an optional field left out; the model, the checker and new files use it
+
+    # Derived once per field and kept with it (a schema is constant): the checker asks for each key of 20,000 files.
+    @cached_property
+    def item_field(self) -> Field:
+        """Return the field that checks one item of this list field."""
+        return Field(self.name, self.item_kind, self.title, self.description, True, target=self.target)
 
 
 @dataclass(frozen=True)
@@ -76,10 +84,25 @@ class Record:
 
     def field_named(self, name: str) -> Field | None:
         """Return the field called name, or None."""
-        for candidate in self.fields:
-            if candidate.name == name:
-                return candidate
-        return None
+        return self.fields_by_name.get(name)
+
+    @cached_property
+    def fields_by_name(self) -> dict[str, Field]:
+        """Return the record's fields by name (the first of a name)."""
+        by_name: dict[str, Field] = {}
+        for spec in self.fields:
+            by_name.setdefault(spec.name, spec)
+        return by_name
+
+    @cached_property
+    def required_fields(self) -> tuple[Field, ...]:
+        """Return the record's required fields in order."""
+        return tuple(spec for spec in self.fields if spec.required)
+
+    def default_of(self, name: str) -> Any:
+        """Return the default of the optional field called name (None when it has none)."""
+        spec = self.fields_by_name.get(name)
+        return None if spec is None else spec.default
 
 
 def _id(title: str, description: str) -> Field:
@@ -380,6 +403,7 @@ TOOLBOX = Record(
             "Vertailupäivä on viimeisimmän Git-commitin päivä (ilman Gitiä sisällön uusin tarkistuspäivä), ei "
             "koontihetken kellonaika, joten sama sisältö tuottaa aina saman raportin.",
             example=12,
+            default=12,
             minimum=1,
             # Reports go back this many months from a date between 1980 and 2099; far more would leave the calendar.
             maximum=120,
@@ -492,6 +516,7 @@ PARTNER = Record(
             "bool",
             "Julkaistavissa",
             "true, jos kumppanin nimen ja yhteistyön saa näyttää julkisessa versiossa. Oletus false.",
+            default=False,
         ),
         Field(
             "notes",
@@ -557,7 +582,8 @@ GUIDE = Record(
             "order",
             "int",
             "Järjestys",
-            "Ohjeen paikka osiossa: pienempi luku tulee ensin. Samat luvut järjestetään otsikon mukaan.",
+            "Ohjeen paikka osiossa: pienempi luku tulee ensin, oletus 100. Samat luvut järjestetään otsikon mukaan.",
+            default=100,
         ),
         Field("links", "list", "Linkit", "Linkit lisäaineistoon.", item_kind="record", target="link"),
         Field("owner", "ref", "Vastuuhenkilö", "Ohjeesta vastaavan yhteyshenkilön tunniste.", target="contacts"),
@@ -684,6 +710,8 @@ def _json_type(item: Field) -> dict[str, Any]:
             base["minItems"] = item.min_items
     if item.example is not None:
         base["examples"] = [item.example]
+    if item.default is not None:
+        base["default"] = item.default
     return base
 
 

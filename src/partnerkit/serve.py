@@ -31,7 +31,8 @@ from .builders.mkdocs_runner import build_pages
 from .builders.site import build_site_files, read_edit_base
 from .project import Project
 from .render import make_environment
-from .render.site import (SiteFiles, SiteSettings, contact_path, index_toolbox, method_path, partner_path, render_site,
+from .mkdocs_plugin import MemoryBytecodeCache
+from .render.site import (SiteFiles, SiteMemo, SiteSettings, contact_path, index_toolbox, method_path, partner_path, render_site,
                           team_path)
 from .schema import FILES_FOLDER
 from .validate import build_toolbox
@@ -119,6 +120,10 @@ class Preview:
         self.stamp: tuple[tuple[str, int, int], ...] = ()
         # What each alphabetical listing page was rendered from: an unchanged page is not rendered again.
         self.signatures: dict[str, object] = {}
+        # Kept between rebuilds, and bounded: the listings' filter data of the last rebuild, and the theme's
+        # compiled templates, one per template (compiling Material's anew after every edit costs half a second).
+        self.site_memo = SiteMemo()
+        self.compiled = MemoryBytecodeCache()
 
     def rebuild(self) -> None:
         """Bring the site up to date with the project; on content errors, report them and keep the last site."""
@@ -182,14 +187,14 @@ class Preview:
             # Compiling the templates costs half a second; an edit of the templates makes a full build anyway.
             self.env = make_environment(self.project.templates_dir)
         history = history_for(read_history(self.project.root, self.project.content_dir), self.profile)
-        files = render_site(toolbox, settings, self.env, history, only=wanted)
+        files = render_site(toolbox, settings, self.env, history, only=wanted, memo=self.site_memo)
         return files, exists
 
     def _full(self, toolbox: Toolbox) -> int:
         files, _ = self._render(toolbox, None, True)
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
-        build_site_files(self.project, source_date(toolbox), files, self.work)
+        build_site_files(self.project, source_date(toolbox), files, self.work, compiled=self.compiled)
         self.pages, self.static, self.nav, self.extra = dict(files.pages), dict(files.static), files.nav, files.extra
         return len(files.pages)
 
@@ -205,7 +210,7 @@ class Preview:
         self.pages.update(files.pages)
         if changed:
             build_pages(self.project.mkdocs_file, self.site, self.nav, self.project.templates_dir / "theme",
-                        self.extra, changed, self.work / "changed")
+                        self.extra, changed, self.work / "changed", self.compiled)
         self.static.update(files.static)
         return len(changed)
 

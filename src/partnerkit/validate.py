@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +20,8 @@ from .model import (
     Toolbox,
 )
 from .schema import (
-    ATTACHMENT_TYPES, COLLECTIONS, ID_PATTERN, MAX_LINE, MAX_TEXT, RECORDS, TIER_IDS, Field, Record, describe_kind,
+    ATTACHMENT_TYPES, COLLECTIONS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT, PARTNER, RECORDS, TIER_IDS, TOOLBOX, Field,
+    Record, describe_kind,
 )
 
 _ID = re.compile(ID_PATTERN)
@@ -103,6 +103,8 @@ class FileCheck:
     id_mark: tuple[int, int] | None  # 0-based line and column of the id, for duplicate-id messages
     problems: tuple[Problem, ...]
     refs: tuple[tuple[str, str, str, int, int, str], ...]
+    # What was made from this check, kept as long as the check is ({"partner": Partner}); never compared.
+    made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,7 @@ def _check_record(
     values: dict[str, Any] = {}
     nodes: dict[str, yaml.Node] = {}
     first_line: dict[str, int] = {}
-    fields, required = _fields_of(record)
+    fields, required = record.fields_by_name, record.required_fields
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             ctx.report(key_node, "merge_key")
@@ -268,33 +270,6 @@ def _check_record(
     if record.one_of:
         _check_one_of(node, record, ctx, prefix, [name for name in record.one_of if name in first_line])
     return values, nodes
-
-
-# Per record type (by identity): its fields by name and its required fields in order; and per list field its
-# item field. Looked up for every key of 20,000 files, so built once rather than searched each time.
-_FIELD_TABLES: dict[int, tuple[Record, dict[str, Field], tuple[Field, ...]]] = {}
-_ITEM_SPECS: dict[int, tuple[Field, Field]] = {}
-
-
-def _fields_of(record: Record) -> tuple[dict[str, Field], tuple[Field, ...]]:
-    """Return the record's fields by name (the first of a name, as Record.field_named) and its required fields."""
-    table = _FIELD_TABLES.get(id(record))
-    if table is None or table[0] is not record:
-        by_name: dict[str, Field] = {}
-        for spec in record.fields:
-            by_name.setdefault(spec.name, spec)
-        table = (record, by_name, tuple(spec for spec in record.fields if spec.required))
-        _FIELD_TABLES[id(record)] = table
-    return table[1], table[2]
-
-
-def _item_spec(spec: Field) -> Field:
-    """Return the field that checks one item of a list field."""
-    known = _ITEM_SPECS.get(id(spec))
-    if known is None or known[0] is not spec:
-        known = (spec, Field(spec.name, spec.item_kind, spec.title, spec.description, True, target=spec.target))
-        _ITEM_SPECS[id(spec)] = known
-    return known[1]
 
 
 def _check_one_of(node: yaml.Node, record: Record, ctx: _Context, prefix: str, given: list[str]) -> None:
@@ -365,7 +340,7 @@ def _check_list(node: yaml.Node, spec: Field, ctx: _Context, label: str) -> Any:
         ctx.report(node, "too_few_items", key=label, minimum=spec.min_items, count=len(items))
     values: list[Any] = []
     seen: set[str] = set()
-    item_spec = _item_spec(spec)
+    item_spec = spec.item_field
     for position, item in enumerate(items, start=1):
         item_label = f"{label}[{position}]"
         value = _check_value(item, item_spec, ctx, item_label)
@@ -613,29 +588,25 @@ def _links(values: dict[str, Any]) -> tuple[Link, ...]:
     return tuple(Link(v["title"], v.get("url", ""), v.get("file", "")) for v, _ in values.get("links", []))
 
 
-# The partner made from each FileCheck still alive. The preview keeps the FileChecks of unchanged files between
-# rebuilds (checkcache.CheckMemo.keep_decoded), so their partners are not made again, and comparing the old and
-# the new toolbox finds them identical at once: 20,000 partners took 0.6 s to make after every edit.
-_PARTNERS: dict[int, tuple[weakref.ref[FileCheck], Partner]] = {}
-
-
 def _partner_of(v: FileCheck) -> Partner:
-    """Return the Partner of a checked partner file, made once per FileCheck object."""
-    known = _PARTNERS.get(id(v))
-    if known is not None and known[0]() is v:
-        return known[1]
+    """Return the Partner of a checked partner file, made once per FileCheck object and kept with it."""
+    # The preview keeps the FileChecks of unchanged files between rebuilds (checkcache.CheckMemo.keep_decoded),
+    # so their partners are not made again, and comparing the old and the new toolbox finds them identical at
+    # once: 20,000 partners took 0.6 s to make after every edit.
+    known = v.made.get("partner")
+    if known is not None:
+        return known  # type: ignore[no-any-return]
     assert v.values is not None
     partner = Partner(
         v.values["id"], v.values["name"], v.values["type"], v.values["field"], v.values.get("website", ""),
-        v.values["review_date"], v.values.get("publishable", False), v.values.get("notes", ""),
+        v.values["review_date"], v.values.get("publishable", PARTNER.default_of("publishable")), v.values.get("notes", ""),
         tuple(
             Cooperation(c["tier"], c["description"], tuple(c.get("contacts", [])))
             for c, _ in sorted(v.values["cooperations"], key=lambda pair: _TIER_ORDER[pair[0]["tier"]])
         ),
         v.path,
     )
-    key = id(v)
-    _PARTNERS[key] = (weakref.ref(v, lambda _: _PARTNERS.pop(key, None)), partner)
+    v.made["partner"] = partner
     return partner
 
 
@@ -660,7 +631,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
     ]
     guides = [
         Guide(
-            v.values["id"], v.values["title"], v.values["summary"], v.values["body"], v.values.get("order", 100),
+            v.values["id"], v.values["title"], v.values["summary"], v.values["body"], v.values.get("order", GUIDE.default_of("order")),
             _links(v.values), v.values.get("owner", ""), v.path,
         )
         for v in checked["guide"]
@@ -695,7 +666,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         source=box.path,
         accessibility=_accessibility(box.values["accessibility"][0]),
         privacy=_privacy(box.values["privacy"][0]),
-        review_after_months=box.values.get("review_after_months", 12),
+        review_after_months=box.values.get("review_after_months", TOOLBOX.default_of("review_after_months")),
     )
 
 

@@ -13,9 +13,12 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import jinja2
+
 from ..audience import Profile
 from ..model import Toolbox
 from ..project import Project
+from ..render import make_environment
 
 Progress = Callable[[str], None]
 
@@ -34,10 +37,13 @@ class Builder(ABC):
     #: The output's kind, for messages and the staging folder's name.
     name = ""
 
-    def __init__(self, project: Project, view: Toolbox, profile: Profile, target: Path, progress: Progress) -> None:
+    def __init__(self, project: Project, view: Toolbox, profile: Profile, target: Path, progress: Progress,
+                 env: jinja2.Environment | None = None) -> None:
         # view is the profile's view of the toolbox (audience.view_for): a builder never sees more.
         self.project, self.view, self.profile, self.progress = project, view, profile, progress
         self.target = target  # where the pipeline puts the output once every builder has written its own
+        # The builders of one build share a template environment: templates compiled and Markdown rendered once.
+        self.env = env or make_environment(project.templates_dir)
         self.started = time.perf_counter()
 
     @abstractmethod

@@ -46,13 +46,14 @@ def build_date(timestamp: int) -> Iterator[None]:
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
                pages: Mapping[str, str], extra: Mapping[str, Any] | None = None, jobs: int = 1,
-               shortcuts: bool = True) -> None:
+               shortcuts: bool = True, compiled: Any = None) -> None:
     """Build the site with MkDocs in strict mode; any warning fails the build. extra is merged into `extra:`.
 
     pages are the generated Markdown pages {docs path: text}, handed to MkDocs in memory; docs_dir holds the
     static files. With jobs > 1 and enough pages, the pages outside the navigation are built by that many
     processes at once (see _plan_shards); the merged result is the same site a single build gives. shortcuts
-    switches partnerkit's MkDocs plugin's shortcuts (see mkdocs_plugin), which must not change a byte.
+    switches partnerkit's MkDocs plugin's shortcuts (see mkdocs_plugin), which must not change a byte;
+    compiled is a session's cache of compiled theme templates (mkdocs_plugin.MemoryBytecodeCache), if any.
     """
     # Another plugin (Material's search, say) may write one file from all pages, which no shard has: with any
     # plugin in mkdocs.yml the site is built in one process, as MkDocs would.
@@ -61,7 +62,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any]
         shards = []
     common = (str(config_file), nav, str(theme_dir), dict(extra or {}), shortcuts)
     if not shards:
-        _build_mkdocs(str(docs_dir), str(site_dir), dict(pages), *common)
+        _build_mkdocs(str(docs_dir), str(site_dir), dict(pages), *common, compiled=compiled)
         return
     _build_sharded(docs_dir, site_dir, [{path: pages[path] for path in shard} for shard in shards], common)
 
@@ -200,7 +201,7 @@ def _load_config(config_file: str, theme_dir: str, **settings: Any) -> Any:
 
 
 def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_file: str, nav: list[Any],
-                  theme_dir: str, extra: dict[str, Any], shortcuts: bool) -> None:
+                  theme_dir: str, extra: dict[str, Any], shortcuts: bool, compiled: Any = None) -> None:
     """Run one MkDocs build (in this process or a worker); MkDocs errors become OutputError."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -213,7 +214,7 @@ def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_fi
         # Settings of the build profile (robots policy, footer links) win over the institution's own `extra:`.
         for key, value in sorted(extra.items()):
             config.extra[key] = value
-        config.plugins["partnerkit"] = PartnerkitPlugin(pages, set(nav_pages(nav)), shortcuts)
+        config.plugins["partnerkit"] = PartnerkitPlugin(pages, set(nav_pages(nav)), shortcuts, compiled)
         build(config)
     except (Abort, ConfigurationError) as error:
         raise OutputError(f"MkDocs: {error}") from error
@@ -222,7 +223,7 @@ def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_fi
 
 
 def build_pages(config_file: Path, site_dir: Path, nav: list[Any], theme_dir: Path, extra: Mapping[str, Any],
-                pages: Mapping[str, str], work_dir: Path) -> None:
+                pages: Mapping[str, str], work_dir: Path, compiled: Any = None) -> None:
     """Build just pages with MkDocs and put their HTML into site_dir."""
     # A page outside the navigation renders the same whichever other pages exist (see _plan_shards), so a
     # build of the changed pages alone gives the HTML a full build would; the preview uses this. MkDocs needs
@@ -234,7 +235,8 @@ def build_pages(config_file: Path, site_dir: Path, nav: list[Any], theme_dir: Pa
     mini_docs.mkdir(parents=True)
     wanted = {path: "" for path in nav_pages(nav)}
     wanted.update(pages)
-    _build_mkdocs(str(mini_docs), str(mini_site), wanted, str(config_file), nav, str(theme_dir), dict(extra), True)
+    _build_mkdocs(str(mini_docs), str(mini_site), wanted, str(config_file), nav, str(theme_dir), dict(extra), True,
+                  compiled)
     for relative in sorted(pages):
         html = relative[: -len(".md")] + ".html"
         (site_dir / html).parent.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,7 @@ class PackageBuilder(Builder):
 
     def render(self) -> None:
         """Render every package in memory."""
-        self.packages = render_packages(self.project, self.view, self.profile)
+        self.packages = render_packages(self.project, self.view, self.profile, self.env)
         self.report = PackageReport({name: len(data) for name, data in sorted(self.packages.items())},
                                     time.perf_counter() - self.started)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -12,7 +13,6 @@ from ..audience import history_for
 from ..history import read_history
 from ..load import read_attachment
 from ..project import Project
-from ..render import make_environment
 from ..render.search import search_documents
 from ..render.site import SiteFiles, SiteSettings, render_site
 from ..write import OutputError, write_tree
@@ -59,7 +59,7 @@ class SiteBuilder(Builder):
         """Render every page in memory; the previous release from Git feeds the changes page."""
         settings = SiteSettings(edit_base=read_edit_base(self.project), profile=self.profile)
         history = history_for(read_history(self.project.root, self.project.content_dir), self.profile)
-        self.files = render_site(self.view, settings, make_environment(self.project.templates_dir), history)
+        self.files = render_site(self.view, settings, self.env, history)
 
     def write(self, folder: Path) -> None:
         """Build the site into folder with MkDocs and Pagefind."""
@@ -73,7 +73,7 @@ class SiteBuilder(Builder):
 
 
 def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: Path,
-                     site: Path | None = None) -> tuple[float, float]:
+                     site: Path | None = None, compiled: Any = None) -> tuple[float, float]:
     """Build rendered site files into site (default work/site); return MkDocs' and the search index's extra time.
 
     work/docs gets the static files and attachments (MkDocs gets the pages in memory), work/search Pagefind's
@@ -86,6 +86,6 @@ def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: P
     documents = search_documents(files.pages)
     with build_date(timestamp), indexing_search(documents, work / "search", site / "pagefind"):
         run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
-                   files.pages, files.extra, jobs=build_jobs())
+                   files.pages, files.extra, jobs=build_jobs(), compiled=compiled)
         mkdocs_seconds = time.perf_counter() - started
     return mkdocs_seconds, time.perf_counter() - started - mkdocs_seconds

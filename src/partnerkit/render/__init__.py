@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..markup import render_inline, render_markdown
+from ..markup import MarkdownCache
 from ..model import Toolbox
 from ..validate import suggest_id
 
@@ -23,7 +23,11 @@ def escape_markdown(text: str) -> Markup:
 
 
 def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Environment:
-    """Return a strict Jinja2 environment over templates_dir; autoescape is chosen by output format."""
+    """Return a strict Jinja2 environment over templates_dir; autoescape is chosen by output format.
+
+    The environment is a rendering session: its compiled templates and the Markdown it has rendered live as
+    long as it does (a build, or a preview between full rebuilds).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -33,8 +37,9 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
         lstrip_blocks=True,
     )
     env.filters["md"] = escape_markdown
-    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
-    env.filters["inline"] = lambda text: Markup(render_inline(text))
+    markdown = MarkdownCache()
+    env.filters["markdown"] = lambda text: Markup(markdown.html(text))
+    env.filters["inline"] = lambda text: Markup(markdown.inline(text))
     return env
 
 

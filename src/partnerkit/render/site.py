@@ -6,7 +6,6 @@ import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -60,6 +59,17 @@ class SiteFiles:
     static: dict[str, str] = field(default_factory=dict)
     # Attachments the pages link to: {docs path: path relative to content/files/}; the pipeline copies them.
     attachments: dict[str, str] = field(default_factory=dict)
+
+
+FilterRows = tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
+
+
+@dataclass
+class SiteMemo:
+    """What a preview session keeps from one render of the site to the next; each render keeps only what it used."""
+
+    # A listing's filter choices and data file by its folder and rows: reused while the rows stay the same.
+    filters: dict[tuple[str, FilterRows], tuple[FilterSet, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,13 +163,14 @@ def _href(context: Any, target: str) -> str:
 
 
 def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environment,
-                history: History | None = None, only: Callable[[str, dict[str, Any]], bool] | None = None) -> SiteFiles:
+                history: History | None = None, only: Callable[[str, dict[str, Any]], bool] | None = None,
+                memo: SiteMemo | None = None) -> SiteFiles:
     """Return every generated page of the site and its navigation; history feeds the changes page.
 
     toolbox and history are the profile's view (audience.view_for, audience.history_for): the renderer shows
     what it is given, and reads settings.profile only for what the view cannot say (pages for staff only).
     With only, just the pages it accepts (given docs path and template values) are rendered: the preview
-    refreshes what changed.
+    refreshes what changed, and keeps in memo what the next render may reuse.
     """
     env.globals["href"] = _href
     env.globals["file_href"] = _file_href
@@ -193,7 +204,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         pages[path] = env.get_template(f"site/{template}").render(values)
 
     emit("index.md", "home.md.j2", toolbox.title, toolbox.source)
-    browse_files = _emit_listings(emit, toolbox, index, settings)
+    browse_files = _emit_listings(emit, toolbox, index, settings, memo)
     for partner in toolbox.partners:
         emit(partner_path(partner.id), "partner.md.j2", partner.name, partner.source, partner=partner)
     emit("menetelmat/index.md", "methods.md.j2", "Menetelmät ja työkalut", "")
@@ -284,20 +295,23 @@ def _emit_review(emit: Any, review: Review, settings: SiteSettings) -> None:
                      letters=page_of_letter(listings[key]), letter_anchor=letter_anchor)
 
 
-@lru_cache(maxsize=16)
-def _filter_files(folder: str, entries: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
-                  ) -> tuple[FilterSet, str]:
-    """Return a listing's filter choices and data file; the preview reuses them while its rows stay the same."""
-    choices = filter_set(entries)
-    return choices, filter_script(folder, choices)
-
-
-def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSettings) -> dict[str, str]:
+def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSettings,
+                   memo: SiteMemo | None) -> dict[str, str]:
     """Emit the tier pages and the partner index, long listings split into pages; return the filters' data files."""
     # A listing of thousands of rows on one page would weigh megabytes: it is split alphabetically into pages of
     # at most settings.page_size rows, and a filter over the whole listing reads a compact data file.
     people = settings.profile.people
     data_files: dict[str, str] = {}
+    earlier = memo.filters if memo is not None else {}
+    used: dict[tuple[str, FilterRows], tuple[FilterSet, str]] = {}
+
+    def filter_files(folder: str, rows: FilterRows) -> tuple[FilterSet, str]:
+        found = earlier.get((folder, rows))
+        if found is None:
+            choices = filter_set(rows)
+            found = choices, filter_script(folder, choices)
+        used[folder, rows] = found
+        return found
 
     team_of = {c.id: c.team for c in index.contacts.values()} if people else {}
     team_names = {t.id: t.name for t in index.teams.values()}
@@ -310,7 +324,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     def browse(here: str, folder: str, entries: list[tuple[str, str, str, tuple[tuple[str, str], ...]]],
                listing: list[Any]) -> dict[str, Any]:
         data_path = f"{folder}/kumppanit.js"
-        choices, data_files[data_path] = _filter_files(folder, tuple(entries))
+        choices, data_files[data_path] = filter_files(folder, tuple(entries))
         return {"listing": listing, "letters": page_of_letter(listing), "filter": choices, "filter_key": folder,
                 "filter_data": relative_url(data_path, here), "filter_script": relative_url(FILTER_SCRIPT, here),
                 "filter_base": relative_url("kumppanit/", here), "letter_anchor": letter_anchor}
@@ -342,4 +356,6 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
         for number, page in enumerate(listing, start=1):
             emit(page.path, "partners_page.md.j2", f"Kumppanit: {page.label}", "", page=page, number=number,
                  listing=listing, letters=page_of_letter(listing), letter_anchor=letter_anchor)
+    if memo is not None:
+        memo.filters = used
     return data_files
