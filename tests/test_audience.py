@@ -8,9 +8,13 @@ import pytest
 
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
 from partnerkit.builders import source_date
-from partnerkit.pipeline import SHIPPED_TEMPLATES, make_view
+from partnerkit.builders.site import site_settings
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, make_view
 from partnerkit.render import make_environment
+from partnerkit.render.site import SiteSettings, render_site
 from tests.conftest import MINIMAL, copy_project, site_for, toolbox_of
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_public_view_keeps_no_person_no_tier_and_no_note() -> None:
@@ -70,3 +74,12 @@ def test_public_privacy_notice_says_it_holds_no_personal_data() -> None:
 def test_home_page_of_the_public_build_counts_no_partners_per_tier() -> None:
     pages = site_for(toolbox_of(MINIMAL), "public", make_environment(SHIPPED_TEMPLATES)).pages
     assert "kumppania" not in pages["index.md"]
+
+
+def test_only_the_staff_site_links_to_the_repository_for_editing() -> None:
+    project = Project(ROOT)
+    assert site_settings(project, INTERNAL).edit_base.startswith("https://")
+    assert site_settings(project, PUBLIC) == SiteSettings(edit_base="", profile=PUBLIC)
+    public = render_site(view_for(toolbox_of(MINIMAL), PUBLIC), site_settings(project, PUBLIC),
+                         make_environment(SHIPPED_TEMPLATES))
+    assert not [path for path, text in public.pages.items() if "edit_url" in text]

@@ -307,3 +307,32 @@ def test_pages_from_memory_equal_mkdocs_reading_a_docs_folder(small_site: tuple[
     memory, plain = _tree(folder / "site-memory"), _tree(folder / "site-plain")
     assert sorted(memory) == sorted(plain)
     assert [path for path in memory if memory[path] != plain[path]] == []
+
+
+@pytest.mark.parametrize("name", ["sticky-tabs", "everything"])
+def test_parallel_build_gives_the_same_site_under_other_material_settings(
+        name: str, small_site: tuple[Path, Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The other shortcut: pages outside the navigation built by several processes and merged.
+    from partnerkit.builders import mkdocs_runner
+
+    folder, toolbox, files = small_site
+    config = folder / f"parallel-{name}.yml"
+    config.write_text(yaml.safe_dump(_merged(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")),
+                                             SETTINGS_MATRIX[name]), allow_unicode=True), encoding="utf-8")
+    docs = folder / f"docs-parallel-{name}"
+    write_tree(docs, {**files.static, "assets/logo.svg": LOGO_SVG})
+    monkeypatch.setattr(mkdocs_runner, "MIN_SHARDED_PAGES", 5)
+    merged: list[int] = []
+    real_merge = mkdocs_runner._merge_sites
+    monkeypatch.setattr(mkdocs_runner, "_merge_sites",
+                        lambda parts, *rest: merged.append(len(parts)) or real_merge(parts, *rest))
+    sites = {}
+    with build_date(source_date(toolbox)):
+        for jobs in (1, 2):
+            site = folder / f"site-parallel-{name}-{jobs}"
+            run_mkdocs(config, docs, site, files.nav, ROOT / "templates" / "theme", files.pages, files.extra,
+                       jobs=jobs)
+            sites[jobs] = _tree(site)
+    assert merged == [2]
+    assert sorted(sites[1]) == sorted(sites[2])
+    assert [path for path in sites[1] if sites[1][path] != sites[2][path]] == []

@@ -28,11 +28,11 @@ from .model import Toolbox
 from .audience import PROFILES, history_for, view_for
 from .builders import Progress, source_date
 from .builders.mkdocs_runner import build_pages
-from .builders.site import build_site_files, read_edit_base
+from .builders.site import build_site_files, site_settings
 from .project import Project
 from .render import make_environment
 from .mkdocs_plugin import MemoryBytecodeCache
-from .render.site import (SiteFiles, SiteMemo, SiteSettings, contact_path, index_toolbox, method_path, partner_path, render_site,
+from .render.site import (SiteFiles, SiteMemo, contact_path, index_toolbox, method_path, partner_path, render_site,
                           team_path)
 from .schema import FILES_FOLDER
 from .validate import build_toolbox
@@ -169,7 +169,7 @@ class Preview:
 
     def _render(self, toolbox: Toolbox, only: set[str] | None, people_changed: bool) -> tuple[SiteFiles, set[str]]:
         """Render the pages an edit can change; return them and the docs path of every page the site has."""
-        settings = SiteSettings(edit_base=read_edit_base(self.project), profile=self.profile)
+        settings = site_settings(self.project, self.profile)
         exists: set[str] = set()
 
         def wanted(path: str, values: dict[str, Any]) -> bool:

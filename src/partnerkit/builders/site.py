@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from ..audience import history_for
+from ..audience import Profile, history_for
 from ..history import read_history
 from ..load import read_attachment
 from ..project import Project
@@ -50,6 +50,12 @@ def read_edit_base(project: Project) -> str:
     return repo_url.rstrip("/") + "/" + edit_uri.strip("/") + "/"
 
 
+def site_settings(project: Project, profile: Profile) -> SiteSettings:
+    """Return the renderer's settings for the profile: edit links only in the staff's site."""
+    # The edit links lead into the institution's repository, which the public can neither reach nor use.
+    return SiteSettings(edit_base=read_edit_base(project) if profile.staff_only else "", profile=profile)
+
+
 class SiteBuilder(Builder):
     """The MkDocs site of one profile, search index included."""
 
@@ -57,7 +63,7 @@ class SiteBuilder(Builder):
 
     def render(self) -> None:
         """Render every page in memory; the previous release from Git feeds the changes page."""
-        settings = SiteSettings(edit_base=read_edit_base(self.project), profile=self.profile)
+        settings = site_settings(self.project, self.profile)
         history = history_for(read_history(self.project.root, self.project.content_dir), self.profile)
         self.files = render_site(self.view, settings, self.env, history)
 
