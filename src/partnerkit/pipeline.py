@@ -6,13 +6,12 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .audience import PROFILES, Profile, view_for
-from .builders import Builder, Progress, source_date  # noqa: F401
-from .builders.moodle import PackageBuilder, PackageReport, render_packages  # noqa: F401
-from .builders.site import SiteBuilder, SiteReport, build_site_files, read_edit_base  # noqa: F401
+from .builders import Builder, Progress, source_date  # noqa: F401 - source_date: re-exported for tests
+from .builders.moodle import PackageBuilder, PackageReport, render_packages  # noqa: F401 - as source_date
+from .builders.site import SiteBuilder, SiteReport, read_edit_base  # noqa: F401 - as source_date
 from .model import Toolbox
-# The check path lives in project.py (it must not import the renderers); its names are re-exported here.
-from .project import (CACHE_MIN_FILES, SHIPPED_TEMPLATES, Project, check_cache_file, read_toolbox,  # noqa: F401
-                      wants_cache)
+# The check path lives in project.py (it must not import the renderers); what a build needs is re-exported here.
+from .project import SHIPPED_TEMPLATES, Project, read_toolbox  # noqa: F401
 from .render import make_environment
 from .write import OutputError, replace_directories, staging_area
 

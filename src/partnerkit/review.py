@@ -13,7 +13,7 @@ from datetime import date
 
 from .model import Contact, Partner, Toolbox
 
-# Reference date of a toolbox with neither Git history nor partners (the same as pipeline.source_date's 0).
+# Reference date of a toolbox with neither Git history nor partners (the same as builders.source_date's 0).
 EPOCH = date(1970, 1, 1)
 
 
