@@ -9,7 +9,7 @@ import pytest
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
 from partnerkit.builders import source_date
 from partnerkit.builders.site import site_settings
-from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, make_view
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_outputs, make_view
 from partnerkit.render import make_environment
 from partnerkit.render.site import SiteSettings, render_site
 from tests.conftest import MINIMAL, copy_project, site_for, toolbox_of
@@ -49,6 +49,11 @@ def test_the_public_build_date_comes_from_what_the_public_sees(tmp_path: Path) -
                                                                 if p.publishable)
     public, _ = make_view(toolbox, "public")
     assert source_date(public) < source_date(toolbox)
+    # The product: the public course backup is dated by what the public sees (the gzip header's time).
+    _, packages = build_outputs(Project(root), toolbox, "public", None, tmp_path / "dist", lambda message: None)
+    assert packages is not None
+    backup = next(name for name in packages.files if name.endswith(".mbz"))
+    assert int.from_bytes((tmp_path / "dist" / backup).read_bytes()[4:8], "little") == source_date(public)
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])
