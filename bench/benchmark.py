@@ -189,6 +189,7 @@ def serve_figures(project: Path) -> dict[str, float]:
     import shutil
 
     from partnerkit.pipeline import Project
+    from partnerkit.builders import quiet
     from partnerkit.serve import Preview
 
     work = Path(tempfile.mkdtemp(prefix="partnerkit-bench-serve-"))
@@ -197,7 +198,7 @@ def serve_figures(project: Path) -> dict[str, float]:
     original = source.read_text(encoding="utf-8")
     figures: dict[str, float] = {}
     try:
-        preview = Preview(Project(project), "internal", "fi", work, lambda message: None)
+        preview = Preview(Project(project), "internal", "fi", work, quiet)
         started = time.perf_counter()
         preview.rebuild()
         figures["serve full build s"] = time.perf_counter() - started

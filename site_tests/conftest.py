@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from partnerkit.builders import quiet
 from partnerkit.model import Toolbox
 from partnerkit.pipeline import Project, build_outputs, read_toolbox
 
@@ -46,7 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     project = Project(ROOT)
     toolbox = read_toolbox(project)
     target = tmp_path_factory.mktemp("built") / "site"
-    build_outputs(project, toolbox, "internal", target, None, lambda message: None)
+    build_outputs(project, toolbox, "internal", target, None, quiet)
     return BuiltSite(toolbox, target)
 
 
@@ -59,7 +60,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def built_public(tmp_path_factory: pytest.TempPathFactory, built: BuiltSite) -> BuiltSite:
     """Build the public profile of the sample once (the session's one extra MkDocs build); toolbox is the full one."""
     target = tmp_path_factory.mktemp("built-public") / "site"
-    build_outputs(Project(ROOT), built.toolbox, "public", target, None, lambda message: None)
+    build_outputs(Project(ROOT), built.toolbox, "public", target, None, quiet)
     return BuiltSite(built.toolbox, target)
 
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from partnerkit.builders import quiet
 from partnerkit.model import Toolbox
 from partnerkit.pipeline import Project, build_outputs
 from site_tests.conftest import ROOT, BuiltSite
@@ -137,7 +138,7 @@ def public_output(built_public: BuiltSite, tmp_path_factory: pytest.TempPathFact
     """Everything the public profile writes: the site and the Moodle packages, side by side."""
     output = tmp_path_factory.mktemp("public-output")
     shutil.copytree(built_public.root, output / "site")
-    build_outputs(Project(ROOT), built_public.toolbox, "public", None, output / "dist", lambda message: None)
+    build_outputs(Project(ROOT), built_public.toolbox, "public", None, output / "dist", quiet)
     return output
 
 
@@ -157,7 +158,7 @@ def test_public_output_holds_no_personal_or_internal_value(built_public: BuiltSi
 def test_every_forbidden_value_appears_in_the_internal_build(built: BuiltSite, tmp_path: Path) -> None:
     # A value the scan cannot find where it certainly is would make the public scan pass for the wrong reason.
     shutil.copytree(built.root, tmp_path / "site")
-    build_outputs(Project(ROOT), built.toolbox, "internal", None, tmp_path / "dist", lambda message: None)
+    build_outputs(Project(ROOT), built.toolbox, "internal", None, tmp_path / "dist", quiet)
     values = forbidden_values(built.toolbox)
     found = {finding.value for finding in scan_tree(tmp_path, values).findings}
     missing = sorted(set(values) - found)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from partnerkit.builders import quiet
 from partnerkit.model import Toolbox
 from partnerkit.pipeline import Project, build_outputs, read_toolbox
 from partnerkit.render.browse import PAGE_SIZE, initial_of
@@ -44,7 +45,7 @@ def scale_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaleSite]:
     write_project(generate(520, seed=11, methods=30, contacts=120, teams=12), project_dir)
     project = Project(project_dir)
     toolbox = read_toolbox(project)
-    build_outputs(project, toolbox, "internal", project_dir / "site", None, lambda message: None)
+    build_outputs(project, toolbox, "internal", project_dir / "site", None, quiet)
     with serving(project_dir / "site") as url:
         yield ScaleSite(toolbox, project_dir / "site", url)
 

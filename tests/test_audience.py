@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from partnerkit.builders import quiet
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
 from partnerkit.builders import source_date
 from partnerkit.builders.site import site_settings
@@ -50,7 +51,7 @@ def test_the_public_build_date_comes_from_what_the_public_sees(tmp_path: Path) -
     public, _ = make_view(toolbox, "public")
     assert source_date(public) < source_date(toolbox)
     # The product: the public course backup is dated by what the public sees (the gzip header's time).
-    _, packages = build_outputs(Project(root), toolbox, "public", None, tmp_path / "dist", lambda message: None)
+    _, packages = build_outputs(Project(root), toolbox, "public", None, tmp_path / "dist", quiet)
     assert packages is not None
     backup = next(name for name in packages.files if name.endswith(".mbz"))
     assert int.from_bytes((tmp_path / "dist" / backup).read_bytes()[4:8], "little") == source_date(public)

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from partnerkit.builders import quiet
 from partnerkit import cli
 from partnerkit.load import load_content
 from partnerkit.messages import ContentError
@@ -291,7 +292,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
         file.write_bytes(value) if isinstance(value, bytes) else file.write_text(value, encoding="utf-8")
     project = Project(root)
     toolbox = read_toolbox(project)
-    build_outputs(project, toolbox, "internal", root / "site", root / "dist", lambda message: None)
+    build_outputs(project, toolbox, "internal", root / "site", root / "dist", quiet)
     return HostileBuild(root, root / "site", root / "dist")
 
 

@@ -20,7 +20,7 @@ import yaml
 
 from partnerkit import checkcache, load
 from partnerkit.checkcache import CheckMemo, compute_result, decode_result, store_key
-from partnerkit.cli import make_parser, parse_arguments
+from partnerkit.cli import UsageError, check_choices, make_parser, parse_arguments
 from partnerkit.load import list_content_files, load_content, parse_document
 from partnerkit.messages import ContentError
 from partnerkit.project import Project, read_toolbox
@@ -288,8 +288,15 @@ def test_quick_parsing_of_check_agrees_with_the_full_parser(argv: list[str],
             return vars(parse())
         except SystemExit as stop:
             return ("exit", stop.code, capsys.readouterr())
+        except UsageError as error:
+            return ("error", str(error))
 
-    full = parsed(lambda: make_parser("fi").parse_args(argv))
+    def parse_fully() -> Any:
+        args = make_parser("fi").parse_args(argv)
+        check_choices(args, "fi")
+        return args
+
+    full = parsed(parse_fully)
     quick = parsed(lambda: parse_arguments(argv, "fi"))
     if isinstance(full, dict):
         assert {name: value for name, value in full.items() if name in quick} == quick

@@ -12,6 +12,7 @@ import markdown
 import pytest
 import yaml
 
+from partnerkit.messages import RenderError
 from partnerkit.mkdocs_plugin import (PROVEN_EXTENSIONS, PROVEN_EXTRA, PROVEN_FEATURES, PartnerkitPlugin,
                                       restore_html, set_aside_html)
 from partnerkit.builders import source_date
@@ -90,8 +91,8 @@ def test_random_mixtures_of_blocks_convert_the_same() -> None:
 
 
 def test_a_lost_placeholder_is_an_error_not_a_silent_gap() -> None:
-    with pytest.raises(ValueError):
-        restore_html("<p>muuta</p>", ["<div>x</div>"])
+    with pytest.raises(RenderError, match="^kumppanit/x.md: sisältöä ei voitu muuntaa"):
+        restore_html("<p>muuta</p>", ["<div>x</div>"], "kumppanit/x.md")
 
 
 def _tree(root: Path) -> dict[str, bytes]:

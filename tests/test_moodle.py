@@ -24,6 +24,7 @@ import pytest
 
 import partnerkit.builders.moodle as moodle_builder
 import partnerkit.render.moodle as moodle
+from partnerkit.messages import RenderError
 from partnerkit.mbzcheck import check_mbz
 from partnerkit.model import Toolbox
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
@@ -543,9 +544,9 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
     toolbox = toolbox_of(root)
     dist = root / "dist"
     messages: list[str] = []
-    report = build_outputs(Project(root), toolbox, "internal", None, dist, messages.append)[1]
+    report = build_outputs(Project(root), toolbox, "internal", None, dist, lambda key, **fields: messages.append(key))[1]
     names = sorted(p.name for p in dist.iterdir())
-    assert names == ["testipakki-internal.mbz", "testipakki-kasitteet-glossary.xml", "testipakki-oppaat-book.zip"]
+    assert names == ["testipakki-internal-kasitteet-glossary.xml", "testipakki-internal-oppaat-book.zip", "testipakki-internal.mbz"]
     assert report.files == {name: (dist / name).stat().st_size for name in names}
     assert check_mbz((dist / "testipakki-internal.mbz").read_bytes()) == []
     before = {name: (dist / name).read_bytes() for name in names}
@@ -562,11 +563,11 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
     with monkeypatch.context() as patch:
         patch.setattr(moodle_builder, "render_glossary_xml", broken)
         with pytest.raises(OSError):
-            build_outputs(Project(root), toolbox, "public", None, dist, messages.append)[1]
+            build_outputs(Project(root), toolbox, "public", None, dist, lambda key, **fields: messages.append(key))[1]
     with monkeypatch.context() as patch:
         patch.setattr(moodle_builder, "write_tree", half_written)
         with pytest.raises(OSError):
-            build_outputs(Project(root), toolbox, "public", None, dist, messages.append)[1]
+            build_outputs(Project(root), toolbox, "public", None, dist, lambda key, **fields: messages.append(key))[1]
     assert {name: (dist / name).read_bytes() for name in sorted(p.name for p in dist.iterdir())} == before
     assert not list(root.glob(".partnerkit-tmp*"))
 
@@ -782,9 +783,9 @@ def test_checker_notices_a_missing_attachment_blob(attached_packages: dict[str, 
 def test_renderer_refuses_a_linked_attachment_it_was_not_given(attached_project: Path) -> None:
     toolbox = toolbox_of(attached_project)
     env = make_environment(SHIPPED_TEMPLATES)
-    with pytest.raises(ValueError, match="ohje.pdf"):
+    with pytest.raises(RenderError, match="content/files/ohje.pdf"):
         render_course_backup(toolbox, INTERNAL, TIMESTAMP, env, {f"{DOCX_SOURCE}": DOCX})
-    with pytest.raises(ValueError, match="ohje.pdf"):
+    with pytest.raises(RenderError, match="content/files/ohje.pdf"):
         render_book_zip(toolbox, env, {})
 
 

@@ -21,6 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partnerkit.builders import quiet
 from partnerkit.load import list_content_files, load_content
 from partnerkit.messages import ContentError
 from partnerkit.model import Toolbox
@@ -218,7 +219,7 @@ def test_valid_content_builds_with_real_mkdocs(files: dict[str, Any], style: dic
         root = Path(temporary)
         write_project(root, files, style)
         project = Project(root)
-        site, _ = build_outputs(project, read(root), "internal", root / "site", root / "dist", lambda message: None)
+        site, _ = build_outputs(project, read(root), "internal", root / "site", root / "dist", quiet)
         assert site.pages > 0 and (root / "site" / "index.html").is_file() and any((root / "dist").iterdir())
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import problems_of, toolbox_of
+from site_tests.test_privacy import forbidden_values, scan_tree
 from partnerkit.cli import main
 from partnerkit.load import load_content, parse_document
 from partnerkit.scaffold import PLACEHOLDER_TEXT, _scalar, render_record
@@ -176,16 +177,31 @@ def test_init_creates_a_toolbox_that_checks_and_builds(tmp_path: Path) -> None:
     assert [t.id for t in toolbox.tiers] == ["arki", "kehittaminen", "strateginen", "verkostot", "muut"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     # The new repository's own build.py, run in its folder, as its README says.
-    for command in (["check"], [], ["--audience", "public", "--site-dir", "public"]):
+    outputs = {}
+    for command in (["check"], [], ["--audience", "public", "--site-dir", "public", "--dist-dir", "dist-public"]):
         result = subprocess.run([sys.executable, "build.py", *command], cwd=target, env=env, capture_output=True,
                                 text=True, timeout=600)
         assert result.returncode == 0, result.stderr
+        outputs[" ".join(command)] = result.stderr
     assert (target / "site/index.html").is_file() and (target / "site/muutokset/tarkistettavat.html").is_file()
     assert (target / "public/muutokset/index.html").is_file()
     assert not (target / "public/muutokset/tarkistettavat.html").exists()
     public_html = "".join(p.read_text(encoding="utf-8") for p in (target / "public").rglob("*.html"))
     assert "maija.meikalainen" not in public_html
     assert sorted(p.suffix for p in (target / "dist").iterdir()) == [".mbz", ".xml", ".zip"]
+    # Both profiles side by side, each package named by its profile.
+    assert all("-internal" in p.name for p in (target / "dist").iterdir())
+    assert sorted(p.suffix for p in (target / "dist-public").iterdir()) == [".mbz", ".xml", ".zip"]
+    assert all("-public" in p.name for p in (target / "dist-public").iterdir())
+    # The product as documented: Pagefind's index only (Material's search would ship a second, unscanned one).
+    for site in ("site", "public"):
+        assert (target / site / "pagefind" / "pagefind.js").is_file()
+        assert not (target / site / "search").exists()
+    assert "search" not in (target / "mkdocs.yml").read_text(encoding="utf-8").split("plugins:")[1]
+    # The same privacy scan as the project's own public build, over everything the public build wrote.
+    values = forbidden_values(build_toolbox(load_content(target / "content", target)))
+    assert [f"{f.file}: {f.value!r}" for f in scan_tree(target / "public", values).findings] == []
+    assert [f"{f.file}: {f.value!r}" for f in scan_tree(target / "dist-public", values).findings] == []
 
 
 def test_init_refuses_a_folder_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

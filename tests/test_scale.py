@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from partnerkit.builders import quiet
 from partnerkit.builders import mkdocs_runner
 from partnerkit.load import load_content
 from partnerkit.pipeline import Project, build_outputs, read_toolbox
@@ -107,7 +108,7 @@ def test_parallel_mkdocs_build_gives_the_same_site_as_one_process(tmp_path: Path
     monkeypatch.setattr(mkdocs_runner, "MIN_SHARDED_PAGES", 10)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     monkeypatch.setenv("PARTNERKIT_JOBS", "1")
-    build_outputs(project, toolbox, "internal", tmp_path / "one", None, lambda message: None)
+    build_outputs(project, toolbox, "internal", tmp_path / "one", None, quiet)
     monkeypatch.setenv("PARTNERKIT_JOBS", "2")
     merged: list[int] = []
     real_merge = mkdocs_runner._merge_sites
@@ -117,7 +118,7 @@ def test_parallel_mkdocs_build_gives_the_same_site_as_one_process(tmp_path: Path
         real_merge(parts, site_dir, *settings)
 
     monkeypatch.setattr(mkdocs_runner, "_merge_sites", counting_merge)
-    build_outputs(project, toolbox, "internal", tmp_path / "two", None, lambda message: None)
+    build_outputs(project, toolbox, "internal", tmp_path / "two", None, quiet)
     assert merged == [2]
     one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
     assert sorted(one) == sorted(two)

@@ -15,30 +15,6 @@ from .messages import Problem, format_message, format_summary
 
 FORMATS = ("text", "github", "gitlab")
 
-_TEXT = {
-    "fi": {
-        "title": "Sisältövirhe ({code})",
-        "heading": "Työkalupakin sisällön tarkistus",
-        "ok": "Sisältö on kunnossa: {partners} kumppania, {methods} menetelmää, {guides} ohjetta, "
-        "{contacts} yhteyshenkilöä, {teams} tiimiä. Tarkistus ei löytänyt virheitä.",
-        "columns": "| Tiedosto | Rivi | Sarake | Mikä on vialla ja mitä tehdä |",
-        "next": "Virheet näkyvät myös pull requestin Files changed -näkymässä kyseisen rivin kohdalla. Korjaa ne "
-        "samassa haarassa; tarkistus ajetaan uudelleen jokaisen commitin jälkeen. Paikallisesti saman tarkistuksen "
-        "saa komennolla `partnerkit check`.",
-    },
-    "en": {
-        "title": "Content error ({code})",
-        "heading": "Toolbox content check",
-        "ok": "Content is valid: {partners} partners, {methods} methods, {guides} guides, {contacts} contacts, "
-        "{teams} teams. The check found no errors.",
-        "columns": "| File | Line | Column | What is wrong and what to do |",
-        "next": "The errors are also shown next to their lines in the pull request's Files changed view. Fix them on "
-        "the same branch; the check runs again after every commit. Run the same check locally with "
-        "`partnerkit check`.",
-    },
-}
-
-
 def escape_data(text: str) -> str:
     """Escape a workflow command's message as GitHub requires: %, carriage return and line feed."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -62,7 +38,7 @@ def render_github(problems: list[Problem], lang: str = "fi") -> str:
             "file": problem.path,
             "line": str(problem.line),
             "col": str(problem.column),
-            "title": _TEXT[lang]["title"].format(code=problem.code),
+            "title": format_message("ci_title", lang, rule=problem.code),
         }
         joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
         lines.append(f"::error {joined}::{escape_data(format_problem(problem, lang))}\n")
@@ -98,14 +74,13 @@ def _cell(text: str) -> str:
 
 def render_step_summary(problems: list[Problem], counts: dict[str, int], lang: str = "fi") -> str:
     """Return the Markdown summary shown on the CI run's page: every problem in a table, or the all-clear."""
-    text = _TEXT[lang]
-    lines = [f"## {text['heading']}", ""]
+    lines = [f"## {format_message('ci_heading', lang)}", ""]
     if not problems:
-        lines.append(text["ok"].format(**counts))
+        lines.append(format_message("ci_ok", lang, **counts))
         return "\n".join(lines) + "\n"
-    lines += [format_summary(problems, lang), "", text["columns"], "|---|---:|---:|---|"]
+    lines += [format_summary(problems, lang), "", format_message("ci_columns", lang), "|---|---:|---:|---|"]
     for problem in problems:
         lines.append(f"| `{_cell(problem.path)}` | {problem.line} | {problem.column} | "
                      f"{_cell(format_problem(problem, lang))} |")
-    lines += ["", text["next"]]
+    lines += ["", format_message("ci_next", lang)]
     return "\n".join(lines) + "\n"

@@ -48,9 +48,10 @@ from .validate import FileCheck, check_file
 
 FORMAT = 2
 MAGIC = b"partnerkit check cache\n"
-# The modules whose code decides what a file's check gives.
-CODE_MODULES = tuple(Path(__file__).with_name(name) for name in
-                     ("load.py", "validate.py", "schema.py", "messages.py", "checkcache.py"))
+# The modules whose code decides what a file's check gives, and the catalogues whose words go into its results.
+CODE_MODULES = tuple(Path(__file__).parent / name for name in
+                     ("load.py", "validate.py", "schema.py", "messages.py", "checkcache.py",
+                      "locale/fi.po", "locale/en.po"))
 TRUST_MARGIN_NS = 3_000_000_000
 # Below this many files to check, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 1000

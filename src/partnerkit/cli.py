@@ -6,10 +6,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .annotations import FORMATS, render_github, render_gitlab, render_step_summary
-from .messages import LANGUAGES, ContentError, Problem, format_summary
+from .messages import LANGUAGES, ContentError, LocalizedError, Problem, format_message, format_summary
 # Only what `check` needs is imported here; the builders, the template engine and MkDocs come with the commands
 # that use them (importing them all costs about 0.1 s of a 0.7 s check at 20,000 partners).
 from .project import Project, read_toolbox, wants_cache
@@ -18,99 +18,125 @@ from .schema import schema_files
 EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_OUTPUT = 2
-
-_TEXT = {
-    "fi": {
-        "checking": "Tarkistetaan sisältö kansiosta {path}...",
-        "valid": "Sisältö on kunnossa: {partners} kumppania, {methods} menetelmää, {guides} ohjetta, "
-        "{contacts} yhteyshenkilöä, {teams} tiimiä.",
-        "site_done": "Sivusto valmis: {pages} sivua kansiossa {path} ({seconds:.1f} s, josta MkDocs {mkdocs:.1f} s).",
-        "packages_done": "Moodle-paketit valmiina kansiossa {path} ({seconds:.1f} s): {files}.",
-        "failed": "Koontia ei tehty; aiempi tuloste on ennallaan.",
-        "serving": "Esikatselu osoitteessa http://{address}/ . Sivu päivittyy, kun tallennat YAML-tiedoston. "
-        "Lopeta painamalla Ctrl+C.",
-        "description": "Kumppanuuksien työkalupakki: sisällön tarkistus, sivusto ja Moodle-paketit.",
-    },
-    "en": {
-        "checking": "Checking content in {path}...",
-        "valid": "Content is valid: {partners} partners, {methods} methods, {guides} guides, "
-        "{contacts} contacts, {teams} teams.",
-        "site_done": "Site ready: {pages} pages in {path} ({seconds:.1f} s, MkDocs {mkdocs:.1f} s).",
-        "packages_done": "Moodle packages ready in {path} ({seconds:.1f} s): {files}.",
-        "failed": "Nothing was built; the previous output is unchanged.",
-        "serving": "Preview at http://{address}/ . Pages reload when you save a YAML file. Stop with Ctrl+C.",
-        "description": "Partnership toolbox: content check, site and Moodle packages.",
-    },
-}
+COMMANDS = ("build", "check", "serve", "schema", "new", "init")
+# Choices are checked after parsing, so the message can name the option and the allowed values in the user's
+# language (argparse's own "invalid choice" names the positional argument, which reads as if a path were wrong).
+CHOICES = {"command": COMMANDS, "format": FORMATS, "lang": LANGUAGES, "audience": ("internal", "public")}
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class _NotQuick(Exception):
-    """The command line needs the full parser."""
+class UsageError(Exception):
+    """The command line cannot be read; carries the message in the user's language."""
 
 
-class _QuickParser(argparse.ArgumentParser):
-    """The parser without the options of `new`, which raises instead of exiting on anything it does not know."""
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are raised (in the user's language) instead of printed in English."""
+
+    def __init__(self, lang: str, **kwargs: Any) -> None:
+        super().__init__(formatter_class=_formatter(lang), **kwargs)
+        self.lang = lang
 
     def error(self, message: str) -> NoReturn:
-        raise _NotQuick(message)
+        raise UsageError(_usage_message(message, self.lang))
+
+
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, prefix or format_message("cli_usage", lang))
+
+    return Formatter
+
+
+def _usage_message(message: str, lang: str) -> str:
+    """Return argparse's English error as the catalogue's message naming the option."""
+    for marker in ("expected one argument", "expected at least one argument"):
+        if marker in message and message.startswith("argument "):
+            option = message[len("argument "):].split(":", 1)[0].split("/")[-1]
+            return format_message("cli_missing_value", lang, option=option)
+    if message.startswith("unrecognized arguments: "):
+        return format_message("cli_unknown_option", lang, option=message.split(": ", 1)[1])
+    return format_message("cli_usage_error", lang, detail=message)
 
 
 def make_parser(lang: str, scaffold: bool = True) -> argparse.ArgumentParser:
     """Return the argument parser of the partnerkit command (without the options of `new` unless scaffold)."""
+    text = lambda key: format_message(key, lang)  # noqa: E731 - the help texts read better this way
+    # Without the options of `new`: no help and no abbreviations, so `-h` and `--na` are left over for the full parser.
+    parser = _Parser(lang, prog="partnerkit", description=text("cli_description"), add_help=False,
+                     allow_abbrev=scaffold)
+    parser._positionals.title = text("cli_positionals")
+    parser._optionals.title = text("cli_options")
     if scaffold:
-        parser = argparse.ArgumentParser(prog="partnerkit", description=_TEXT[lang]["description"])
-    else:
-        # No help and no abbreviations: `-h` and `--na` are left over, so the full parser handles them.
-        parser = _QuickParser(prog="partnerkit", description=_TEXT[lang]["description"], add_help=False,
-                              allow_abbrev=False)
-    parser.add_argument("command", nargs="?", default="build",
-                        choices=["build", "check", "serve", "schema", "new", "init"],
-                        help="build (oletus): tarkistus, sivusto ja paketit; check: vain tarkistus; serve: esikatselu; "
-                        "schema: kirjoita JSON Schema -tiedostot kansioon schema/; new: uusi kumppani, menetelmä, "
-                        "yhteyshenkilö, tiimi tai ohje; init: uusi työkalupakki")
-    parser.add_argument("target", nargs="?", help="new: partner, method, contact, team tai guide; init: kansio")
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="virheiden muoto: text (oletus); github: GitHub Actionsin rivikohtaiset huomautukset ja "
-                        "yhteenveto; gitlab: GitLabin Code Quality -raportti (JSON) vakiotulosteeseen")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="projektin kansio (oletus: nykyinen kansio)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=lang, help="viestien kieli (fi tai en)")
-    parser.add_argument("--audience", choices=["internal", "public"], default="internal",
-                        help="internal: henkilöstön versio (oletus); public: julkinen versio ilman henkilötietoja")
-    parser.add_argument("--site-dir", type=Path, default=None, help="sivuston kohdekansio (oletus: site)")
-    parser.add_argument("--address", default="127.0.0.1:8000", help="serve: osoite ja portti")
-    parser.add_argument("--debug", action="store_true", help="näytä virheiden tekniset tiedot")
+        parser.add_argument("-h", "--help", action="help", help=text("cli_help_help"))
+    parser.add_argument("command", nargs="?", default="build", help=text("cli_help_command"))
+    parser.add_argument("target", nargs="?", help=text("cli_help_target"))
+    parser.add_argument("--format", default="text", help=text("cli_help_format"))
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help=text("cli_help_root"))
+    parser.add_argument("--lang", default=lang, help=text("cli_help_lang"))
+    parser.add_argument("--audience", default="internal", help=text("cli_help_audience"))
+    parser.add_argument("--site-dir", type=Path, default=None, help=text("cli_help_site_dir"))
+    parser.add_argument("--dist-dir", type=Path, default=None, help=text("cli_help_dist_dir"))
+    parser.add_argument("--address", default="127.0.0.1:8000", help=text("cli_help_address"))
+    parser.add_argument("--debug", action="store_true", help=text("cli_help_debug"))
     if scaffold:
         from .cli_create import add_scaffold_options
 
-        add_scaffold_options(parser)
+        add_scaffold_options(parser, lang)
     return parser
+
+
+def check_choices(args: argparse.Namespace, lang: str) -> None:
+    """Raise UsageError naming the option when a value is not one of its choices."""
+    for name, allowed in CHOICES.items():
+        value = getattr(args, name)
+        if value in allowed:
+            continue
+        if name == "command":
+            hint = format_message("cli_command_is_path", lang, value=value) if Path(value).exists() else ""
+            raise UsageError(format_message("cli_unknown_command", lang, value=value, allowed=", ".join(allowed),
+                                            hint=hint))
+        raise UsageError(format_message("cli_bad_choice", lang, option="--" + name, value=value,
+                                        allowed=", ".join(allowed)))
+
+
+def _language_of(argv: list[str], default: str) -> str:
+    """Return the language asked for on the command line (so even a wrong command line is answered in it)."""
+    for number, argument in enumerate(argv):
+        value = argument.split("=", 1)[1] if argument.startswith("--lang=") else (
+            argv[number + 1] if argument == "--lang" and number + 1 < len(argv) else "")
+        if value in LANGUAGES:
+            return value
+    return default
 
 
 def parse_arguments(argv: list[str] | None, lang: str) -> argparse.Namespace:
     """Parse the command line; `check` without anything else is parsed without importing the options of `new`."""
+    argv = sys.argv[1:] if argv is None else argv
+    lang = _language_of(argv, lang)
     # Those options come from cli_create, which imports the whole build. A line the quick parser takes entirely
     # (every option spelled out, nothing left over) means the same to the full parser: only its extra options
     # differ, and `check` reads none of them.
     try:
         args, rest = make_parser(lang, scaffold=False).parse_known_args(argv)
         if not rest and args.command == "check":
+            check_choices(args, lang)
             return args
-    except _NotQuick:
+    except UsageError:
         pass
-    return make_parser(lang).parse_args(argv)
+    args = make_parser(lang).parse_args(argv)
+    check_choices(args, lang)
+    return args
 
 
 def _output_errors() -> tuple[type[BaseException], ...]:
     """Return the errors that mean no output could be made (looked up only when an error is being handled)."""
     import jinja2
 
-    from .write import OutputError
-
-    return (OutputError, OSError, jinja2.TemplateError)
+    return (OSError, jinja2.TemplateError)
 
 
 def report_problems(problems: list[Problem], counts: dict[str, int], fmt: str, lang: str) -> None:
@@ -133,12 +159,49 @@ def report_problems(problems: list[Problem], counts: dict[str, int], fmt: str, l
         _say(format_summary(problems, lang))
 
 
+def _counts(toolbox: Any) -> dict[str, int]:
+    return {"partners": len(toolbox.partners), "methods": len(toolbox.methods), "guides": len(toolbox.guides),
+            "contacts": len(toolbox.contacts), "teams": len(toolbox.teams)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the partnerkit command line and return its exit code."""
+    """Run the partnerkit command line and return its exit code; a user never sees a traceback."""
     default_lang = os.environ.get("PARTNERKIT_LANG", "fi")
     lang = default_lang if default_lang in LANGUAGES else "fi"
-    args = parse_arguments(argv, lang)
-    text = _TEXT[args.lang]
+    try:
+        args = parse_arguments(argv, lang)
+    except UsageError as error:
+        _say(format_message("cli_error_prefix", _language_of(sys.argv[1:] if argv is None else argv, lang),
+                            message=str(error)))
+        return EXIT_OUTPUT
+    lang = args.lang
+    try:
+        return run_command(args, lang)
+    except ContentError as error:
+        report_problems(error.problems, {}, args.format, lang)
+        return EXIT_CONTENT
+    except LocalizedError as error:
+        if args.debug:
+            raise
+        _say(error.render(lang))
+        _say(format_message("cli_failed", lang))
+        return EXIT_OUTPUT
+    except KeyboardInterrupt:
+        _say(format_message("cli_interrupted", lang))
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+        if args.debug:
+            raise
+        if isinstance(error, _output_errors()):
+            _say(format_message("out_os", lang, detail=error))
+        else:
+            _say(format_message("cli_unexpected", lang, detail=f"{type(error).__name__}: {error}"))
+        _say(format_message("cli_failed", lang))
+        return EXIT_OUTPUT
+
+
+def run_command(args: argparse.Namespace, lang: str) -> int:
+    """Run the command args name; content and output errors propagate to main."""
     project = Project(args.root.resolve())
     if args.command in ("new", "init"):
         from .cli_create import run_init, run_new
@@ -148,44 +211,31 @@ def main(argv: list[str] | None = None) -> int:
         from .write import write_tree
 
         write_tree(project.root / "schema", schema_files())
+        _say(format_message("cli_schema_done", lang, path=project.root / "schema"))
         return EXIT_OK
-    try:
-        _say(text["checking"].format(path=project.content_dir))
-        toolbox = read_toolbox(project, args.lang, cache=wants_cache(project))
-        _say(text["valid"].format(partners=len(toolbox.partners), methods=len(toolbox.methods),
-                                  guides=len(toolbox.guides), contacts=len(toolbox.contacts), teams=len(toolbox.teams)))
-        if args.command == "check":
-            if args.format != "text":
-                report_problems([], {"partners": len(toolbox.partners), "methods": len(toolbox.methods),
-                                     "guides": len(toolbox.guides), "contacts": len(toolbox.contacts),
-                                     "teams": len(toolbox.teams)}, args.format, args.lang)
-            return EXIT_OK
-        if args.command == "serve":
-            from .serve import serve_project
-
-            _say(text["serving"].format(address=args.address))
-            serve_project(project, args.audience, args.lang, args.address, _say)
-            return EXIT_OK
-        from .pipeline import build_outputs
-
-        site_dir = (args.site_dir or project.site_dir).resolve()
-        dist_dir = (project.root / "dist").resolve()
-        # Both outputs are swapped in together at the end, so a failure leaves both as they were.
-        report, packages = build_outputs(project, toolbox, args.audience, site_dir, dist_dir, _say)
-        _say(text["site_done"].format(pages=report.pages, path=site_dir, seconds=report.seconds,
-                                      mkdocs=report.mkdocs_seconds))
-        _say(text["packages_done"].format(path=dist_dir, seconds=packages.seconds, files=", ".join(
-            f"{name} ({size / 1024:.0f} kB)" for name, size in packages.files.items())))
+    _say(format_message("cli_checking", lang, path=project.content_dir))
+    toolbox = read_toolbox(project, lang, cache=wants_cache(project))
+    _say(format_message("cli_valid", lang, **_counts(toolbox)))
+    if args.command == "check":
+        if args.format != "text":
+            report_problems([], _counts(toolbox), args.format, lang)
         return EXIT_OK
-    except ContentError as error:
-        report_problems(error.problems, {}, args.format, args.lang)
-        return EXIT_CONTENT
-    except _output_errors() as error:
-        if args.debug:
-            raise
-        _say(f"{error}")
-        _say(text["failed"])
-        return EXIT_OUTPUT
-    except KeyboardInterrupt:
-        _say(text["failed"])
-        return 130
+    if args.command == "serve":
+        from .serve import serve_project
+
+        _say(format_message("cli_serving", lang, address=args.address))
+        serve_project(project, args.audience, lang, args.address, _say)
+        return EXIT_OK
+    from .pipeline import build_outputs
+
+    site_dir = (args.site_dir or project.site_dir).resolve()
+    dist_dir = (args.dist_dir or project.root / "dist").resolve()
+    # Both outputs are swapped in together at the end, so a failure leaves both as they were.
+    progress = lambda key, **fields: _say(format_message(key, lang, **fields))  # noqa: E731
+    report, packages = build_outputs(project, toolbox, args.audience, site_dir, dist_dir, progress)
+    assert report is not None and packages is not None  # both targets were given
+    _say(format_message("cli_site_done", lang, pages=report.pages, path=site_dir, seconds=f"{report.seconds:.1f}",
+                        mkdocs=f"{report.mkdocs_seconds:.1f}"))
+    _say(format_message("cli_packages_done", lang, path=dist_dir, seconds=f"{packages.seconds:.1f}", files=", ".join(
+        f"{name} ({size / 1024:.0f} kB)" for name, size in packages.files.items())))
+    return EXIT_OK

@@ -24,6 +24,7 @@ from .scaffold import (
     DEFAULT_SOURCE, OPTION_KEYS, PLACEHOLDER_TEXT, QUESTIONS, RECORD_TYPES, Question, check_answer, collect_ids,
     find_missing, problems_in_new_file, render_record, render_skeleton,
 )
+from .messages import format_message
 from .write import OutputError, create_files
 
 EXIT_OK = 0
@@ -34,24 +35,23 @@ Ask = Callable[[str], str]
 _LABELS = {"type": PARTNER_TYPES, "kind": METHOD_KINDS}
 
 
-def add_scaffold_options(parser: argparse.ArgumentParser) -> None:
+def add_scaffold_options(parser: argparse.ArgumentParser, lang: str) -> None:
     """Add the options of `new` (one per record field, named after the schema) and `init`."""
-    group = parser.add_argument_group("new: uuden tietueen kentät (päätteessä puuttuvat kysytään)")
+    group = parser.add_argument_group(format_message("new_group", lang))
     titles: dict[str, str] = {}
     for questions in QUESTIONS.values():
         for question in questions:
             titles.setdefault(question.key, question.field.title)
     for key in OPTION_KEYS:
         many = any(q.key == key and q.many for qs in QUESTIONS.values() for q in qs)
-        group.add_argument("--" + key.replace("_", "-"), dest=f"new_{key}", action="append", metavar="ARVO",
-                           help=titles[key] + (" (voi antaa monta kertaa)" if many else ""))
-    group.add_argument("--id", dest="new_id", help="tunniste (oletus: nimestä tai otsikosta, ä → a, ö → o)")
+        group.add_argument("--" + key.replace("_", "-"), dest=f"new_{key}", action="append", metavar=format_message("new_value", lang),
+                           help=titles[key] + (format_message("new_repeatable", lang) if many else ""))
+    group.add_argument("--id", dest="new_id", help=format_message("new_help_id", lang))
     group.add_argument("--publishable", dest="new_publishable", action="store_true",
-                       help="kumppanin saa näyttää julkisessa versiossa")
-    init = parser.add_argument_group("init: uusi työkalupakki")
-    init.add_argument("--institution", help="oppilaitoksen nimi")
-    init.add_argument("--partnerkit-source", help="mistä uuden työkalupakin CI asentaa partnerkitin "
-                      "(pip-muoto, esimerkiksi git+https://palvelin/org/partnerkit.git@v1)")
+                       help=format_message("new_help_publishable", lang))
+    init = parser.add_argument_group(format_message("init_group", lang))
+    init.add_argument("--institution", help=format_message("init_help_institution", lang))
+    init.add_argument("--partnerkit-source", help=format_message("init_help_source", lang))
 
 
 def _answers_from_options(args: argparse.Namespace, record: str, say: Say) -> dict[str, Any] | None:
@@ -64,63 +64,67 @@ def _answers_from_options(args: argparse.Namespace, record: str, say: Say) -> di
         if question.many:
             answers[question.key] = [v.strip() for value in given for v in value.split(",") if v.strip()]
         elif len(given) > 1:
-            say(f"Valitsin {question.option} on annettu {len(given)} kertaa; anna se vain kerran.")
+            say(format_message("new_option_repeated", args.lang, option=question.option, count=len(given)))
             valid = False
         else:
             answers[question.key] = given[0].strip()
     unused = sorted(k for k in OPTION_KEYS if getattr(args, f"new_{k}") is not None
                     and k not in {q.key for q in QUESTIONS[record]})
     for key in unused:
-        say(f"Valitsin --{key.replace('_', '-')} ei kuulu tietueeseen {record}; se jätetään huomiotta.")
+        say(format_message("new_option_ignored", args.lang, option="--" + key.replace("_", "-"), record=record))
     return answers if valid else None
 
 
-def _prompt(question: Question, ids: dict[str, list[str]], ask: Ask, say: Say, label: str = "") -> Any:
+def _prompt(question: Question, ids: dict[str, list[str]], ask: Ask, say: Say, lang: str, label: str = "") -> Any:
     """Ask one question until the answer is usable; return a list for questions with many answers."""
     spec = question.field
     # Fields with a fixed set of answers show the choices; the others their Finnish description from the schema.
     if spec.kind == "enum":
         labels = _LABELS.get(question.key, {})
-        say("  Vaihtoehdot: " + ", ".join(f"{c} ({labels[c]})" if c in labels else c for c in spec.choices))
+        say(format_message("new_choices", lang, choices=", ".join(
+            f"{c} ({labels[c]})" if c in labels else c for c in spec.choices)))
     elif spec.target and ids.get(spec.target):
-        say("  Vaihtoehdot: " + ", ".join(ids[spec.target]))
+        say(format_message("new_choices", lang, choices=", ".join(ids[spec.target])))
     else:
         say(f"  {spec.description}")
-    suffix = " (erota pilkulla)" if question.many else ("" if question.required else " (valinnainen, Enter ohittaa)")
+    suffix = format_message("new_many_suffix", lang) if question.many else (
+        "" if question.required else format_message("new_optional_suffix", lang))
     while True:
         raw = ask(f"{label or spec.title}{suffix}: ").strip()
         values = [v.strip() for v in raw.split(",") if v.strip()] if question.many else [raw]
         if question.many and not values and not question.required:
             return []
-        problems = [check_answer(question, value, ids) for value in (values or [""])]
+        problems = [check_answer(question, value, ids, lang) for value in (values or [""])]
         problems = [p for p in problems if p]
         if not problems:
             return values if question.many else raw
         say("  " + problems[0])
 
 
-def _ask_missing(record: str, answers: dict[str, Any], ids: dict[str, list[str]], ask: Ask, say: Say) -> None:
-    say(f"Uusi {record}: vastaa kysymyksiin. Keskeytä painamalla Ctrl+C.")
+def _ask_missing(record: str, answers: dict[str, Any], ids: dict[str, list[str]], ask: Ask, say: Say,
+                 lang: str) -> None:
+    say(format_message("new_intro", lang, record=record))
     for question in QUESTIONS[record]:
         if answers.get(question.key) or not (question.required or question.ask):
             continue
         if question.key == "description" and record == "partner":
             # One description per tier: what is done together at that tier.
             answers["description"] = [
-                _prompt(Question("description", question.field, True), ids, ask, say,
-                        label=f"Yhteistyön kuvaus tasolla {tier}") for tier in answers.get("tier", [])
+                _prompt(Question("description", question.field, True), ids, ask, say, lang,
+                        label=format_message("new_tier_description", lang, tier=tier))
+                for tier in answers.get("tier", [])
             ]
             continue
-        answer = _prompt(question, ids, ask, say)
+        answer = _prompt(question, ids, ask, say, lang)
         if answer:
             answers[question.key] = answer
 
 
 def run_new(args: argparse.Namespace, project: Project, say: Say, ask: Ask = input) -> int:
     """Create one record file from options and answers; refuse to overwrite and to write an invalid file."""
-    record = args.target
+    record, lang = args.target, args.lang
     if record not in RECORD_TYPES:
-        say(f"Kerro, mitä luodaan: partnerkit new {'|'.join(RECORD_TYPES)}.")
+        say(format_message("new_what", lang, records="|".join(RECORD_TYPES)))
         return EXIT_USAGE
     answers = _answers_from_options(args, record, say)
     if answers is None:
@@ -129,35 +133,33 @@ def run_new(args: argparse.Namespace, project: Project, say: Say, ask: Ask = inp
     ids = collect_ids(content)
     if sys.stdin.isatty() and would_ask(record, answers):
         try:
-            _ask_missing(record, answers, ids, ask, say)
+            _ask_missing(record, answers, ids, ask, say, lang)
         except EOFError:
-            say("Syöte päättyi kesken; tiedostoa ei luotu.")
+            say(format_message("new_eof", lang))
             return EXIT_USAGE
     missing = find_missing(record, answers)
     if missing:
-        say("Puuttuvat tiedot: " + ", ".join(f"{q.option} ({q.field.title})" for q in missing)
-            + ". Anna ne valitsimina tai aja komento päätteessä, jolloin se kysyy ne.")
+        say(format_message("new_missing", lang, fields=", ".join(f"{q.option} ({q.field.title})" for q in missing)))
         return EXIT_USAGE
     new = render_record(record, answers, date.today())
     if (project.root / new.path).exists():
-        say(f"{new.path}: tiedosto on jo olemassa, eikä sitä korvata. Valitse toinen tunniste valitsimella --id "
-            "tai muokkaa olemassa olevaa tiedostoa.")
+        say(format_message("new_exists", lang, path=new.path))
         return EXIT_CONTENT
     problems = problems_in_new_file(content, new, record, args.lang)
     if problems:
         for problem in problems:
             print(problem.render(args.lang), flush=True)
-        say("Tiedostoa ei luotu: korjaa annetut tiedot ja yritä uudelleen.")
+        say(format_message("new_not_created", lang))
         return EXIT_CONTENT
     try:
         create_files(project.root, {new.path: new.text})
     except OutputError as error:
-        say(str(error))
+        say(error.render(lang))
         return EXIT_CONTENT
-    say(f"Luotu {new.path} (tunniste {new.id}).")
+    say(format_message("new_created", lang, path=new.path, id=new.id))
     if PLACEHOLDER_TEXT in new.text:
-        say(f"Täydennä tiedostoon kuvaus kohtaan, jossa lukee \"{PLACEHOLDER_TEXT}\".")
-    say("Tarkista sisältö komennolla: partnerkit check")
+        say(format_message("new_fill_description", lang, placeholder=PLACEHOLDER_TEXT))
+    say(format_message("new_check_next", lang))
     return EXIT_OK
 
 
@@ -182,32 +184,33 @@ def find_installed_source() -> str:
 
 def run_init(args: argparse.Namespace, say: Say, ask: Ask = input) -> int:
     """Create a new toolbox repository that builds at once; refuse a folder that already has files."""
+    lang = args.lang
     if not args.target:
-        say("Kerro uuden työkalupakin kansio: partnerkit init KANSIO")
+        say(format_message("init_which_folder", lang))
         return EXIT_USAGE
     target = Path(args.target).resolve()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        say(f"{target}: kansio on jo olemassa eikä ole tyhjä; valitse uusi kansio.")
+        say(format_message("init_not_empty", lang, path=target))
         return EXIT_CONTENT
     institution = args.institution
     if not institution and sys.stdin.isatty():
-        institution = ask("Oppilaitoksen tai koulutuksen järjestäjän nimi: ").strip()
+        institution = ask(format_message("init_ask_institution", lang)).strip()
     source = args.partnerkit_source or find_installed_source()
     env = make_environment(SHIPPED_TEMPLATES, autoescape=False)
     files = render_skeleton(env, institution or "Oppilaitoksen nimi", source, date.today())
     target.mkdir(parents=True, exist_ok=True)
     create_files(target, files)
     repository = init_repository(target)
-    say(f"Uusi työkalupakki luotu kansioon {target} ({len(files)} tiedostoa):")
+    say(format_message("init_created", lang, path=target, count=len(files)))
     for name in files:
         say(f"  {name}")
-    say("Seuraavaksi:")
+    say(format_message("init_next", lang))
     say(f"  cd {target}")
-    say("  partnerkit check        # tarkistaa esimerkkisisällön")
-    say("  partnerkit              # rakentaa sivuston kansioon site/ ja Moodle-paketit kansioon dist/")
+    say(format_message("init_next_check", lang))
+    say(format_message("init_next_build", lang))
     if source == DEFAULT_SOURCE:
-        say("  Muokkaa requirements.txt: kirjoita siihen partnerkitin Git-osoite, josta CI asentaa sen.")
-    commit = "git add -A && git commit -m \"Uusi työkalupakki\""
-    say("  " + (commit if repository else "git init (Git ei ollut käytettävissä)"))
-    say("  Vie arkisto GitHubiin tai GitLabiin; README.md kertoo, miten julkaisu otetaan käyttöön.")
+        say(format_message("init_next_requirements", lang))
+    commit = f"git add -A && git commit -m \"{format_message('init_commit_message', lang)}\""
+    say("  " + (commit if repository else format_message("init_no_git", lang)))
+    say(format_message("init_next_publish", lang))
     return EXIT_OK

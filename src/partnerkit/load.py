@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, Protocol
 
 import yaml
 
-from .messages import Problem, make_problem
+from .messages import Problem, format_message, make_problem
 from .schema import COLLECTIONS, FILES_FOLDER, SINGLE_FILES
 
 MAX_FILE_BYTES = 512 * 1024
@@ -61,106 +61,26 @@ _LEADING_TAB = re.compile(r"(?:^|(?<=[\r\n])) *\t")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # libyaml's and PyYAML's wording of the syntax errors editors actually make, in plain language.
-_SYNTAX_HINTS: tuple[tuple[str, str, str], ...] = (
-    (
-        "mapping values are not allowed",
-        "kaksoispiste väärässä kohdassa. Tarkista rivin sisennys tai kirjoita arvo lainausmerkkeihin.",
-        "a colon in the wrong place. Check the indentation or put the value in quotes.",
-    ),
-    (
-        "could not find expected ':'",
-        "kaksoispiste puuttuu. Kirjoita kenttä muodossa avain: arvo.",
-        "a colon is missing. Write the field as key: value.",
-    ),
-    (
-        "did not find expected key",
-        "sisennys on väärin. Sisennä saman tason kentät yhtä monella välilyönnillä.",
-        "wrong indentation. Indent fields of the same level by the same number of spaces.",
-    ),
-    (
-        "expected <block end>",
-        "sisennys on väärin. Sisennä saman tason kentät yhtä monella välilyönnillä.",
-        "wrong indentation. Indent fields of the same level by the same number of spaces.",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "luettelon kohta on väärin sisennetty. Aloita jokainen kohta samalla sisennyksellä ja viivalla (-).",
-        "a list item is wrongly indented. Start every item with a dash (-) at the same indentation.",
-    ),
-    (
-        "found unexpected end of stream",
-        "lainausmerkki tai sulje jäi sulkematta. Tarkista, että jokaisella \" ja ' merkillä on pari.",
-        "a quote or bracket is never closed. Check that every \" and ' has its pair.",
-    ),
-    (
-        "while scanning a quoted scalar",
-        "lainausmerkki jäi sulkematta. Tarkista, että jokaisella \" ja ' merkillä on pari.",
-        "a quote is never closed. Check that every \" and ' has its pair.",
-    ),
-    (
-        "found character that cannot start any token",
-        "merkki ei voi aloittaa arvoa (esimerkiksi @ tai `). Kirjoita arvo lainausmerkkeihin.",
-        "a character cannot start a value (such as @ or `). Put the value in quotes.",
-    ),
-    (
-        "found incompatible YAML document",
-        "tiedoston alussa on %YAML-rivi, jota ei tueta. Poista rivi.",
-        "the file starts with a %YAML line that is not supported. Remove the line.",
-    ),
-    (
-        "found unknown escape character",
-        "lainausmerkeissä kenoviiva (\\) aloittaa erikoismerkin. Kirjoita teksti heittomerkkeihin ('...') "
-        "tai kahdenna kenoviiva (\\\\).",
-        "inside double quotes a backslash (\\) starts an escape. Use single quotes ('...') or double the "
-        "backslash (\\\\).",
-    ),
-    (
-        "did not find expected hexdecimal number",
-        "lainausmerkeissä kenoviiva (\\) aloittaa erikoismerkin. Kirjoita teksti heittomerkkeihin ('...') "
-        "tai kahdenna kenoviiva (\\\\).",
-        "inside double quotes a backslash (\\) starts an escape. Use single quotes ('...') or double the "
-        "backslash (\\\\).",
-    ),
-    (
-        "found a tab character",
-        "rivillä on sarkainmerkki (Tab). Sisennä välilyönneillä.",
-        "the line contains a tab character. Indent with spaces.",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "hakasulje [ jäi sulkematta. Sulje luettelo merkillä ] tai kirjoita teksti lainausmerkkeihin.",
-        "a bracket [ is never closed. Close the list with ] or put the text in quotes.",
-    ),
-    (
-        "did not find expected ',' or '}'",
-        "aaltosulje { jäi sulkematta. Sulje se merkillä } tai kirjoita teksti lainausmerkkeihin.",
-        "a brace { is never closed. Close it with } or put the text in quotes.",
-    ),
-    (
-        "did not find expected <document start>",
-        "kolmen pisteen rivi (...) päättää tiedoston, mutta sen jälkeen on vielä tekstiä. Poista pisterivi.",
-        "a line of three dots (...) ends the file, but text follows it. Remove the dots.",
-    ),
-    (
-        "found undefined tag handle",
-        "YAML-tunnisteet (!nimi) eivät ole sallittuja. Poista tunniste.",
-        "YAML tags (!name) are not allowed. Remove the tag.",
-    ),
-    (
-        "while scanning an anchor",
-        "merkki & aloittaa YAML-ankkurin, eikä niitä sallita. Kirjoita arvo lainausmerkkeihin.",
-        "the character & starts a YAML anchor, which is not allowed. Put the value in quotes.",
-    ),
-    (
-        "while scanning an alias",
-        "merkki * aloittaa YAML-viittauksen, eikä niitä sallita. Kirjoita arvo lainausmerkkeihin.",
-        "the character * starts a YAML alias, which is not allowed. Put the value in quotes.",
-    ),
-    (
-        "found undefined alias",
-        "viittaus (*nimi) ilman ankkuria. Ankkurit ja viittaukset eivät ole sallittuja: kirjoita arvo auki.",
-        "an alias (*name) without an anchor. Anchors and aliases are not allowed: write the value out.",
-    ),
+_SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "yaml_colon_place"),
+    ("could not find expected ':'", "yaml_colon_missing"),
+    ("did not find expected key", "yaml_indent"),
+    ("expected <block end>", "yaml_indent"),
+    ("did not find expected '-' indicator", "yaml_list_indent"),
+    ("found unexpected end of stream", "yaml_unclosed"),
+    ("while scanning a quoted scalar", "yaml_unclosed_quote"),
+    ("found character that cannot start any token", "yaml_bad_start"),
+    ("found incompatible YAML document", "yaml_directive"),
+    ("found unknown escape character", "yaml_escape"),
+    ("did not find expected hexdecimal number", "yaml_escape"),
+    ("found a tab character", "yaml_tab"),
+    ("did not find expected ',' or ']'", "yaml_bracket"),
+    ("did not find expected ',' or '}'", "yaml_brace"),
+    ("did not find expected <document start>", "yaml_document_end"),
+    ("found undefined tag handle", "yaml_tag"),
+    ("while scanning an anchor", "yaml_anchor"),
+    ("while scanning an alias", "yaml_alias"),
+    ("found undefined alias", "yaml_undefined_alias"),
 )
 
 
@@ -530,14 +450,11 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str, lang: str
     if line > len(lines):
         line, column = len(lines), len(lines[-1]) + 1
     raw = f"{error.context or ''} {error.problem or ''}"
-    for needle, finnish, english in _SYNTAX_HINTS:
+    for needle, key in _SYNTAX_HINTS:
         if needle in raw:
-            return make_problem(path, line, column, "yaml_syntax", detail=finnish if lang == "fi" else english)
-    detail = (error.problem or "tuntematon virhe").strip()
-    fallback = f"rakenne on virheellinen ({detail}). Vertaa riviä toisen tiedoston vastaavaan riviin."
-    if lang != "fi":
-        fallback = f"the structure is invalid ({detail}). Compare the line with the same line in another file."
-    return make_problem(path, line, column, "yaml_syntax", detail=fallback)
+            return make_problem(path, line, column, "yaml_syntax", detail=format_message(key, lang))
+    detail = format_message("yaml_other", lang, detail=(error.problem or "?").strip())
+    return make_problem(path, line, column, "yaml_syntax", detail=detail)
 
 
 def read_check_cache(file: Path) -> bytes | None:

@@ -35,6 +35,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .messages import RenderError
+
 # Tags that start a raw HTML block in Python-Markdown (its BLOCK_LEVEL_ELEMENTS that our templates use).
 _BLOCK_START = re.compile(r"<(div|dl|ul|ol|p|table|form|nav|section|details|figure|h[1-6]|hr|blockquote)[\s>/]")
 # Inside these, a tag-counting scan could be fooled by text that looks like a tag; such blocks are left to Markdown.
@@ -100,12 +102,12 @@ def _ends_block(lines: list[str], index: int) -> bool:
     return index + 1 == len(lines) or not lines[index + 1].strip()
 
 
-def restore_html(html: str, blocks: list[str]) -> str:
+def restore_html(html: str, blocks: list[str], where: str = "") -> str:
     """Put the blocks set aside by set_aside_html back in place of their placeholder paragraphs."""
     for number, block in enumerate(blocks):
         placeholder = f"<p>{_PLACEHOLDER.format(number)}</p>"
         if placeholder not in html:
-            raise ValueError(f"raw HTML block {number} lost its place in the converted page")
+            raise RenderError(where, f"raw HTML block {number} lost its place in the converted page")
         # Python-Markdown's stash keeps the newline after the block; its final strip() drops it at the very end.
         html = html.replace(placeholder, block + "\n", 1)
     return html.strip()
@@ -227,7 +229,7 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Put the page's raw HTML blocks back."""
         blocks = self._blocks.pop(page.file.src_uri, [])
-        return restore_html(html, blocks) if blocks else html
+        return restore_html(html, blocks, page.file.src_uri) if blocks else html
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:

@@ -13,6 +13,7 @@ from .model import Toolbox
 # The check path lives in project.py (it must not import the renderers); what a build needs is re-exported here.
 from .project import SHIPPED_TEMPLATES, Project, read_toolbox  # noqa: F401
 from .render import make_environment
+from .messages import LocalizedText
 from .write import OutputError, replace_directories, staging_area
 
 
@@ -20,26 +21,38 @@ def check_output_dir(project: Project, target: Path, site: bool = False) -> None
     """Refuse an output directory whose replacement would destroy the project, another one, or other files."""
     # The old output is deleted after the swap: `--site-dir .` or `--site-dir content` would delete the project.
     root = project.root.resolve()
+    given = target.absolute()
     target = target.resolve()
     own = [project.content_dir, project.root / "templates", project.root / "schema", project.root / ".git"]
     reason = ""
-    if root.is_relative_to(target):
-        reason = "projektin kansio tai sen yläkansio"
+    # A symbolic link is judged before it is resolved: the swap would empty and refill whatever it points to.
+    if given.is_symlink():
+        reason = "out_reason_symlink"
+    elif root.is_relative_to(target):
+        reason = "out_reason_project"
     elif any(target.is_relative_to(folder.resolve()) for folder in own):
-        reason = "projektin oma kansio"
+        reason = "out_reason_own"
     elif target.is_dir() and any((target / name).exists() for name in ("mkdocs.yml", "content", ".git")):
-        reason = "toisen projektin kansio"
+        reason = "out_reason_other_project"
     elif site and target.is_dir() and any(target.iterdir()) and not _looks_like_site(target):
         # `--site-dir ~/Documents` must not delete the documents: only an earlier site is replaced.
-        reason = "kansio, jossa on muuta kuin aiemmin rakennettu sivusto"
+        reason = "out_reason_not_site"
+    elif not site and target.is_dir() and not _looks_like_packages(target):
+        reason = "out_reason_not_dist"
     if reason:
-        raise OutputError(f"Kohdekansio {target} on {reason}, eikä sitä korvata. Valitse tulosteelle oma kansio, "
-                          "esimerkiksi site.")
+        raise OutputError("out_protected_dir", target=target, reason=LocalizedText(reason),
+                          example="site" if site else "dist")
 
 
 def _looks_like_site(folder: Path) -> bool:
     """Return True when folder holds a built MkDocs site (a home page and a sitemap or a 404 page)."""
     return (folder / "index.html").is_file() and any((folder / name).is_file() for name in ("sitemap.xml", "404.html"))
+
+
+def _looks_like_packages(folder: Path) -> bool:
+    """Return True when folder holds only files a package build writes (Moodle backups, book zips, XML)."""
+    return all(entry.is_file() and not entry.is_symlink() and entry.suffix in (".mbz", ".zip", ".xml")
+               for entry in folder.iterdir())
 
 
 def run_builders(project: Project, builders: list[Builder]) -> None:
@@ -50,7 +63,7 @@ def run_builders(project: Project, builders: list[Builder]) -> None:
     for number, target in enumerate(targets):
         for other in targets[number + 1:]:
             if target.is_relative_to(other) or other.is_relative_to(target):
-                raise OutputError(f"Sivusto ja Moodle-paketit tarvitsevat eri kansiot ({target}, {other}).")
+                raise OutputError("out_same_dirs", site=target, dist=other)
     # Everything is rendered first: a renderer error must stop the build before anything is written.
     for builder in builders:
         builder.render()

@@ -18,7 +18,7 @@ import jinja2
 import yaml
 
 from .load import Content, parse_document
-from .messages import Problem
+from .messages import Problem, format_message
 from .schema import COLLECTIONS, RECORDS, SINGLE_FILES, TIER_IDS, TOOLBOX, Field, schema_files
 from .validate import check_content, suggest_id
 
@@ -123,25 +123,26 @@ def collect_ids(content: Content) -> dict[str, list[str]]:
     return collected
 
 
-def check_answer(question: Question, value: str, ids: dict[str, list[str]]) -> str:
-    """Return why one typed answer cannot be used (Finnish), or '' when it can."""
+def check_answer(question: Question, value: str, ids: dict[str, list[str]], lang: str = "fi") -> str:
+    """Return why one typed answer cannot be used (in lang), or '' when it can."""
     spec = question.field
     if not value:
-        return "Tämä tieto on pakollinen." if question.required else ""
+        return format_message("answer_required", lang) if question.required else ""
     if spec.kind == "enum" and value not in spec.choices:
-        return "Valitse jokin näistä: " + ", ".join(spec.choices) + "."
+        return format_message("answer_choose", lang, choices=", ".join(spec.choices))
     if spec.target and (spec.kind == "ref" or spec.item_kind == "ref"):
         known = ids.get(spec.target, [])
         if value not in known:
-            return (f"Tunnistetta '{value}' ei löydy. Vaihtoehdot: " + (", ".join(known) or "(ei yhtään)") + ".")
+            return format_message("answer_unknown_id", lang, value=value,
+                                  known=", ".join(known) or format_message("answer_none", lang))
     if spec.kind == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return "Kirjoita päivämäärä muodossa VVVV-KK-PP, esimerkiksi 2026-09-15."
+        return format_message("answer_date", lang)
     if spec.kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        return "Kirjoita sähköpostiosoite muodossa nimi@organisaatio.fi."
+        return format_message("answer_email", lang)
     if spec.kind == "url" and not re.match(r"https?://\S+\.\S+$", value):
-        return "Kirjoita osoite kokonaan, esimerkiksi https://www.example.fi/."
+        return format_message("answer_url", lang)
     if spec.kind == "int" and not re.fullmatch(r"-?\d{1,9}", value):
-        return "Kirjoita kokonaisluku, esimerkiksi 10."
+        return format_message("answer_int", lang)
     return ""
 
 

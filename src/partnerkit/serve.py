@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,10 @@ import jinja2
 from .checkcache import CheckMemo
 from .history import read_history
 from .load import list_attachments, load_content
-from .messages import ContentError, format_summary
+from .messages import ContentError, format_message, format_summary
 from .model import Toolbox
 from .audience import PROFILES, history_for, view_for
-from .builders import Progress, source_date
+from .builders import source_date
 from .builders.mkdocs_runner import build_pages
 from .builders.site import build_site_files, site_settings
 from .project import Project
@@ -39,6 +40,8 @@ from .validate import build_toolbox
 from .write import write_tree
 
 _ENTITY_FOLDERS = ("kumppanit/", "menetelmat/", "henkilot/", "tiimit/", "oppaat/")
+
+Say = Callable[[str], None]  # prints one line of progress, already in the user's language
 
 
 def is_entity_page(path: str) -> bool:
@@ -105,7 +108,7 @@ def _neighbours(kind: str, item: object, indexes: _LazyIndexes) -> set[str]:
 class Preview:
     """The preview's working copy: docs and site folders, and what the last build rendered and checked."""
 
-    def __init__(self, project: Project, audience: str, lang: str, work: Path, progress: Progress) -> None:
+    def __init__(self, project: Project, audience: str, lang: str, work: Path, progress: Say) -> None:
         self.project, self.lang, self.progress = project, lang, progress
         self.profile = PROFILES[audience]
         self.docs, self.site = work / "docs", work / "site"
@@ -145,7 +148,8 @@ class Preview:
             people = self.toolbox.contacts != toolbox.contacts or self.toolbox.teams != toolbox.teams
             count = self._partial(toolbox, refresh, people)
         self.toolbox, self.stamp = toolbox, stamp
-        self.progress(f"Päivitetty: {count} sivua ({time.perf_counter() - started:.1f} s).")
+        self.progress(format_message("serve_updated", self.lang, count=count,
+                                     seconds=f"{time.perf_counter() - started:.1f}"))
 
     def _read(self) -> Toolbox:
         attachments = list_attachments(self.project.content_dir / FILES_FOLDER)
@@ -234,7 +238,7 @@ def make_change_observer() -> Any:
     return ChangeObserver()
 
 
-def serve_project(project: Project, audience: str, lang: str, address: str, progress: Progress) -> None:
+def serve_project(project: Project, audience: str, lang: str, address: str, progress: Say) -> None:
     """Serve a preview at address until interrupted; a broken edit shows its problems and keeps the last good site."""
     from mkdocs.livereload import LiveReloadServer
 

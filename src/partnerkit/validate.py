@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .load import Content, Document
-from .messages import KIND_WORDS, TARGET_WORDS, ContentError, Problem, make_problem
+from .messages import ContentError, Problem, make_problem, word
 from .model import (
     AccessibilityStatement, Concept, Contact, Cooperation, Guide, Link, Method, Partner, PrivacyNotice, Team, Tier,
     Toolbox,
@@ -164,7 +164,7 @@ def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "
             ctx.problems.append(
                 make_problem(
                     path, line, column, "unknown_ref", key=key, value=value,
-                    target=TARGET_WORDS[target][lang], hint=hint, folder=_FOLDER_OF[target],
+                    target=word("target", target, lang), hint=hint, folder=_FOLDER_OF[target],
                 )
             )
     if ctx.problems:
@@ -198,13 +198,13 @@ def _check_document(document: Document, ctx: _Context) -> _Located | None:
 
 def _kind_word(node: yaml.Node, lang: str) -> str:
     if isinstance(node, yaml.MappingNode):
-        return KIND_WORDS["mapping"][lang]
+        return word("kind", "mapping", lang)
     if isinstance(node, yaml.SequenceNode):
-        return KIND_WORDS["list"][lang]
+        return word("kind", "list", lang)
     if _is_null(node):
-        return KIND_WORDS["empty"][lang]
+        return word("kind", "empty", lang)
     shown = _shorten(node.value, 40)
-    return f"{KIND_WORDS['text'][lang]} '{shown}'"
+    return f"{word('kind', 'text', lang)} '{shown}'"
 
 
 def _is_null(node: yaml.Node) -> bool:
@@ -235,7 +235,7 @@ def _check_record(
     if not _visit(node, ctx):
         return None
     if not isinstance(node, yaml.MappingNode):
-        ctx.report(node, "wrong_type", key=prefix or record.name, expected=KIND_WORDS["mapping"][ctx.lang],
+        ctx.report(node, "wrong_type", key=prefix or record.name, expected=word("kind", "mapping", ctx.lang),
                    actual=_kind_word(node, ctx.lang))
         return None
     values: dict[str, Any] = {}
@@ -334,7 +334,7 @@ def _check_list(node: yaml.Node, spec: Field, ctx: _Context, label: str) -> Any:
     elif isinstance(node, yaml.SequenceNode):
         items = node.value
     else:
-        ctx.report(node, "wrong_type", key=label, expected=KIND_WORDS["list"][ctx.lang], actual=_kind_word(node, ctx.lang))
+        ctx.report(node, "wrong_type", key=label, expected=word("kind", "list", ctx.lang), actual=_kind_word(node, ctx.lang))
         return _INVALID
     if len(items) < spec.min_items:
         ctx.report(node, "too_few_items", key=label, minimum=spec.min_items, count=len(items))

@@ -16,11 +16,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from .messages import LocalizedError
+
 _RENAME_EXCHANGE = 2
 STAGING_PREFIX = ".partnerkit-tmp-"
 
 
-class OutputError(Exception):
+class OutputError(LocalizedError):
     """Raised when the output cannot be produced; the previous output is left exactly as it was."""
 
 
@@ -106,11 +108,11 @@ def write_tree(directory: Path, files: Mapping[str, str | bytes]) -> None:
         parent, name = os.path.split(target)
         if parent not in inside:
             if not Path(parent).resolve().is_relative_to(base):
-                raise OutputError(f"refusing to write outside the output directory: {relative}")
+                raise OutputError("out_outside", path=relative)
             os.makedirs(parent, exist_ok=True)
             inside.add(parent)
         if name in ("", ".", "..") or (os.path.islink(target) and not Path(target).resolve().is_relative_to(base)):
-            raise OutputError(f"refusing to write outside the output directory: {relative}")
+            raise OutputError("out_outside", path=relative)
         content = files[relative]
         with open(target, "wb") as stream:
             stream.write(content.encode("utf-8") if isinstance(content, str) else content)
@@ -123,7 +125,7 @@ def replace_directories(pairs: list[tuple[Path, Path]]) -> None:
     """
     for _, target in pairs:
         if target.exists() and (not target.is_dir() or target.is_symlink()):
-            raise OutputError(f"{target} ei ole kansio; tulostetta ei kirjoiteta sen päälle. Valitse toinen kohdekansio.")
+            raise OutputError("out_not_dir", target=target)
     done: list[tuple[Path, Path, bool]] = []
     try:
         for new, target in pairs:
@@ -187,9 +189,9 @@ def create_files(directory: Path, files: Mapping[str, str]) -> None:
     targets = {relative: directory / relative for relative in sorted(files)}
     for relative, target in targets.items():
         if not target.resolve().is_relative_to(directory.resolve()):
-            raise OutputError(f"refusing to write outside the project: {relative}")
+            raise OutputError("out_outside", path=relative)
         if target.exists():
-            raise OutputError(f"{relative}: tiedosto on jo olemassa, eikä sitä korvata.")
+            raise OutputError("out_exists", path=relative)
     for relative, target in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         # "x": a file that appeared since the check above is still not overwritten.

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -20,7 +21,12 @@ from ..model import Toolbox
 from ..project import Project
 from ..render import make_environment
 
-Progress = Callable[[str], None]
+# progress(key, **fields): a catalogue key and its fields; the command line shows it in the user's language.
+Progress = Callable[..., None]
+
+
+def quiet(key: str, **fields: Any) -> None:
+    """Progress that shows nothing (tests, benchmarks)."""
 
 
 def source_date(toolbox: Toolbox) -> int:

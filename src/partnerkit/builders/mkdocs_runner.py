@@ -146,7 +146,7 @@ def _merge_sites(parts: list[Path], site_dir: Path, config_file: str, theme_dir:
                 elif relative.as_posix() == "sitemap.xml":
                     sitemaps.append(source)
                 elif relative.as_posix() != "sitemap.xml.gz" and source.read_bytes() != target.read_bytes():
-                    raise OutputError(f"MkDocs: rinnakkaisen koonnin osat tuottivat eri tiedoston {relative}")
+                    raise OutputError("out_mkdocs_shards", path=relative)
     merge_sitemaps([site_dir / "sitemap.xml", *sitemaps[1:]], site_dir, config_file, theme_dir)
     for part in parts[1:]:
         shutil.rmtree(part, ignore_errors=True)
@@ -217,7 +217,7 @@ def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_fi
         config.plugins["partnerkit"] = PartnerkitPlugin(pages, set(nav_pages(nav)), shortcuts, compiled)
         build(config)
     except (Abort, ConfigurationError) as error:
-        raise OutputError(f"MkDocs: {error}") from error
+        raise OutputError("out_mkdocs", detail=error) from error
 
 
 

@@ -35,8 +35,8 @@ def render_packages(project: Project, view: Toolbox, profile: Profile,
     attachments = {file: read_attachment(project.content_dir, file) for file in package_attachments(view)}
     return {
         f"{slug}-{profile.name}.mbz": render_course_backup(view, profile, source_date(view), env, attachments),
-        f"{slug}-oppaat-book.zip": render_book_zip(view, env, attachments),
-        f"{slug}-kasitteet-glossary.xml": render_glossary_xml(view, env),
+        f"{slug}-{profile.name}-oppaat-book.zip": render_book_zip(view, env, attachments),
+        f"{slug}-{profile.name}-kasitteet-glossary.xml": render_glossary_xml(view, env),
     }
 
 
@@ -53,5 +53,5 @@ class PackageBuilder(Builder):
 
     def write(self, folder: Path) -> None:
         """Write the packages into folder."""
-        self.progress(f"Moodle-paketteja {len(self.packages)}; kirjoitetaan kansioon {self.target}...")
+        self.progress("cli_packages_writing", count=len(self.packages), path=self.target)
         write_tree(folder, self.packages)

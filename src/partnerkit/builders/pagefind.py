@@ -125,6 +125,6 @@ class _PagefindIndexer:
         written = self.answers.get(len(self.documents) + 1, {}).get("type") == "WriteFiles"
         if self.error or not written:
             detail = self.error or self.log_file.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
-            raise OutputError(f"Pagefind: hakuhakemiston koonti epäonnistui ({code}): {detail}")
+            raise OutputError("out_pagefind", code=code, detail=detail)
 
 

@@ -40,9 +40,9 @@ def read_edit_base(project: Project) -> str:
         with project.mkdocs_file.open(encoding="utf-8") as stream:
             settings = yaml_load(stream) or {}
     except (ConfigurationError, yaml.YAMLError, UnicodeDecodeError) as error:
-        raise OutputError(f"{project.mkdocs_file.name}: asetustiedostoa ei voi lukea: {error}") from error
+        raise OutputError("out_mkdocs_read", file=project.mkdocs_file.name, detail=error) from error
     if not isinstance(settings, dict):
-        raise OutputError(f"{project.mkdocs_file.name}: asetustiedoston pitää olla joukko asetuksia (avain: arvo).")
+        raise OutputError("out_mkdocs_mapping", file=project.mkdocs_file.name)
     repo_url = str(settings.get("repo_url") or "")
     edit_uri = str(settings.get("edit_uri") or "")
     if not repo_url or not edit_uri:
@@ -69,7 +69,7 @@ class SiteBuilder(Builder):
 
     def write(self, folder: Path) -> None:
         """Build the site into folder with MkDocs and Pagefind."""
-        self.progress(f"Sivuja {len(self.files.pages)}; MkDocs rakentaa sivuston...")
+        self.progress("cli_pages_rendering", pages=len(self.files.pages))
         # MkDocs' docs folder and Pagefind's work files go beside the site, in the same staging area.
         work = folder.with_name(folder.name + "-work")
         mkdocs_seconds, search_wait = build_site_files(self.project, source_date(self.view), self.files, work,

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from ..audience import Profile
 from ..markup import render_markdown
+from ..messages import RenderError
 from ..model import Toolbox
 from ..schema import METHOD_KINDS
 from . import make_environment, package_slug
@@ -452,13 +453,13 @@ def _pluginfile_href(names: Mapping[str, str]) -> Callable[[str], str]:
 
 def _unplanned_attachment(source: str) -> str:
     """Stand in for file_href where no file area was planned: a link to nowhere must stop the build."""
-    raise ValueError(f"liitteelle {source} ei ole paikkaa tässä Moodle-sisällössä")
+    raise RenderError(f"content/files/{source}", "no file area in the Moodle course for this attachment")
 
 
 def _attachment(attachments: Mapping[str, bytes], source: str) -> bytes:
     blob = attachments.get(source)
     if blob is None:
-        raise ValueError(f"liitteen {source} sisältöä ei annettu Moodle-paketille")
+        raise RenderError(f"content/files/{source}", "the attachment was not read for the Moodle package")
     return blob
 
 
