@@ -281,3 +281,35 @@ def test_output_folder_may_not_be_the_project_or_other_files(project: Path, site
     assert_failed_cleanly(result, cli.EXIT_OUTPUT)
     assert "eikä sitä korvata" in result.stderr
     assert snapshot(project.parent) == before
+
+
+def test_a_symlinked_package_folder_is_refused_and_its_target_left_alone(project: Path) -> None:
+    outside = project.parent / "muualla"
+    outside.mkdir()
+    (outside / "tärkeä.txt").write_text("ei saa kadota\n", encoding="utf-8")
+    shutil.rmtree(project / "dist")
+    (project / "dist").symlink_to(outside, target_is_directory=True)
+    before = snapshot(project.parent)
+    result = build_py(project)
+    assert_failed_cleanly(result, cli.EXIT_OUTPUT)
+    assert f"Kohdekansio {project / 'dist'} on symbolinen linkki" in result.stderr
+    assert snapshot(project.parent) == before
+
+
+def test_a_package_folder_holding_other_files_is_refused(project: Path) -> None:
+    (project / "omat").mkdir()
+    (project / "omat" / "muistio.txt").write_text("tärkeä\n", encoding="utf-8")
+    before = snapshot(project.parent)
+    result = build_py(project, "--dist-dir", "omat")
+    assert_failed_cleanly(result, cli.EXIT_OUTPUT)
+    assert "kansio, jossa on muuta kuin aiemmin rakennettuja Moodle-paketteja" in result.stderr
+    assert snapshot(project.parent) == before
+
+
+def test_both_profiles_build_side_by_side(project: Path) -> None:
+    assert build_py(project, "--audience", "public", "--site-dir", "julkinen", "--dist-dir", "dist-julkinen"
+                    ).returncode == 0
+    internal = sorted(p.name for p in (project / "dist").iterdir())
+    public = sorted(p.name for p in (project / "dist-julkinen").iterdir())
+    assert [name.replace("-internal", "") for name in internal] == [name.replace("-public", "") for name in public]
+    assert all("-internal" in name for name in internal) and all("-public" in name for name in public)

@@ -228,8 +228,8 @@ def run_command(args: argparse.Namespace, lang: str) -> int:
         return EXIT_OK
     from .pipeline import build_outputs
 
-    site_dir = (args.site_dir or project.site_dir).resolve()
-    dist_dir = (args.dist_dir or project.root / "dist").resolve()
+    site_dir = (args.site_dir or project.site_dir).absolute()
+    dist_dir = (args.dist_dir or project.root / "dist").absolute()
     # Both outputs are swapped in together at the end, so a failure leaves both as they were.
     progress = lambda key, **fields: _say(format_message(key, lang, **fields))  # noqa: E731
     report, packages = build_outputs(project, toolbox, args.audience, site_dir, dist_dir, progress)

@@ -40,7 +40,7 @@ def check_output_dir(project: Project, target: Path, site: bool = False) -> None
     elif not site and target.is_dir() and not _looks_like_packages(target):
         reason = "out_reason_not_dist"
     if reason:
-        raise OutputError("out_protected_dir", target=target, reason=LocalizedText(reason),
+        raise OutputError("out_protected_dir", target=given, reason=LocalizedText(reason),
                           example="site" if site else "dist")
 
 
