@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from partnerkit.audience import PROFILES, view_for
 from partnerkit.builders import quiet
 from partnerkit.model import Toolbox
 from partnerkit.pipeline import Project, build_outputs, read_toolbox
@@ -112,7 +113,9 @@ INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts")
 def page_of_type(site: BuiltSite, page_type: str, audience: str = "internal") -> str:
     """Return the built path of one page of the type: the heaviest one where size or length can break things."""
     toolbox = site.toolbox
-    partners = [p for p in toolbox.partners if audience == "internal" or p.publishable]
+    # Partners and guides as the profile shows them (the public site has fewer of both).
+    shown = view_for(toolbox, PROFILES[audience])
+    partners = list(shown.partners)
     coops = [c for p in toolbox.partners for c in p.cooperations]
     tier = max(toolbox.tiers, key=lambda t: sum(c.tier == t.id for c in coops))
     contact = max(toolbox.contacts, key=lambda k: (sum(k.id in c.contacts for c in coops), k.id))
@@ -128,7 +131,7 @@ def page_of_type(site: BuiltSite, page_type: str, audience: str = "internal") ->
         "team": f"tiimit/{max(toolbox.teams, key=lambda t: (len(t.description), t.id)).id}.html",
         "teams": "tiimit/index.html",
         "guides": "oppaat/index.html",
-        "guide": f"oppaat/{max(toolbox.guides, key=lambda g: (len(g.body), g.id)).id}.html",
+        "guide": f"oppaat/{max(shown.guides, key=lambda g: (len(g.body), g.id)).id}.html",
         "404": "404.html",
         "accessibility": "saavutettavuusseloste.html",
         "privacy": "tietosuojaseloste.html",

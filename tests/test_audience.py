@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from partnerkit.builders import quiet
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
-from partnerkit.builders import source_date
+from partnerkit.builders import quiet, source_date
 from partnerkit.builders.site import site_settings
-from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_outputs, make_view
+from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_outputs, make_view, read_toolbox
 from partnerkit.render import make_environment
 from partnerkit.render.site import SiteSettings, render_site
 from tests.conftest import MINIMAL, copy_project, site_for, toolbox_of
@@ -89,3 +88,12 @@ def test_only_the_staff_site_links_to_the_repository_for_editing() -> None:
     public = render_site(view_for(toolbox_of(MINIMAL), PUBLIC), site_settings(project, PUBLIC),
                          make_environment(SHIPPED_TEMPLATES))
     assert not [path for path, text in public.pages.items() if "edit_url" in text]
+
+
+def test_a_staff_only_guide_stays_out_of_the_public_view() -> None:
+    toolbox = read_toolbox(Project(ROOT), "fi")
+    staff_only = {guide.id for guide in toolbox.guides if guide.staff_only}
+    assert staff_only == {"miten-muokkaan"}
+    public = {guide.id for guide in view_for(toolbox, PUBLIC).guides}
+    internal = {guide.id for guide in view_for(toolbox, INTERNAL).guides}
+    assert staff_only <= internal and not staff_only & public and public == internal - staff_only

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from partnerkit.builders import quiet
-from partnerkit.builders import mkdocs_runner
+from partnerkit.builders import mkdocs_runner, quiet
 from partnerkit.load import load_content
 from partnerkit.pipeline import Project, build_outputs, read_toolbox
 from partnerkit.render.browse import filter_script, filter_set, initial_of, is_listing_page, paginate

@@ -62,7 +62,7 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
         partners=partners,
         contacts=(),
         methods=tuple(replace(method, owner="") for method in toolbox.methods),
-        guides=tuple(replace(guide, owner="") for guide in toolbox.guides),
+        guides=tuple(replace(guide, owner="") for guide in toolbox.guides if not guide.staff_only),
         teams=tuple(replace(team, lead="") for team in toolbox.teams),
     )
 

@@ -99,6 +99,7 @@ class Guide:
     links: tuple[Link, ...]
     owner: str
     source: str
+    staff_only: bool  # left out of the public profile
 
 
 @dataclass(frozen=True)

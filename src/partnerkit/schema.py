@@ -587,6 +587,14 @@ GUIDE = Record(
         ),
         Field("links", "list", "Linkit", "Linkit lisäaineistoon.", item_kind="record", target="link"),
         Field("owner", "ref", "Vastuuhenkilö", "Ohjeesta vastaavan yhteyshenkilön tunniste.", target="contacts"),
+        Field(
+            "staff_only",
+            "bool",
+            "Vain henkilöstölle",
+            "true, jos ohje kuuluu vain henkilöstön versioon (esimerkiksi sisällön muokkaamisen ohje); julkisesta "
+            "versiosta ja sen Moodle-paketista se jätetään pois. Oletus false.",
+            default=False,
+        ),
     ),
 )
 

@@ -633,6 +633,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         Guide(
             v.values["id"], v.values["title"], v.values["summary"], v.values["body"], v.values.get("order", GUIDE.default_of("order")),
             _links(v.values), v.values.get("owner", ""), v.path,
+            v.values.get("staff_only", GUIDE.default_of("staff_only")),
         )
         for v in checked["guide"]
     ]
