@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
-
-import pytest
-
 from typing import Any
 
 import jinja2
+import pytest
 
 from partnerkit.audience import PROFILES, history_for, view_for
 from partnerkit.changes import History
@@ -21,6 +21,24 @@ from partnerkit.validate import build_toolbox, check_content
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
+
+
+def update_golden(files: Mapping[Path, str | bytes]) -> None:
+    """Rewrite golden files when PARTNERKIT_UPDATE_GOLDEN is set: never under CI, and never silently."""
+    if not os.environ.get("PARTNERKIT_UPDATE_GOLDEN"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("PARTNERKIT_UPDATE_GOLDEN is set under CI: golden files are updated on purpose, not by CI")
+    rewritten = []
+    for path, content in sorted(files.items()):
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            rewritten.append(str(path))
+    if rewritten:
+        # Shown in pytest's warnings summary: the run says what it changed, so the diff gets its review.
+        warnings.warn(f"golden files rewritten, review the diff: {', '.join(rewritten)}", stacklevel=2)
 
 
 def copy_project(target: Path, changes: dict[str, str | bytes | None] | None = None) -> Path:

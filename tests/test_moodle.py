@@ -9,7 +9,6 @@ import gzip
 import hashlib
 import html
 import io
-import os
 import posixpath
 import re
 import tarfile
@@ -37,7 +36,7 @@ from partnerkit.render.moodle import (
     render_course_backup,
     render_glossary_xml,
 )
-from tests.conftest import MINIMAL, copy_project, toolbox_of
+from tests.conftest import MINIMAL, copy_project, toolbox_of, update_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "moodle"
 TIMESTAMP = 1_772_323_200  # 2026-03-01, the latest review date of the fixture
@@ -527,9 +526,7 @@ def test_partner_page_matches_golden_file(internal: bytes) -> None:
                      if a.findtext("title") == "Arjen kumppanuudet: kumppanit")
     actual = files[f"{directory}/page.xml"]
     golden = GOLDEN / "arki-kumppanit-page.xml"
-    if os.environ.get("PARTNERKIT_UPDATE_GOLDEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(actual)
+    update_golden({golden: actual})
     assert course
     assert actual == golden.read_bytes(), f"{directory}/page.xml differs from {golden}"
 

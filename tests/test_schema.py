@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import jsonschema
@@ -12,6 +11,7 @@ import yaml
 
 from partnerkit.load import list_content_files
 from partnerkit.schema import RECORDS, schema_files
+from tests.conftest import update_golden
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "schema"
@@ -28,9 +28,7 @@ def test_every_field_is_documented_in_finnish(record: str) -> None:
 
 def test_shipped_schema_files_are_current() -> None:
     expected = schema_files()
-    if os.environ.get("PARTNERKIT_UPDATE_GOLDEN"):
-        for name, text in expected.items():
-            (SCHEMA_DIR / name).write_text(text, encoding="utf-8")
+    update_golden({SCHEMA_DIR / name: text for name, text in expected.items()})
     shipped = {p.name: p.read_text(encoding="utf-8") for p in SCHEMA_DIR.glob("*.schema.json")}
     assert shipped == expected, "run `python build.py schema` and commit schema/"
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, site_for, toolbox_of
+from tests.conftest import MINIMAL, site_for, toolbox_of, update_golden
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.render import make_environment
 
@@ -22,10 +21,7 @@ def render(audience: str = "internal") -> dict[str, str]:
 
 def test_pages_match_golden_files() -> None:
     pages = render()
-    if os.environ.get("PARTNERKIT_UPDATE_GOLDEN"):
-        for path, text in pages.items():
-            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / path).write_text(text, encoding="utf-8")
+    update_golden({GOLDEN / path: text for path, text in pages.items()})
     golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
     assert sorted(pages) == sorted(golden)
     for path in sorted(pages):
@@ -53,3 +49,21 @@ def test_names_are_escaped_for_markdown_and_html() -> None:
 @pytest.mark.parametrize("needle", ["Maija Malli", "maija.malli@testi.example", "040 000 0001", "Sisäinen huomio", "Gamman kunta"])
 def test_public_pages_hold_no_personal_or_internal_data(needle: str) -> None:
     assert all(needle not in text for text in render("public").values())
+
+
+def test_golden_update_is_refused_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PARTNERKIT_UPDATE_GOLDEN", "1")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="under CI"):
+        update_golden({tmp_path / "a.md": "uusi"})
+    assert not (tmp_path / "a.md").exists()
+
+
+def test_golden_update_says_what_it_rewrote(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PARTNERKIT_UPDATE_GOLDEN", "1")
+    monkeypatch.delenv("CI", raising=False)
+    (tmp_path / "same.md").write_text("sama", encoding="utf-8")
+    with pytest.warns(UserWarning, match="rewritten") as caught:
+        update_golden({tmp_path / "same.md": "sama", tmp_path / "new.md": "uusi"})
+    assert str(tmp_path / "new.md") in str(caught[0].message) and "same.md" not in str(caught[0].message)
+    assert (tmp_path / "new.md").read_text(encoding="utf-8") == "uusi"
