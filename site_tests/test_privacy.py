@@ -69,6 +69,12 @@ def forbidden_values(toolbox: Toolbox) -> dict[str, str]:
             values[partner.name] = f"julkaisematon kumppani {partner.id}: nimi"
             values[f"{partner.id}.html"] = f"julkaisematon kumppani {partner.id}: sivu"
             values[partner.source] = f"julkaisematon kumppani {partner.id}: lähdetiedosto"
+            if partner.website:
+                values[partner.website.rstrip("/")] = f"julkaisematon kumppani {partner.id}: verkkosivu"
+            for coop in partner.cooperations:
+                for sentence in re.split(r"(?<=[.!?])\s+", coop.description.strip()):
+                    if len(sentence.split()) >= 4:
+                        values[" ".join(sentence.split())] = f"julkaisematon kumppani {partner.id}: kuvaus"
         for sentence in re.split(r"(?<=[.!?])\s+", partner.notes):
             if len(sentence.split()) >= 4:
                 values[sentence.strip()] = f"kumppanin {partner.id} sisäinen muistiinpano"
@@ -184,6 +190,8 @@ def test_the_scan_finds_planted_values(built: BuiltSite, public_output: Path, tm
     fragment.write_bytes(gzip.compress(PAGEFIND_PREFIX + json.dumps(record, ensure_ascii=True).encode("ascii")))
     sitemap = copy / "site" / "sitemap.xml.gz"
     sitemap.write_bytes(gzip.compress(gzip.decompress(sitemap.read_bytes()) + gzipped.phone.encode("utf-8")))
+    hidden = next(p for p in built.toolbox.partners if not p.publishable and p.website)
+    (copy / "site" / "robots.txt").write_text(f"# {hidden.website}\n", encoding="utf-8")
     package = next((copy / "dist").glob("*.mbz"))
     package.write_bytes(_with_tar_member(package.read_bytes(), "activities/planted.xml", packed.id.encode("utf-8")))
 
@@ -194,6 +202,7 @@ def test_the_scan_finds_planted_values(built: BuiltSite, public_output: Path, tm
     assert (f"site/pagefind/fragment/{fragment.name}!gunzip", json_escaped.name) in found
     assert ("site/sitemap.xml.gz!gunzip", gzipped.phone) in found
     assert (f"dist/{package.name}!gunzip!activities/planted.xml", packed.id) in found
+    assert ("site/robots.txt", hidden.website.rstrip("/")) in found
 
 
 def _with_tar_member(mbz: bytes, name: str, content: bytes) -> bytes:
