@@ -10,6 +10,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,8 +155,27 @@ def _shown_prefix(directory: Path, root: Path) -> str | None:
     return None
 
 
-def _list_files(content_dir: Path, root: Path) -> list[_Listed]:
-    """Return every content file with its record type, in a fixed order: single files, then folders by name."""
+# A content file's name reaches page addresses, edit links and CI annotations: plain ASCII letters, digits,
+# hyphens, underscores and dots only (no quotes, spaces, control characters or bytes that are not UTF-8).
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def printable_name(name: str) -> str:
+    """Return a file name as messages may show it: every character that is not plainly printable escaped."""
+    return "".join(ch if ch.isprintable() and ch.isascii() or ch.isalpha() else f"\\u{ord(ch):04x}" for ch in name)
+
+
+def suggest_file_name(stem: str) -> str:
+    """Return a safe file name for a stem, e.g. 'Kahvila "Ässä" Oy' -> 'kahvila-assa-oy.yaml'."""
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii").lower()
+    return (re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "tiedosto") + ".yaml"
+
+
+def _list_files(content_dir: Path, root: Path, problems: list[Problem] | None = None) -> list[_Listed]:
+    """Return every content file with its record type, in a fixed order: single files, then folders by name.
+
+    Files whose names cannot be used are left out; problems, when given, gets a located problem for each.
+    """
     found: list[_Listed] = []
     for name, record in SINGLE_FILES.items():
         file = content_dir / name
@@ -175,7 +195,15 @@ def _list_files(content_dir: Path, root: Path) -> list[_Listed]:
         for name, entry in listed:
             stem = _yaml_stem(name)
             # Links are listed even when they lead to no regular file, so load_content can say why.
-            if stem is None or not (entry.is_file() or entry.is_symlink()):
+            if not (entry.is_file() or entry.is_symlink()):
+                continue
+            if stem is None or not _SAFE_NAME.fullmatch(name):
+                shown_name = printable_name(name)
+                where = (prefix if prefix is not None else display_path(directory, root) + "/") + shown_name
+                if problems is not None and stem is None and _yaml_stem(name.lower()) is not None:
+                    problems.append(make_problem(where, 1, 1, "yaml_suffix_case"))
+                elif problems is not None and stem is not None:
+                    problems.append(make_problem(where, 1, 1, "bad_file_name", suggestion=suggest_file_name(stem)))
                 continue
             shown = prefix + name if prefix is not None else display_path(directory / name, root)
             found.append(_Listed(base + name, shown, record, stem, entry.is_file(follow_symlinks=False)))
@@ -195,7 +223,8 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi", parse: Parser 
     goes further: files whose status shows them unchanged are not even read (checkcache.CheckMemo).
     """
     parser = parse or parse_document
-    listed = _list_files(content_dir, root)
+    misnamed: list[Problem] = []
+    listed = _list_files(content_dir, root, misnamed)
     # Each file's (document, problems, unreadable), filled in any order, gathered in the listing's order.
     results: list[tuple[Document | None, list[Problem], bool]] = [(None, [], False)] * len(listed)
     pending: list[int] = []
@@ -248,7 +277,7 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi", parse: Parser 
     for index, (document, found) in parsed:
         results[index] = (document, found, document is None)
     documents: list[Document] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(misnamed)
     unreadable: list[tuple[str, str]] = []
     for item, (document, found, failed) in zip(listed, results):
         problems.extend(found)

@@ -59,7 +59,7 @@ class LocalizedText:
     key: str
 
 
-def format_message(code: str, lang: str, **params: Any) -> str:
+def format_message(code: str, lang: str, /, **params: Any) -> str:
     """Return the catalogue text for code in lang with its placeholders filled."""
     filled = {name: CATALOGUE[value.key][lang] if isinstance(value, LocalizedText) else value
               for name, value in params.items()}
@@ -74,7 +74,7 @@ def word(kind: str, key: str, lang: str) -> str:
 class LocalizedError(Exception):
     """An error whose text comes from the catalogue, rendered in the user's language where it is reported."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(format_message(key, "fi", **params))
         self.key, self.params = key, params
 

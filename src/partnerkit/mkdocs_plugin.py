@@ -27,6 +27,7 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+from markupsafe import Markup, escape
 from markdown.core import BLOCK_LEVEL_ELEMENTS
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
@@ -186,6 +187,11 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
         self.unproven = unproven_settings(config)
         if self.unproven:
             self.shortcuts = False
+        # Material prints these plain text settings into HTML, sometimes escaped and sometimes not (the <title>,
+        # meta tags, the drawer): escaped once here and marked safe, every place shows them as written.
+        for name in ("site_name", "site_description", "site_author"):
+            if isinstance(config[name], str) and not isinstance(config[name], Markup):
+                config[name] = Markup(escape(config[name]))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

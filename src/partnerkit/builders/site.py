@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,13 @@ class SiteReport:
     search_seconds: float = 0.0  # waiting for the search index after MkDocs finished (it is built alongside)
 
 
+_PLAIN_ADDRESS = {
+    "repo_url": re.compile(r"https?://[^\s\"'<>`\\]+"),
+    "site_url": re.compile(r"https?://[^\s\"'<>`\\]+"),
+    "edit_uri": re.compile(r"[^\s\"'<>`\\:]*"),
+}
+
+
 def read_edit_base(project: Project) -> str:
     """Return the URL prefix of edit links (repo_url + edit_uri of mkdocs.yml), or '' when not configured."""
     from mkdocs.exceptions import ConfigurationError
@@ -43,6 +52,11 @@ def read_edit_base(project: Project) -> str:
         raise OutputError("out_mkdocs_read", file=project.mkdocs_file.name, detail=error) from error
     if not isinstance(settings, dict):
         raise OutputError("out_mkdocs_mapping", file=project.mkdocs_file.name)
+    # Material prints these addresses into every page's links unescaped: only plain web addresses are taken.
+    for key in ("repo_url", "site_url", "edit_uri"):
+        value = settings.get(key)
+        if value and not (isinstance(value, str) and _PLAIN_ADDRESS[key].fullmatch(value)):
+            raise OutputError("out_mkdocs_address", file=project.mkdocs_file.name, key=key)
     repo_url = str(settings.get("repo_url") or "")
     edit_uri = str(settings.get("edit_uri") or "")
     if not repo_url or not edit_uri:
@@ -53,7 +67,8 @@ def read_edit_base(project: Project) -> str:
 def site_settings(project: Project, profile: Profile) -> SiteSettings:
     """Return the renderer's settings for the profile: edit links only in the staff's site."""
     # The edit links lead into the institution's repository, which the public can neither reach nor use.
-    return SiteSettings(edit_base=read_edit_base(project) if profile.staff_only else "", profile=profile)
+    edit_base = read_edit_base(project)  # read in every profile: it refuses addresses Material cannot print
+    return SiteSettings(edit_base=edit_base if profile.staff_only else "", profile=profile)
 
 
 class SiteBuilder(Builder):

@@ -1,0 +1,80 @@
+"""Hostile settings and texts in a real build, opened in Chromium: no injected script runs, text shows as written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from partnerkit.cli import main
+from site_tests.conftest import CHROMIUM, CHROMIUM_ARGS, serving
+from tests.conftest import MINIMAL
+
+PAYLOAD = '"><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+SITE_NAME = f'Opisto "Testi" & Ö {PAYLOAD}'
+PARTNER_NAME = f"Kahvila {PAYLOAD}"
+
+
+@pytest.fixture(scope="module")
+def hostile_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The minimal toolbox with script payloads in its site name, edit address and a partner name, both profiles."""
+    root = tmp_path_factory.mktemp("hostile") / "p"
+    shutil.copytree(MINIMAL, root, ignore=shutil.ignore_patterns("site", "dist"))
+    settings = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    replaced = {"site_name": SITE_NAME}
+    lines = [f"{line.split(':')[0]}: {yaml_quoted(replaced[line.split(':')[0]])}"
+             if line.split(":")[0] in replaced else line for line in settings]
+    (root / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partner = root / "content" / "partners" / "alfa-oy.yaml"
+    text = partner.read_text(encoding="utf-8")
+    name_line = next(line for line in text.splitlines() if line.startswith("name: "))
+    partner.write_text(text.replace(name_line, f"name: {yaml_quoted(PARTNER_NAME)}"), encoding="utf-8")
+    sites = {}
+    for audience in ("internal", "public"):
+        sites[audience] = root / f"site-{audience}"
+        assert main(["--root", str(root), "--audience", audience, "--site-dir", str(sites[audience]),
+                     "--dist-dir", str(root / f"dist-{audience}")]) == 0
+    return sites
+
+
+def test_an_address_material_would_print_raw_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(MINIMAL, root, ignore=shutil.ignore_patterns("site", "dist"))
+    settings = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    repo_line = next(line for line in settings.splitlines() if line.startswith("repo_url:"))
+    (root / "mkdocs.yml").write_text(settings.replace(repo_line, f"repo_url: {yaml_quoted('https://x' + PAYLOAD)}"),
+                                     encoding="utf-8")
+    for audience in ("internal", "public"):
+        assert main(["--root", str(root), "--audience", audience]) == 2
+        assert ("mkdocs.yml: asetuksen repo_url arvo ei ole pelkkä verkko-osoite" in capsys.readouterr().err)
+    assert not (root / "site").exists()
+
+
+def yaml_quoted(text: str) -> str:
+    """Return text as a double-quoted YAML scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_no_injected_script_runs_and_text_shows_as_written(hostile_sites: dict[str, Path], audience: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    pages = ["index.html", "kumppanit/index.html"] + (["kumppanit/alfa-oy.html"] if audience == "internal" else [])
+    with serving(hostile_sites[audience]) as url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            for path in pages:
+                page.goto(f"{url}/{path}")
+                page.wait_for_load_state("load")
+                assert page.evaluate("window.__pwned") is None, path
+                assert page.locator("img[src='x']").count() == 0, path
+                assert page.title().endswith(SITE_NAME), path
+                assert page.get_attribute(".md-header__button.md-logo", "aria-label") == SITE_NAME
+                if path == "kumppanit/alfa-oy.html":
+                    assert page.locator("h1").first.inner_text() == PARTNER_NAME
+            assert dialogs == []
+        finally:
+            browser.close()
