@@ -72,8 +72,9 @@ def site_for(toolbox: Toolbox, audience: str, env: jinja2.Environment, history: 
              only: Any = None, **settings: Any) -> SiteFiles:
     """Render the site as the pipeline does: the profile's view of the toolbox and history, then the renderer."""
     profile = PROFILES[audience]
-    return render_site(view_for(toolbox, profile), SiteSettings(profile=profile, **settings), env,
-                       history_for(history, profile), only=only)
+    view = view_for(toolbox, profile)
+    return render_site(view, SiteSettings(profile=profile, **settings), env, history_for(history, profile, view),
+                       only=only)
 
 
 @pytest.fixture

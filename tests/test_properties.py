@@ -27,6 +27,7 @@ from partnerkit.messages import ContentError
 from partnerkit.model import Toolbox
 from partnerkit.pipeline import SHIPPED_TEMPLATES, Project, build_outputs, make_view, render_packages
 from partnerkit.render import make_environment
+from partnerkit.render.browse import initial_of, letter_anchor, letter_slug, sort_by_letter
 from partnerkit.render.site import SiteSettings, render_site
 from partnerkit.schema import (
     ATTACHMENT_TYPES, COLLECTIONS, RECORDS, SINGLE_FILES, TIER_IDS, Field, Record,
@@ -319,3 +320,15 @@ def test_damaged_content_builds_or_fails_with_located_messages(
                     assert problem.line <= line_count, problem.render()
         else:
             render_everything(root, toolbox)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=20))
+def test_any_names_are_filed_under_one_letter(names: list[str]) -> None:
+    # Letters that upper-case to two (ß, ﬁ) once crashed the alphabetical listing pages.
+    for name in names + ["ßaari", "ﬁlmi Oy", "ŉ"]:
+        letter = initial_of(name)
+        assert len(letter) == 1 and (letter == "#" or letter.isalpha())
+        assert letter_slug(letter).isascii() and letter_anchor(letter).startswith("kirjain-")
+    assert sorted(sort_by_letter(names, str)) == sorted(names)
+    assert initial_of("ßaari") == "S" and initial_of("ﬁlmi Oy") == "F"

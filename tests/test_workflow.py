@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from tests.conftest import MINIMAL, copy_project, problems_of, site_for, toolbox_of
-from partnerkit.audience import PUBLIC, history_for, view_for
+from partnerkit.audience import INTERNAL, PUBLIC, history_for, view_for
 from partnerkit.annotations import escape_data, escape_property, render_gitlab
 from partnerkit.changes import Change, History, compare_history, compare_toolboxes
 from partnerkit.cli import main
@@ -344,9 +344,23 @@ def test_building_a_tagged_commit_compares_with_the_tag_before(repository: Path)
 def test_public_changes_list_only_publishable_partners(repository: Path) -> None:
     _change_content(repository)
     history = read_history(repository, repository / "content")
-    public = compare_history(view_for(toolbox_of(repository), PUBLIC), history_for(history, PUBLIC))
+    view = view_for(toolbox_of(repository), PUBLIC)
+    public = compare_history(view, history_for(history, PUBLIC, view))
     # Delta Oy is not publishable: the public list must not name it.
     assert [c.id for c in public or ()] == ["uusi", "tyopaikkakaynti", "alfa-oy"]
+
+
+def test_a_partner_switched_to_unpublished_is_never_named_publicly(repository: Path) -> None:
+    alfa = repository / "content" / "partners" / "alfa-oy.yaml"
+    assert "publishable: true" in alfa.read_text(encoding="utf-8")
+    alfa.write_text(alfa.read_text(encoding="utf-8").replace("publishable: true", "publishable: false"),
+                    encoding="utf-8")
+    history = read_history(repository, repository / "content")
+    internal = compare_history(toolbox_of(repository), history_for(history, INTERNAL, toolbox_of(repository)))
+    assert ("changed", "alfa-oy") in {(c.kind, c.id) for c in internal or ()}
+    view = view_for(toolbox_of(repository), PUBLIC)
+    public = compare_history(view, history_for(history, PUBLIC, view))
+    assert "alfa-oy" not in {c.id for c in public or ()}
 
 
 def test_old_release_checked_with_todays_other_files(repository: Path) -> None:

@@ -33,11 +33,19 @@ def view_for(toolbox: Toolbox, profile: Profile) -> Toolbox:
     return toolbox if profile.staff_only else _public_view(toolbox)
 
 
-def history_for(history: History | None, profile: Profile) -> History | None:
-    """Return the previous release as the profile may see it, so both sides of the changes page match."""
+def history_for(history: History | None, profile: Profile, current: Toolbox) -> History | None:
+    """Return the previous release as the profile may see it, so both sides of the changes page match.
+
+    current is the profile's view of today's toolbox. The public profile keeps only the previous partners it can
+    see today: a partner since switched to unpublished (or deleted) is then neither "removed" nor named anywhere.
+    """
     if history is None or history.previous is None:
         return history
-    return replace(history, previous=view_for(history.previous, profile))
+    previous = view_for(history.previous, profile)
+    if not profile.staff_only:
+        shown = {partner.id for partner in current.partners}
+        previous = replace(previous, partners=tuple(p for p in previous.partners if p.id in shown))
+    return replace(history, previous=previous)
 
 
 def _public_view(toolbox: Toolbox) -> Toolbox:

@@ -190,7 +190,7 @@ class Preview:
         if self.env is None or only is None:
             # Compiling the templates costs half a second; an edit of the templates makes a full build anyway.
             self.env = make_environment(self.project.templates_dir)
-        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile)
+        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile, toolbox)
         files = render_site(toolbox, settings, self.env, history, only=wanted, memo=self.site_memo)
         return files, exists
 

@@ -79,7 +79,8 @@ class SiteBuilder(Builder):
     def render(self) -> None:
         """Render every page in memory; the previous release from Git feeds the changes page."""
         settings = site_settings(self.project, self.profile)
-        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile)
+        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile,
+                              self.view)
         self.files = render_site(self.view, settings, self.env, history)
 
     def write(self, folder: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -50,7 +51,9 @@ class FilterSet:
 
 def initial_of(name: str) -> str:
     """Return the letter a name is listed under: its first letter in upper case, or '#' for anything else."""
-    first = name.strip()[:1].upper()
+    # One character always: some letters upper-case to two (ß -> SS, the ligature ﬁ -> FI); their first is the
+    # letter they are filed under, as in a printed index.
+    first = unicodedata.normalize("NFC", name.strip())[:1].upper()[:1]
     return first if first.isalpha() else "#"
 
 
