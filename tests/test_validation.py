@@ -338,6 +338,31 @@ CASES = [
         ['content/teams/ravintola.yaml:3:14: description: teksti on liian pitkä (20001 merkkiä, enintään 20000). Lyhennä tekstiä.'],
         id='too_long-text',
     ),
+    pytest.param(
+        {"teams/ravintola.yaml": "id: ravintola\nname: &nimi R\n"},
+        ['content/teams/ravintola.yaml:2:7: ankkurit ja viittaukset (&nimi, *nimi) eivät ole sallittuja. Kirjoita arvo auki.'],
+        id='alias-anchor-without-alias',
+    ),
+    pytest.param(
+        {"teams/index.yaml": fixture("teams/ravintola.yaml").replace("id: ravintola", "id: index")},
+        ["content/teams/index.yaml:1:5: id: tunniste 'index' on varattu sivuston omalle sivulle tässä kansiossa. Valitse toinen tunniste, esimerkiksi 'index-team', ja nimeä tiedosto sen mukaan."],
+        id='reserved_id',
+    ),
+    pytest.param(
+        {"toolbox.yaml": fixture("toolbox.yaml").replace("    aliases: [kumppani]\n", "    aliases: [kumppani]\n  - id: kumppanuus\n    term: Toinen\n    definition: Sama.\n", 1)},
+        ["content/toolbox.yaml:10:5: concepts[2]: 'kumppanuus' on luettelossa kahdesti. Poista toinen."],
+        id='duplicate_item-record-id',
+    ),
+    pytest.param(
+        {"teams/Ravintola.YAML": "id: x\n"},
+        ['content/teams/Ravintola.YAML:1:1: tiedostoa ei lueta, koska sen pääte ei ole pienillä kirjaimilla. Nimeä tiedosto uudelleen päätteellä .yaml.'],
+        id='yaml_suffix_case',
+    ),
+    pytest.param(
+        {"teams/tiimi \"a\".yaml": "id: x\n"},
+        ['content/teams/tiimi "a".yaml:1:1: tiedoston nimessä on merkkejä, joita ei voi käyttää sivujen osoitteissa (sallitut: kirjaimet a–z, numerot, väliviiva, alaviiva ja piste). Tiedostoa ei lueta. Nimeä se uudelleen, esimerkiksi tiimi-a.yaml.'],
+        id='bad_file_name',
+    ),
 ]
 
 

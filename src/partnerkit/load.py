@@ -405,7 +405,20 @@ def parse_document(data: bytes, path: str, record: str, lang: str = "fi") -> tup
         return None, [make_problem(path, 1, 1, "too_deep", limit=MAX_DEPTH)]
     if root is None:
         return None, [make_problem(path, 1, 1, "empty_file", record=record)]
+    # An anchor without an alias composes to an ordinary node, yet the file would fail once someone adds the
+    # alias: anchors are refused wherever they stand (only a file with an "&" can hold one).
+    anchor = _first_anchor(text) if "&" in text else None
+    if anchor is not None:
+        return None, [make_problem(path, anchor.line + 1, anchor.column + 1, "alias")]
     return Document(path, record, root), []
+
+
+def _first_anchor(text: str) -> yaml.Mark | None:
+    """Return where the first YAML anchor (&name) of text stands, or None."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if getattr(event, "anchor", None) is not None and not isinstance(event, yaml.AliasEvent):
+            return event.start_mark
+    return None
 
 
 def _too_deep(text: str, path: str) -> Problem | None:

@@ -644,6 +644,10 @@ RECORDS: dict[str, Record] = {
 
 # Where each kind of content file lives, relative to content/. Folders hold one record per file.
 SINGLE_FILES: dict[str, str] = {"toolbox.yaml": "toolbox", "tiers.yaml": "tiers"}
+# Names the site gives its own pages in a record type's folder (the listing page, the alphabetical listings):
+# a record with such an id would replace one of them.
+RESERVED_IDS: dict[str, tuple[str, ...]] = {"partner": ("aakkosittain", "index")}
+RESERVED_IN_EVERY_FOLDER = ("index",)
 COLLECTIONS: dict[str, str] = {
     "partners": "partner",
     "methods": "method",

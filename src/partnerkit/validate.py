@@ -20,7 +20,8 @@ from .model import (
     Toolbox,
 )
 from .schema import (
-    ATTACHMENT_TYPES, COLLECTIONS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT, PARTNER, RECORDS, TIER_IDS, TOOLBOX, Field,
+    ATTACHMENT_TYPES, COLLECTIONS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT, PARTNER, RECORDS, RESERVED_IDS,
+    RESERVED_IN_EVERY_FOLDER, TIER_IDS, TOOLBOX, Field,
     Record, describe_kind,
 )
 
@@ -346,11 +347,13 @@ def _check_list(node: yaml.Node, spec: Field, ctx: _Context, label: str) -> Any:
         value = _check_value(item, item_spec, ctx, item_label)
         if value is _INVALID:
             continue
-        if isinstance(value, str):
-            if value in seen:
-                ctx.report(item, "duplicate_item", key=item_label, value=value)
+        # Texts are unique in a list, and so are the ids of records in it (concepts, for example).
+        unique = value if isinstance(value, str) else value[0].get("id") if isinstance(value, tuple) else None
+        if isinstance(unique, str):
+            if unique in seen:
+                ctx.report(item, "duplicate_item", key=item_label, value=unique)
                 continue
-            seen.add(value)
+            seen.add(unique)
         values.append(value)
     return values
 
@@ -544,7 +547,12 @@ def _check_ids(checked: dict[str, list[FileCheck]], ctx: _Context) -> dict[str, 
             value = check.values.get("id")  # type: ignore[union-attr]
             if not isinstance(value, str):
                 continue
-            if value in first:
+            if value in RESERVED_IDS.get(record, RESERVED_IN_EVERY_FOLDER):
+                assert check.id_mark is not None
+                ctx.path = check.path
+                ctx.report(_Marked(_Mark(*check.id_mark)), "reserved_id", value=value,  # type: ignore[arg-type]
+                           suggestion=f"{value}-{record}")
+            elif value in first:
                 assert check.id_mark is not None
                 ctx.path = check.path
                 ctx.report(_Marked(_Mark(*check.id_mark)), "duplicate_id", value=value,  # type: ignore[arg-type]
