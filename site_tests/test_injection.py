@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from partnerkit.cli import main
-from site_tests.conftest import CHROMIUM, CHROMIUM_ARGS, serving
+from site_tests.conftest import serving
 from tests.conftest import MINIMAL
 
 PAYLOAD = '"><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
@@ -57,13 +58,12 @@ def yaml_quoted(text: str) -> str:
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])
-def test_no_injected_script_runs_and_text_shows_as_written(hostile_sites: dict[str, Path], audience: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_no_injected_script_runs_and_text_shows_as_written(hostile_sites: dict[str, Path], audience: str,
+                                                           browser: Any) -> None:
     pages = ["index.html", "kumppanit/index.html"] + (["kumppanit/alfa-oy.html"] if audience == "internal" else [])
-    with serving(hostile_sites[audience]) as url, sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with serving(hostile_sites[audience]) as url:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             dialogs: list[str] = []
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             for path in pages:
@@ -77,4 +77,4 @@ def test_no_injected_script_runs_and_text_shows_as_written(hostile_sites: dict[s
                     assert page.locator("h1").first.inner_text() == PARTNER_NAME
             assert dialogs == []
         finally:
-            browser.close()
+            page.close()

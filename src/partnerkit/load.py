@@ -155,9 +155,9 @@ def _shown_prefix(directory: Path, root: Path) -> str | None:
     return None
 
 
-# A content file's name reaches page addresses, edit links and CI annotations: plain ASCII letters, digits,
+# A content file's name reaches page addresses, edit links and CI annotations: letters (ä and ö too), digits,
 # hyphens, underscores and dots only (no quotes, spaces, control characters or bytes that are not UTF-8).
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_SAFE_NAME = re.compile(r"[^\W_][\w.-]*")
 
 
 def printable_name(name: str) -> str:

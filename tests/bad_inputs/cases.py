@@ -235,8 +235,8 @@ CASES: tuple[BadInput, ...] = (
     BadInput("deep-indented-mappings", {"teams/ravintola.yaml": _nested_mappings(1_000)}, ((T, 43, 41, "too_deep"),)),
     BadInput("10000-indented-mappings", {"teams/ravintola.yaml": _nested_mappings(10_000)},
              ((T, 1, 1, "file_too_large"),)),
-    BadInput("billion-laughs", {"teams/ravintola.yaml": _laughs()},
-             tuple((T, line, 1, "unknown_key") for line in range(3, 13)) + ((T, 12, 5, "wrong_type"),)),
+    # Refused at its first anchor, before anything is expanded.
+    BadInput("billion-laughs", {"teams/ravintola.yaml": _laughs()}, ((T, 3, 5, "alias"),)),
     BadInput("alias-to-valid-value", {"teams/ravintola.yaml": "id: &x ravintola\nname: *x\n"}, ((T, 1, 5, "alias"),)),
     # --- YAML tags: nothing is ever constructed, so nothing runs
     BadInput("python-object-apply", {"teams/ravintola.yaml": team("description: !!python/object/apply:os.system "
