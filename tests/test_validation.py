@@ -363,6 +363,26 @@ CASES = [
         ['content/teams/tiimi "a".yaml:1:1: tiedoston nimessä on merkkejä, joita ei voi käyttää sivujen osoitteissa (sallitut: kirjaimet, numerot, väliviiva, alaviiva ja piste). Tiedostoa ei lueta. Nimeä se uudelleen, esimerkiksi tiimi-a.yaml.'],
         id='bad_file_name',
     ),
+    pytest.param(
+        {"teams/ravintola.yaml": 'id: ravintola\nname: "Ravintola\\r# Otsikko"\n'},
+        ['content/teams/ravintola.yaml:2:7: name: tähän kenttään kuuluu yksi rivi. Poista rivinvaihdot.'],
+        id='multiline-carriage-return',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": 'id: ravintola\nname: R\ndescription: "a\\ufdd0PARTNERKITRAWHTML0\\ufdd1"\n'},
+        ['content/teams/ravintola.yaml:3:14: description: arvossa on näkymätön ohjausmerkki U+FDD0 (lainausmerkeissä esimerkiksi \\e tai \\0). Poista se.'],
+        id='control_in_value-build-marker',
+    ),
+    pytest.param(
+        {"teams/ravintola.yaml": 'id: ravintola\nname: R\ndescription: "Katso @@PLUGINFILE@@/x.png"\n'},
+        ['content/teams/ravintola.yaml:3:14: description: tekstissä on merkkijono @@PLUGINFILE@@, jolla Moodle merkitsee omia tietojaan, joten teksti ei näkyisi kurssilla kirjoitetun kaltaisena. Muotoile teksti toisin.'],
+        id='moodle_reserved',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": fixture("partners/alfa-oy.yaml").replace('name: Alfa & Beta "Testi" Oy', "name: " + "Ö" * 201)},
+        ['content/partners/alfa-oy.yaml:2:7: name: teksti on liian pitkä (201 merkkiä, enintään 200). Lyhennä tekstiä.'],
+        id='too_long-moodle-name',
+    ),
 ]
 
 

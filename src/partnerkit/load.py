@@ -56,8 +56,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 # C0 and C1 controls, and what YAML reads as a line break though editors show none (NEL, U+2028, U+2029):
-# those would shift every line number after them. U+FFFE and U+FFFF are noncharacters libyaml refuses.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# those would shift every line number after them. U+FFFE and U+FFFF are noncharacters libyaml refuses; the
+# noncharacters U+FDD0-U+FDEF are kept for the build's own markers (mkdocs_plugin), so content cannot forge one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 _LEADING_TAB = re.compile(r"(?:^|(?<=[\r\n])) *\t")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

@@ -42,7 +42,8 @@ from .messages import RenderError
 _BLOCK_START = re.compile(r"<(div|dl|ul|ol|p|table|form|nav|section|details|figure|h[1-6]|hr|blockquote)[\s>/]")
 # Inside these, a tag-counting scan could be fooled by text that looks like a tag; such blocks are left to Markdown.
 _OPAQUE = re.compile(r"<(?:script|style|textarea|pre|code)\b|<!--|<\?|<!\[", re.I)
-_PLACEHOLDER = "PARTNERKITRAWHTML{}X"
+# Noncharacters around it: the check refuses U+FDD0-U+FDEF in content, so no text can forge a placeholder.
+_PLACEHOLDER = "\ufdd0PARTNERKITRAWHTML{}\ufdd1"
 # What Python-Markdown may take for the start of a raw HTML block: a block-level tag, a comment or declaration.
 _MAY_START_BLOCK = re.compile(
     r"<(?:!|\?|/?(?:" + "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True)) + r")(?![\w-]))", re.I)

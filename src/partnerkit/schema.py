@@ -44,6 +44,9 @@ ATTACHMENT_TYPES: tuple[str, ...] = (
     "png", "jpg", "jpeg", "gif", "webp",
 )
 MAX_LINE = 300
+# Names that become Moodle names (course, section, activity, chapter, glossary concept): Moodle's columns hold 255
+# characters, and the longest text the course adds to a name (": määritelmä ja painopisteet") must fit too.
+MAX_NAME = 200
 MAX_TEXT = 20000
 
 
@@ -64,6 +67,7 @@ class Field:
     minimum: int | None = None  # int: the smallest allowed value
     maximum: int | None = None  # int: the largest allowed value
     default: Any = None  # the value of an optional field left out; the model, the checker and new files use it
+    max_length: int = MAX_LINE  # str: the longest allowed text
 
     # Derived once per field and kept with it (a schema is constant): the checker asks for each key of 20,000 files.
     @cached_property
@@ -142,7 +146,7 @@ CONCEPT = Record(
     "Työkalupakin keskeinen käsite ja sen määritelmä, esimerkiksi asiakas, kumppanuus tai sidosryhmä.",
     (
         _id("Tunniste", "Käsitteen pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
-        Field("term", "str", "Käsite", "Käsitteen nimi sellaisena kuin se näytetään.", True),
+        Field("term", "str", "Käsite", "Käsitteen nimi sellaisena kuin se näytetään.", True, max_length=MAX_NAME),
         Field("definition", "text", "Määritelmä", "Käsitteen määritelmä omin sanoin. Markdown on sallittu.", True),
         Field(
             "aliases",
@@ -363,7 +367,8 @@ TOOLBOX = Record(
     "Työkalupakin yleiset tiedot: oppilaitos, johdanto, käyttöohje ja käsitteet (content/toolbox.yaml).",
     (
         Field("institution", "str", "Oppilaitos", "Oppilaitoksen tai koulutuksen järjestäjän nimi.", True),
-        Field("title", "str", "Työkalupakin nimi", "Nimi, joka näkyy etusivulla ja Moodle-kurssin nimenä.", True),
+        Field("title", "str", "Työkalupakin nimi", "Nimi, joka näkyy etusivulla ja Moodle-kurssin nimenä.", True,
+              max_length=MAX_NAME),
         Field(
             "introduction",
             "text",
@@ -442,7 +447,7 @@ TIER = Record(
             True,
             choices=TIER_IDS,
         ),
-        Field("title", "str", "Otsikko", "Tason nimi, esimerkiksi Arjen kumppanuudet.", True),
+        Field("title", "str", "Otsikko", "Tason nimi, esimerkiksi Arjen kumppanuudet.", True, max_length=MAX_NAME),
         Field(
             "motto",
             "str",
@@ -492,7 +497,7 @@ PARTNER = Record(
     "Työelämäkumppani tai muu yhteistyötaho. Sama kumppani voi tehdä yhteistyötä usealla tasolla.",
     (
         _id("Tunniste", "Kumppanin pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
-        Field("name", "str", "Nimi", "Kumppanin virallinen tai vakiintunut nimi.", True),
+        Field("name", "str", "Nimi", "Kumppanin virallinen tai vakiintunut nimi.", True, max_length=MAX_NAME),
         Field(
             "type",
             "enum",
@@ -543,7 +548,7 @@ METHOD = Record(
     "Yhteistyön menetelmä, työkalu, pohja, muistilista tai tapahtuma.",
     (
         _id("Tunniste", "Menetelmän pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
-        Field("title", "str", "Otsikko", "Menetelmän tai työkalun nimi.", True),
+        Field("title", "str", "Otsikko", "Menetelmän tai työkalun nimi.", True, max_length=MAX_NAME),
         Field(
             "kind",
             "enum",
@@ -575,7 +580,7 @@ GUIDE = Record(
     "Ohje, joka ei kuulu yhdelle kumppanuustasolle. Näkyy Ohjeita ja oppaita -osiossa.",
     (
         _id("Tunniste", "Ohjeen pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
-        Field("title", "str", "Otsikko", "Ohjeen otsikko.", True),
+        Field("title", "str", "Otsikko", "Ohjeen otsikko.", True, max_length=MAX_NAME),
         Field("summary", "str", "Tiivistelmä", "Yhden virkkeen kuvaus ohjeen sisällöstä.", True),
         Field("body", "text", "Sisältö", "Ohjeen varsinainen sisältö. Markdown on sallittu.", True),
         Field(
@@ -684,7 +689,7 @@ def _json_type(item: Field) -> dict[str, Any]:
     if kind == "id":
         base.update(type="string", pattern=ID_PATTERN, maxLength=80)
     elif kind in ("str", "phone"):
-        base.update(type="string", maxLength=MAX_LINE)
+        base.update(type="string", maxLength=item.max_length)
     elif kind == "text":
         base.update(type="string", maxLength=MAX_TEXT)
     elif kind == "url":

@@ -43,7 +43,10 @@ LAST_YEAR = 2099
 # Characters that must not reach output or a terminal; double-quoted YAML escapes ("\e", "\0", "\L") can still
 # produce them after load.py has checked the file's own text.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-_UNPRINTABLE_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# Every character that ends a line somewhere: a one-line field with a carriage return became two headings.
+MOODLE_MARKERS = ("$@NULL@$", "@@PLUGINFILE@@")
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
+_UNPRINTABLE_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 
 @dataclass
@@ -365,6 +368,11 @@ def _check_scalar(node: yaml.ScalarNode, spec: Field, ctx: _Context, label: str)
     hidden = _UNPRINTABLE_VALUE.search(raw)
     if hidden:
         ctx.report(node, "control_in_value", key=label, char=f"U+{ord(hidden.group()):04X}")
+    # Moodle's restore reads these as SQL NULL and as a link into the activity's own files: a text holding one
+    # would not arrive as written (the package checker refuses it).
+    reserved = next((marker for marker in MOODLE_MARKERS if marker in raw), None) if "@" in raw else None
+    if reserved:
+        ctx.report(node, "moodle_reserved", key=label, marker=reserved)
         return _INVALID
     if kind == "bool":
         lowered = raw.lower()
@@ -389,10 +397,10 @@ def _check_scalar(node: yaml.ScalarNode, spec: Field, ctx: _Context, label: str)
             return _INVALID
         return raw.strip("\n")
     text = raw.strip()
-    if len(text) > MAX_LINE:
-        ctx.report(node, "too_long", key=label, length=len(text), limit=MAX_LINE)
+    if len(text) > spec.max_length:
+        ctx.report(node, "too_long", key=label, length=len(text), limit=spec.max_length)
         return _INVALID
-    if "\n" in text:
+    if _LINE_BREAKS.search(text):
         ctx.report(node, "multiline", key=label)
         return _INVALID
     return _check_line(node, spec, ctx, label, text, plain)

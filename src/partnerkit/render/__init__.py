@@ -45,4 +45,5 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
 
 def package_slug(toolbox: Toolbox) -> str:
     """Return the file-name stem of the toolbox's Moodle packages, derived from its title."""
-    return suggest_id(toolbox.title)
+    # Bounded: the stem goes into file names (255 bytes on most file systems) and the course's short name.
+    return suggest_id(toolbox.title)[:60].rstrip("-") or "tyokalupakki"
