@@ -175,7 +175,7 @@ ATTACK_MD = """\
 <img src=x onerror="alert('onerror')">
 <iframe src="https://evil.example/"></iframe>
 [k1](javascript:alert('k1')) [k2]( JaVaScRiPt:alert('k2')) [k3](&#106;avascript:alert('k3'))
-[k4](java&#x09;script:alert('k4')) [k5][viite] <javascript:alert('k6')> [k7](vbscript:msgbox('k7'))
+[k4](java&#x09;script:alert('k4')) <javascript:alert('k6')> [k7](vbscript:msgbox('k7'))
 [k8](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) `[koodi](javascript:alert('koodi'))`
 <svg onload="alert('svg')"><circle r="5"/></svg> <math><mi xlink:href="javascript:alert('math')">x</mi></math>
 <a href="javascript:alert('raw')">raaka</a> <a href="https://ok.example/" onclick="alert('onclick')">ok</a>
@@ -190,7 +190,6 @@ Tavallista tekstiä: *korostus*, **vahva**, [verkkosivu](https://www.example.fi/
 - ensimmäinen kohta
 - toinen kohta
 
-[viite]: javascript:alert('viite')
 
 """ + CANARY
 ATTACK_LINE = "<img src=x onerror=\"alert('line')\"><script>alert('line')</script>"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from partnerkit.markup import render_inline, render_markdown
+from partnerkit.validate import find_markdown_problem
 
 
 def test_ordinary_markdown_still_works() -> None:
@@ -48,3 +53,23 @@ def test_inline_strips_the_paragraph() -> None:
 def test_markdown_tables_get_column_headers() -> None:
     html = render_markdown("| Vaihe | Kuka |\n|---|---|\n| Sopimus | Opettaja |")
     assert '<th scope="col">Vaihe</th>' in html and "<td>Opettaja</td>" in html
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="[]()<>*_`#>-+1. \n\tax:!|", max_size=6000))
+def test_any_text_renders_bounded_in_time_and_size(text: str) -> None:
+    # Whatever reaches the renderer (checked or not), it returns in bounded time with bounded output.
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 5.0
+    assert len(html) <= 30 * len(text) + 1000
+
+
+@pytest.mark.parametrize("text", ["- " * 1000 + "x", "[" * 20000, "[a](" * 5000,
+                                  "[x]: https://e.example/" + "a" * 500 + "\n\n" + "[x] " * 3000])
+def test_texts_beyond_the_limits_are_shown_as_written(text: str) -> None:
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 2.0
+    assert html.startswith("<p>") and len(html) < 2 * len(text) + 100
+    assert find_markdown_problem(text) is not None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import escape as html_escape
 
 import markdown
 import nh3
+
+from .validate import find_markdown_problem
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr",
@@ -20,6 +23,7 @@ _BLOCK_START = re.compile(r"\s*(?:[-+*>=]|\d+[.)])(?:\s|$)")
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
+
 def render_markdown(text: str) -> str:
     """Return Markdown text as sanitised HTML: no scripts, no event handlers, only http(s) and mailto links."""
     stripped = text.strip()
@@ -28,6 +32,9 @@ def render_markdown(text: str) -> str:
     # Most descriptions are one plain sentence; skipping the Markdown parser for them keeps large builds fast.
     if not _MARKDOWN_SIGNS.search(stripped) and not _BLOCK_START.match(stripped):
         return f"<p>{stripped}</p>"
+    if find_markdown_problem(stripped) is not None:
+        # Only content that skipped the check gets here: shown as written, as plain text.
+        return "<p>" + html_escape(stripped).replace("\n", "<br>\n") + "</p>"
     html = markdown.markdown(stripped, extensions=["sane_lists", "tables"], output_format="html")
     # The page has its own h1 and h2; content headings sit below them so the outline stays valid.
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}>", html)

@@ -44,6 +44,43 @@ LAST_YEAR = 2099
 # produce them after load.py has checked the file's own text.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 # Every character that ends a line somewhere: a one-line field with a carriage return became two headings.
+# Limits that keep Python-Markdown bounded in time and output whatever the text is. It recurses once per level of
+# nested lists and quotes (a thousand levels exhaust Python's stack), its link parser is quadratic in the number
+# of unclosed "[" (4,000 take two seconds, 20,000 most of a minute), and a reference link repeats its address at
+# every use (196 kB of YAML became a 414 MB site). The check refuses such texts with these messages, and the
+# renderer shows any text beyond them as plain text, so nothing reaching it can exhaust a build.
+MAX_MARKDOWN_DEPTH = 20
+MAX_LINK_BRACKETS = 300
+_LINE_START = re.compile(r"(?m)^([ \t]*)((?:(?:[-+*]|\d{1,9}[.)]|>)[ \t]+)*)")
+_BLOCK_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)]|>)[ \t]+")
+_MARKDOWN_BLOCK = re.compile(r"(?m)^\s*(?:[-+*>]|\d+[.)])(?:\s|$)")
+_REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\S")
+
+
+def markdown_depth(text: str) -> int:
+    """Return how deeply lists and quotes nest in text, counted generously (indentation and markers per line)."""
+    deepest = 0
+    for indent, markers in _LINE_START.findall(text):
+        width = len(indent.expandtabs(4))
+        deepest = max(deepest, width // 2 + len(_BLOCK_MARKER.findall(markers)))
+    return deepest
+
+
+def find_markdown_problem(text: str) -> tuple[str, dict[str, int]] | None:
+    """Return (message key, fields) for a text beyond the renderer's limits, or None when it renders safely."""
+    if "[" in text:
+        if _REFERENCE.search(text):
+            return "markdown_reference", {}
+        count = text.count("[")
+        if count > MAX_LINK_BRACKETS:
+            return "markdown_brackets", {"count": count, "limit": MAX_LINK_BRACKETS}
+    if _MARKDOWN_BLOCK.search(text) or "\n" in text:
+        depth = markdown_depth(text)
+        if depth > MAX_MARKDOWN_DEPTH:
+            return "markdown_too_deep", {"depth": depth, "limit": MAX_MARKDOWN_DEPTH}
+    return None
+
+
 MOODLE_MARKERS = ("$@NULL@$", "@@PLUGINFILE@@")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]")
 _UNPRINTABLE_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
@@ -394,6 +431,10 @@ def _check_scalar(node: yaml.ScalarNode, spec: Field, ctx: _Context, label: str)
     if kind == "text":
         if len(raw) > MAX_TEXT:
             ctx.report(node, "too_long", key=label, length=len(raw), limit=MAX_TEXT)
+            return _INVALID
+        beyond = find_markdown_problem(raw)
+        if beyond is not None:
+            ctx.report(node, beyond[0], key=label, **beyond[1])
             return _INVALID
         return raw.strip("\n")
     text = raw.strip()

@@ -285,6 +285,20 @@ CASES: tuple[BadInput, ...] = (
              pipes=("toolbox.yaml",)),
     BadInput("file-link-loop", {"methods/lomakkeet.yaml": method("lomakkeet/palvelulupaus.pdf", "silmukka.pdf")},
              ((M, 8, 11, "file_outside"),), symlinks={"files/silmukka.pdf": "kehä.pdf", "files/kehä.pdf": "silmukka.pdf"}),
+    # --- Markdown that Python-Markdown cannot bound: refused by the check, shown as plain text by the renderer
+    BadInput("markdown-nested-list", {"teams/ravintola.yaml": team('description: "' + "- " * 1000 + 'x"\n')},
+             ((T, 3, 14, "markdown_too_deep"),)),
+    BadInput("markdown-nested-quote-lines", {"teams/ravintola.yaml": team("description: |\n" + "".join(
+        "  " + "> " * depth + "x\n" for depth in range(40)))}, ((T, 3, 14, "markdown_too_deep"),)),
+    BadInput("markdown-indented-lists", {"teams/ravintola.yaml": team("description: |\n" + "".join(
+        "  " + "    " * depth + "- x\n" for depth in range(60)))}, ((T, 3, 14, "markdown_too_deep"),)),
+    BadInput("markdown-bracket-run", {"teams/ravintola.yaml": team('description: "' + "[" * 4000 + '"\n')},
+             ((T, 3, 14, "markdown_brackets"),)),
+    BadInput("markdown-link-openers", {"teams/ravintola.yaml": team('description: "' + "[a](" * 2000 + '"\n')},
+             ((T, 3, 14, "markdown_brackets"),)),
+    BadInput("markdown-reference-amplification", {"teams/ravintola.yaml": team(
+        "description: |\n  [x]: https://e.example/" + "a" * 500 + "\n\n  " + "[x] " * 3000 + "\n")},
+             ((T, 3, 14, "markdown_reference"),)),
 )
 
 
