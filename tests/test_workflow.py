@@ -596,3 +596,17 @@ def test_from_new_toolbox_to_published_change(tmp_path: Path, capsys: pytest.Cap
     changes = (root / "site/muutokset/index.html").read_text(encoding="utf-8")
     assert re.search(r"Vertailukohta: tagi v1 \(commit [0-9a-f]{7}, 2026-03-01\)", changes)
     assert '<a href="../kumppanit/kahvila-kuppila-oy.html">Kahvila Kuppila Oy</a>' in changes
+
+
+def test_a_committed_file_name_with_a_line_feed_does_not_break_the_history(repository: Path) -> None:
+    odd = repository / "content" / "partners" / "rivi\nkaksi.yaml"
+    odd.write_bytes((repository / "content" / "partners" / "alfa-oy.yaml").read_bytes())
+    _git(repository, "add", "-A")
+    _git(repository, "commit", "--quiet", "-m", "Outo nimi", when="2026-03-05T12:00:00+00:00")
+    _git(repository, "tag", "v9")  # the release the changes page compares with holds the odd name
+    odd.unlink()
+    _change_content(repository)
+    history = read_history(repository, repository / "content")
+    assert history.previous is not None, history.reason
+    assert history.base.startswith("tagi v9 ")
+    assert "alfa-oy" in {p.id for p in history.previous.partners}

@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from .changes import History
-from .load import Content, Document, display_path, load_content, parse_document
+from .load import Content, Document, display_path, is_usable_name, load_content, parse_document
 from .messages import ContentError, Problem, make_problem
 from .schema import COLLECTIONS, SINGLE_FILES
 from .validate import build_toolbox
@@ -152,7 +152,15 @@ def _load_revision(root: Path, top: Path, revision: str, prefix: PurePosixPath) 
     """Return the content as it was at revision, parsed exactly as load.py parses files on disk."""
     listing = _git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", f"{prefix}/").stdout
     files: list[tuple[str, str]] = []
-    for name in sorted(filter(None, listing.decode("utf-8", "replace").split("\0"))):
+    for raw in sorted(filter(None, listing.split(b"\0"))):
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        # Names the check refuses today (a line feed would also break cat-file's line protocol) are left out,
+        # as the check leaves them out of the current content.
+        if not is_usable_name(PurePosixPath(name).name):
+            continue
         record = _record_of(PurePosixPath(name).relative_to(prefix))
         if record is not None:
             files.append((name, record))

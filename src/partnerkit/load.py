@@ -161,6 +161,11 @@ def _shown_prefix(directory: Path, root: Path) -> str | None:
 _SAFE_NAME = re.compile(r"[^\W_][\w.-]*")
 
 
+def is_usable_name(name: str) -> bool:
+    """Return True for a content file name the check accepts (see _SAFE_NAME)."""
+    return _SAFE_NAME.fullmatch(name) is not None
+
+
 def printable_name(name: str) -> str:
     """Return a file name as messages may show it: every character that is not plainly printable escaped."""
     return "".join(ch if ch.isprintable() and ch.isascii() or ch.isalpha() else f"\\u{ord(ch):04x}" for ch in name)
