@@ -404,3 +404,14 @@ def test_symbolic_links_out_of_content_are_refused(project: Callable[..., Path],
         "content/teams/vieras.yaml:1:1: tiedosto on symbolinen linkki kansion content/ ulkopuolelle. Korvaa linkki itse "
         "tiedostolla.",
     ]
+
+
+def test_a_loop_of_symbolic_links_is_located(project: Callable[..., Path]) -> None:
+    root = project()
+    teams = root / "content" / "teams"
+    (teams / "kehä.yaml").symlink_to("kehä.yaml")
+    (teams / "a.yaml").symlink_to("b.yaml")
+    (teams / "b.yaml").symlink_to("a.yaml")
+    message = ("tiedosto on symbolinen linkki, joka ei johda tiedostoon (linkki on rikki tai linkit kiertävät kehää). "
+               "Korvaa linkki itse tiedostolla.")
+    assert problems_of(root) == [f"content/teams/{name}:1:1: {message}" for name in ("a.yaml", "b.yaml", "kehä.yaml")]

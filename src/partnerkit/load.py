@@ -201,7 +201,8 @@ def _list_files(content_dir: Path, root: Path, problems: list[Problem] | None = 
         for name, entry in listed:
             stem = _yaml_stem(name)
             # Links are listed even when they lead to no regular file, so load_content can say why.
-            if not (entry.is_file() or entry.is_symlink()):
+            # is_symlink first: is_file follows the link, and a link loop would raise there.
+            if not (entry.is_symlink() or entry.is_file()):
                 continue
             if stem is None or not _SAFE_NAME.fullmatch(name):
                 shown_name = printable_name(name)
@@ -251,7 +252,9 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi", parse: Parser 
             continue
         file = Path(item.path)
         if not file.exists():
-            results[index] = (None, [make_problem(item.shown, 1, 1, "missing_file")], False)
+            # A link that leads nowhere (broken, or a loop of links) says so; a missing single file is missing.
+            code = "symlink_broken" if file.is_symlink() else "missing_file"
+            results[index] = (None, [make_problem(item.shown, 1, 1, code)], False)
             continue
         inside = inside or content_dir.resolve()
         if file.is_symlink() and not file.resolve().is_relative_to(inside):
