@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import os
 import pty
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -210,3 +213,36 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path, capsys: pytest.Capture
     assert main(["init", str(tmp_path / "vanha")]) == 1
     assert sorted(p.name for p in (tmp_path / "vanha").iterdir()) == ["muistio.txt"]
     assert "kansio on jo olemassa eikä ole tyhjä" in capsys.readouterr().err
+
+
+def test_init_with_a_hostile_institution_name_builds_pages_that_show_it_as_written(tmp_path: Path) -> None:
+    name = 'Opisto "Testi" <b>Ä&Ö</b> \'x\''
+    target = tmp_path / "pakki"
+    assert main(["init", str(target), "--institution", name, "--partnerkit-source", "git+https://x.example/p.git"]) == 0
+    assert main(["--root", str(target)]) == 0
+    page = (target / "site" / "index.html").read_text(encoding="utf-8")
+
+    class Labels(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.labels: list[str] = []
+            self.bold = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.bold += tag == "b"
+            self.labels += [value or "" for key, value in attrs if key == "aria-label" and name in (value or "")]
+
+    parser = Labels()
+    parser.feed(page)
+    assert parser.labels and all(label.startswith(name) for label in parser.labels)
+    assert parser.bold == 0  # the name's <b> stayed text
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None and html.unescape(title.group(1)).endswith(name + " – Kumppanuuksien työkalupakki")
+
+
+def test_new_refuses_an_id_of_a_generated_page(project: Callable[..., Path],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    root = project()
+    assert _new(root, "team", "--name", "Index", "--id", "index") == 1
+    assert not (root / "content/teams/index.yaml").exists()
+    assert "id: tunniste 'index' on varattu sivuston omalle sivulle" in capsys.readouterr().out
