@@ -73,3 +73,19 @@ def test_texts_beyond_the_limits_are_shown_as_written(text: str) -> None:
     assert time.perf_counter() - started < 2.0
     assert html.startswith("<p>") and len(html) < 2 * len(text) + 100
     assert find_markdown_problem(text) is not None
+
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("&#xfdd0;PARTNERKITRAWHTML1&#xfdd1;", "<p>&#64976;PARTNERKITRAWHTML1&#64977;</p>"),
+    ("Katso &#64;&#64;PLUGINFILE&#64;&#64;/kuva.png", "<p>Katso &#64;&#64;PLUGINFILE&#64;&#64;/kuva.png</p>"),
+    ("&#36;&#64;NULL&#64;&#36;", "<p>&#36;&#64;NULL&#64;&#36;</p>"),
+    ('[a](https://x.example/&#64;&#64;PLUGINFILE&#64;&#64; "&#36;&#64;NULL&#64;&#36;")',
+     '<p><a href="https://x.example/&#64;&#64;PLUGINFILE&#64;&#64;" title="&#36;&#64;NULL&#64;&#36;" '
+     'rel="noopener noreferrer">a</a></p>'),
+    ("Sähköposti a@b.example ja $5", "<p>Sähköposti a@b.example ja $5</p>"),  # other @ and $ stay as they are
+])
+def test_reserved_text_written_as_references_stays_references(text: str, expected: str) -> None:
+    # The sanitiser decodes references; what decodes into the plugin's or Moodle's own markers is encoded again,
+    # so a browser still shows the text as written and neither the plugin nor Moodle's restore reads it.
+    assert render_markdown(text) == expected

@@ -55,6 +55,8 @@ CASES = [
     "<details>\n<summary>Lisää</summary>\n<p>x</p>\n</details>\n",
     "<section>\n<h2 id=\"a\">A</h2>\n</section>\n\n## B\n",
     "<divider>ei lohko</divider>\n\nx",
+    # A block holding a forged placeholder (a noncharacter that reached the page some way): nothing is set aside.
+    "<div>\n<p>\ufdd0PARTNERKITRAWHTML1\ufdd1</p>\n</div>\n\n<dl>\n<dt>a</dt><dd>b</dd>\n</dl>\n\nx",
 ]
 
 
@@ -67,7 +69,7 @@ def test_only_well_formed_blocks_are_set_aside() -> None:
     aside, blocks = set_aside_html(CASES[1])
     assert blocks == ['<div class="x">\n<div>\n<p>sisä</p>\n</div>\n</div>']
     assert "## Toinen" in aside
-    for left_alone in (CASES[3], CASES[4], CASES[5], CASES[6], CASES[9], CASES[10]):
+    for left_alone in (CASES[3], CASES[4], CASES[5], CASES[6], CASES[9], CASES[10], CASES[-1]):
         assert set_aside_html(left_alone)[1] == []
 
 

@@ -383,6 +383,11 @@ CASES = [
         ['content/partners/alfa-oy.yaml:2:7: name: teksti on liian pitkä (201 merkkiä, enintään 200). Lyhennä tekstiä.'],
         id='too_long-moodle-name',
     ),
+    pytest.param(
+        {"toolbox.yaml": fixture("toolbox.yaml").replace("aliases: [kumppani]", "aliases: [kumppani, " + "Ö" * 201 + "]")},
+        ['content/toolbox.yaml:9:25: concepts[1].aliases[2]: teksti on liian pitkä (201 merkkiä, enintään 200). Lyhennä tekstiä.'],
+        id='too_long-glossary-alias',
+    ),
 ]
 
 

@@ -21,6 +21,10 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>#!|~&\n]")
 _BLOCK_START = re.compile(r"\s*(?:[-+*>=]|\d+[.)])(?:\s|$)")
 _HEADING = re.compile(r"<(/?)h([1-6])>")
+# Text the outputs read as their own: the MkDocs plugin's placeholders are made of noncharacters, and Moodle's
+# restore reads $@NULL@$ and @@PLUGINFILE@@. The check refuses them written out, but the sanitiser decodes character
+# references (&#64;, &#xfdd0;), so whatever it decodes into one of them is written back as references.
+_RESERVED = re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]|@@PLUGINFILE@@|\$@NULL@\$")
 
 
 
@@ -39,7 +43,7 @@ def render_markdown(text: str) -> str:
     # The page has its own h1 and h2; content headings sit below them so the outline stays valid.
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}>", html)
     html = html.replace("<th>", '<th scope="col">')
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
@@ -47,6 +51,12 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+    return _RESERVED.sub(_as_references, clean)
+
+
+def _as_references(match: re.Match[str]) -> str:
+    """Return reserved text as character references: browsers show the same, Moodle and the plugin read none."""
+    return "".join(ch if ch.isalpha() else f"&#{ord(ch)};" for ch in match.group())
 
 
 def render_inline(text: str) -> str:

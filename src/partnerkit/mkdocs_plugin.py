@@ -42,7 +42,8 @@ from .messages import RenderError
 _BLOCK_START = re.compile(r"<(div|dl|ul|ol|p|table|form|nav|section|details|figure|h[1-6]|hr|blockquote)[\s>/]")
 # Inside these, a tag-counting scan could be fooled by text that looks like a tag; such blocks are left to Markdown.
 _OPAQUE = re.compile(r"<(?:script|style|textarea|pre|code)\b|<!--|<\?|<!\[", re.I)
-# Noncharacters around it: the check refuses U+FDD0-U+FDEF in content, so no text can forge a placeholder.
+# Noncharacters around it: the check refuses U+FDD0-U+FDEF in content and markup.py writes decoded ones back as
+# references; a page that holds one all the same is left to Markdown (set_aside_html), so no text forges a placeholder.
 _PLACEHOLDER = "\ufdd0PARTNERKITRAWHTML{}\ufdd1"
 # What Python-Markdown may take for the start of a raw HTML block: a block-level tag, a comment or declaration.
 _MAY_START_BLOCK = re.compile(
@@ -54,8 +55,11 @@ def set_aside_html(markdown: str) -> tuple[str, list[str]]:
 
     If the page has any other raw HTML that Python-Markdown could take as the start of a block (an unclosed
     tag, a comment, a tag after text), nothing is set aside: such a block can swallow what follows it, and
-    only Markdown's own parser knows how far.
+    only Markdown's own parser knows how far. Nor is anything set aside from a page that holds the placeholder's
+    first character: a block of it could carry a forged placeholder that another block would then replace.
     """
+    if _PLACEHOLDER[0] in markdown:
+        return markdown, []
     blocks: list[str] = []
     lines = markdown.split("\n")
     out: list[str] = []

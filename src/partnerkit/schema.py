@@ -67,13 +67,14 @@ class Field:
     minimum: int | None = None  # int: the smallest allowed value
     maximum: int | None = None  # int: the largest allowed value
     default: Any = None  # the value of an optional field left out; the model, the checker and new files use it
-    max_length: int = MAX_LINE  # str: the longest allowed text
+    max_length: int = MAX_LINE  # str, and each str of a list: the longest allowed text
 
     # Derived once per field and kept with it (a schema is constant): the checker asks for each key of 20,000 files.
     @cached_property
     def item_field(self) -> Field:
         """Return the field that checks one item of this list field."""
-        return Field(self.name, self.item_kind, self.title, self.description, True, target=self.target)
+        return Field(self.name, self.item_kind, self.title, self.description, True, target=self.target,
+                     max_length=self.max_length)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ CONCEPT = Record(
             "Muut nimet",
             "Samaa asiaa tarkoittavat muut sanat, esimerkiksi taivutusmuodot tai synonyymit.",
             item_kind="str",
+            max_length=MAX_NAME,  # each one a Moodle glossary alias (255 characters)
         ),
     ),
 )
@@ -721,7 +723,7 @@ def _json_type(item: Field) -> dict[str, Any]:
         elif item.item_kind == "ref":
             items = _ref_schema(item.target)
         else:
-            items = {"type": "string", "maxLength": MAX_LINE}
+            items = {"type": "string", "maxLength": item.max_length}
         base.update(type="array", items=items)
         if item.min_items:
             base["minItems"] = item.min_items

@@ -81,6 +81,13 @@ def team(extra: str) -> str:
     return "id: ravintola\nname: Ravintola-ala\n" + extra
 
 
+def _toolbox(old: str, new: str) -> str:
+    """Return the fixture's toolbox.yaml with one piece of text replaced."""
+    text = (MINIMAL / "content" / "toolbox.yaml").read_text(encoding="utf-8")
+    assert old in text, old
+    return text.replace(old, new)
+
+
 def _laughs() -> str:
     # Nine levels of nine references each: 9**9 copies if anything expanded the aliases.
     lines = ["id: ravintola", "name: Ravintola-ala", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -302,6 +309,12 @@ CASES: tuple[BadInput, ...] = (
              ((T, 3, 14, "moodle_reserved"),)),
     BadInput("anchor-without-alias", {"teams/ravintola.yaml": "id: ravintola\nname: &n Ravintola-ala\n"},
              ((T, 2, 7, "alias"),)),
+    BadInput("glossary-alias-longer-than-moodle-takes", {"toolbox.yaml": _toolbox(
+        "aliases: [kumppani]", "aliases: [kumppani, " + "ä" * 201 + "]")},
+             (("content/toolbox.yaml", 9, 25, "too_long"),)),
+    BadInput("moodle-file-marker-in-a-glossary-alias", {"toolbox.yaml": _toolbox(
+        "aliases: [kumppani]", "aliases: [kumppani, x@@PLUGINFILE@@]")},
+             (("content/toolbox.yaml", 9, 25, "moodle_reserved"),)),
     # --- Markdown that Python-Markdown cannot bound: refused by the check, shown as plain text by the renderer
     BadInput("markdown-nested-list", {"teams/ravintola.yaml": team('description: "' + "- " * 1000 + 'x"\n')},
              ((T, 3, 14, "markdown_too_deep"),)),
