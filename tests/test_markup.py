@@ -89,3 +89,13 @@ def test_reserved_text_written_as_references_stays_references(text: str, expecte
     # The sanitiser decodes references; what decodes into the plugin's or Moodle's own markers is encoded again,
     # so a browser still shows the text as written and neither the plugin nor Moodle's restore reads it.
     assert render_markdown(text) == expected
+
+
+@pytest.mark.parametrize("marker", ["> ", "- ", "1. "])
+def test_reference_links_stay_text_wherever_they_stand(marker: str) -> None:
+    # Inside a quote or a list item the check's line-start rule cannot see a definition; the renderer has none.
+    address = "https://e.example/" + "a" * 5000
+    text = f"{marker}[x]: {address}\n\n" + "[x] " * 290
+    html = render_markdown(text)
+    assert len(html) < 2 * len(text) and html.count(address) <= 1
+    assert "[x]" in html and 'href="' + address not in html

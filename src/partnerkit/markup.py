@@ -39,7 +39,7 @@ def render_markdown(text: str) -> str:
     if find_markdown_problem(stripped) is not None:
         # Only content that skipped the check gets here: shown as written, as plain text.
         return "<p>" + html_escape(stripped).replace("\n", "<br>\n") + "</p>"
-    html = markdown.markdown(stripped, extensions=["sane_lists", "tables"], output_format="html")
+    html = make_markdown().convert(stripped)
     # The page has its own h1 and h2; content headings sit below them so the outline stays valid.
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}>", html)
     html = html.replace("<th>", '<th scope="col">')
@@ -57,6 +57,17 @@ def render_markdown(text: str) -> str:
 def _as_references(match: re.Match[str]) -> str:
     """Return reserved text as character references: browsers show the same, Moodle and the plugin read none."""
     return "".join(ch if ch.isalpha() else f"&#{ord(ch)};" for ch in match.group())
+
+
+def make_markdown() -> markdown.Markdown:
+    """Return Python-Markdown as content uses it: lists, tables, and no reference-style links."""
+    # A reference repeats its address at every use ("[x]" 300 times after one long "[x]: ..." line), also inside
+    # quotes and list items where a line-start rule cannot see it: without the processors, "[x]" stays text.
+    converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    converter.parser.blockprocessors.deregister("reference")
+    for pattern in ("reference", "short_reference", "image_reference", "short_image_ref"):
+        converter.inlinePatterns.deregister(pattern)
+    return converter
 
 
 def render_inline(text: str) -> str:

@@ -51,6 +51,12 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 # renderer shows any text beyond them as plain text, so nothing reaching it can exhaust a build.
 MAX_MARKDOWN_DEPTH = 20
 MAX_LINK_BRACKETS = 300
+# Python-Markdown is quadratic in raw HTML tag openers ("<a " 6,600 times: 3.4 s) and in lines of only dashes or
+# equals signs (10,000: 2.2 s); a few hundred of either cost milliseconds.
+MAX_TAG_OPENERS = 300
+MAX_RULE_LINES = 200
+_TAG_OPENER = re.compile(r"<[A-Za-z/!?]")
+_RULE_LINE = re.compile(r"(?m)^[ \t]*[-=*_][-=*_ \t]*$")
 _LINE_START = re.compile(r"(?m)^([ \t]*)((?:(?:[-+*]|\d{1,9}[.)]|>)[ \t]+)*)")
 _BLOCK_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)]|>)[ \t]+")
 _MARKDOWN_BLOCK = re.compile(r"(?m)^\s*(?:[-+*>]|\d+[.)])(?:\s|$)")
@@ -74,6 +80,14 @@ def find_markdown_problem(text: str) -> tuple[str, dict[str, int]] | None:
         count = text.count("[")
         if count > MAX_LINK_BRACKETS:
             return "markdown_brackets", {"count": count, "limit": MAX_LINK_BRACKETS}
+    if "<" in text:
+        count = len(_TAG_OPENER.findall(text))
+        if count > MAX_TAG_OPENERS:
+            return "markdown_tags", {"count": count, "limit": MAX_TAG_OPENERS}
+    if "\n" in text:
+        count = len(_RULE_LINE.findall(text))
+        if count > MAX_RULE_LINES:
+            return "markdown_rule_lines", {"count": count, "limit": MAX_RULE_LINES}
     if _MARKDOWN_BLOCK.search(text) or "\n" in text:
         depth = markdown_depth(text)
         if depth > MAX_MARKDOWN_DEPTH:

@@ -326,6 +326,10 @@ CASES: tuple[BadInput, ...] = (
              ((T, 3, 14, "markdown_brackets"),)),
     BadInput("markdown-link-openers", {"teams/ravintola.yaml": team('description: "' + "[a](" * 2000 + '"\n')},
              ((T, 3, 14, "markdown_brackets"),)),
+    BadInput("markdown-tag-openers", {"teams/ravintola.yaml": team('description: "' + "<a " * 6600 + '"\n')},
+             ((T, 3, 14, "markdown_tags"),)),
+    BadInput("markdown-dash-lines", {"teams/ravintola.yaml": team("description: |\n" + "  x\n  -\n" * 3000)},
+             ((T, 3, 14, "markdown_rule_lines"),)),
     BadInput("markdown-reference-amplification", {"teams/ravintola.yaml": team(
         "description: |\n  [x]: https://e.example/" + "a" * 500 + "\n\n  " + "[x] " * 3000 + "\n")},
              ((T, 3, 14, "markdown_reference"),)),
