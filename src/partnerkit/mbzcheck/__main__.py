@@ -1,0 +1,7 @@
+"""``python -m partnerkit.mbzcheck FILE.mbz``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
