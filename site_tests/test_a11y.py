@@ -1,5 +1,9 @@
-"""Accessibility in a real Chromium: axe-core (WCAG 2.0/2.1 A and AA) on every page type in both colour schemes,
-keyboard-only use, and layout at desktop and phone widths (screenshots go to site_tests/artifacts/)."""
+"""Accessibility in a real Chromium: axe-core (WCAG 2.0/2.1 A and AA) on every page type the site renderer makes
+and every state a visitor brings a page into, in both colour schemes; keyboard-only use; and layout at desktop and
+phone widths (screenshots go to site_tests/artifacts/).
+
+The page types are not a list kept by hand: test_every_page_type_has_an_axe_case renders the site of each profile,
+names every page after the template that made it and fails when a type has no axe case here."""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from site_tests.conftest import ARTIFACTS, INTERNAL_ONLY_PAGE_TYPES, PAGE_TYPES, ROOT, BuiltSite, page_of_type
+from partnerkit.audience import PROFILES
+from site_tests.conftest import (ARTIFACTS, ROOT, SPLIT_PAGE_TYPES, THEME_PAGES, BuiltSite, page_of_type, page_types,
+                                 serving)
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -18,12 +24,19 @@ SCHEMES = ("default", "slate")
 DESKTOP, PHONE = 1280, 390
 SEARCH_FIELD = "#pk-header-search"
 SEARCH_RESULT = ".pk-search__results li a"
-CASES = [
-    (profile, page_type)
-    for profile in ("internal", "public")
-    for page_type in (*PAGE_TYPES, "search")
-    if profile == "internal" or page_type not in INTERNAL_ONLY_PAGE_TYPES
-]
+FILTER_FIELD = "#pk-filter-name"
+FILTER_STATUS = ".pk-filter__status"
+NOWHERE = "qxzqxz"  # a query no name or page of the sample holds (asserted where it is used)
+# (profile, build, page type): "sample" is the sample as built; "split" the same content with long listings
+# split into pages and every review overdue (conftest.render_split), for the types that look different there.
+CASES = [(profile, "sample", page_type) for profile in PROFILES for page_type in page_types(profile)] + [
+    (profile, "split", page_type) for profile in PROFILES for page_type in SPLIT_PAGE_TYPES[profile]]
+# What a visitor does to a page before axe looks at it: type into a listing's filter (matches, or none), search
+# (results, or none), open the navigation drawer at phone width. Public builds have no filter on tier pages.
+STATES = {"internal": ("tier-filter-results", "tier-filter-empty", "search-results", "search-empty", "menu-open"),
+          "public": ("partners-filter-results", "partners-filter-empty", "search-results", "search-empty",
+                     "menu-open")}
+STATE_CASES = [(profile, state) for profile in PROFILES for state in STATES[profile]]
 # Dark-scheme colours are checked by axe at desktop width; its screenshots are taken where space is tightest.
 LAYOUT_CASES = [("internal", DESKTOP, "default"), ("internal", PHONE, "default"), ("internal", PHONE, "slate"),
                 ("public", DESKTOP, "default"), ("public", PHONE, "default")]
@@ -46,27 +59,33 @@ _ACTIVE_JS = """() => {
           inArticle: !!el.closest("article"), inTable: !!el.closest("table"),
           inPrimaryNav: !!el.closest(".md-sidebar--primary")};
 }"""
+_SETTLED_JS = "document.getAnimations().every(a => a.playState !== 'running')"
 
 
 @pytest.fixture(scope="module")
-def urls(site_url: str, public_url: str) -> dict[str, str]:
-    """Base URL of each build profile."""
-    return {"internal": site_url, "public": public_url}
+def sites(built: BuiltSite, built_public: BuiltSite,
+          built_split: dict[str, BuiltSite]) -> dict[tuple[str, str], BuiltSite]:
+    """The built site of each (profile, build)."""
+    return {("internal", "sample"): built, ("public", "sample"): built_public,
+            **{(profile, "split"): site for profile, site in built_split.items()}}
 
 
 @pytest.fixture(scope="module")
-def sites(built: BuiltSite, built_public: BuiltSite) -> dict[str, BuiltSite]:
-    """The built site of each profile."""
-    return {"internal": built, "public": built_public}
+def urls(site_url: str, public_url: str, built_split: dict[str, BuiltSite]) -> Iterator[dict[tuple[str, str], str]]:
+    """Base URL of each (profile, build)."""
+    with serving(built_split["internal"].root) as internal, serving(built_split["public"].root) as public:
+        yield {("internal", "sample"): site_url, ("public", "sample"): public_url,
+               ("internal", "split"): internal, ("public", "split"): public}
 
 
 @pytest.fixture(scope="module")
-def tabs(browser: Any, urls: dict[str, str]) -> Iterator[dict[tuple[str, str], Any]]:
-    """One browser tab per (profile, scheme); the dark scheme is chosen with the palette toggle, as a visitor would."""
+def tabs(browser: Any, urls: dict[tuple[str, str], str]) -> Iterator[dict[tuple[str, str, str], Any]]:
+    """One browser tab per (profile, build, scheme); the dark scheme is chosen with the palette toggle, as a
+    visitor would (the choice is remembered per site)."""
     if not AXE.is_file():
         pytest.fail("axe-core is missing: run `make test`, which installs it with npm")
-    opened: dict[tuple[str, str], Any] = {}
-    for profile, url in urls.items():
+    opened: dict[tuple[str, str, str], Any] = {}
+    for (profile, build), url in urls.items():
         for scheme in SCHEMES:
             context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
             page = context.new_page()
@@ -74,7 +93,7 @@ def tabs(browser: Any, urls: dict[str, str]) -> Iterator[dict[tuple[str, str], A
             if scheme == "slate":
                 page.locator("label.md-header__button[for='__palette_1']").click()
             assert _scheme(page) == scheme
-            opened[(profile, scheme)] = page
+            opened[(profile, build, scheme)] = page
     yield opened
     for page in opened.values():
         page.context.close()
@@ -91,21 +110,70 @@ def _search_query(site: BuiltSite) -> tuple[str, str]:
     return word, f"kumppanit/{partner.id}.html"
 
 
-def _open(page: Any, url: str, site: BuiltSite, page_type: str, profile: str) -> None:
-    """Load a page of the type; "search" is the result page of a query sent from the header's search field."""
-    if page_type != "search":
-        page.goto(f"{url}/{page_of_type(site, page_type, profile)}")
-        return
+def _search(page: Any, url: str, query: str) -> None:
+    """Send a query from the header's search field of the home page and wait for the search page's answer."""
     page.goto(f"{url}/index.html")
-    page.locator(SEARCH_FIELD).fill(_search_query(site)[0])
+    page.locator(SEARCH_FIELD).fill(query)
     page.locator(SEARCH_FIELD).press("Enter")
-    _wait_for_results(page)
+    page.wait_for_url("**/haku.html?q=*")
+    page.locator(".pk-search__status").filter(has_text=re.compile(r"\S")).wait_for()
 
 
 def _wait_for_results(page: Any) -> None:
     """Wait for the search page to show its results (the index is fetched in parts as the query needs)."""
     page.wait_for_url("**/haku.html?q=*")
     page.locator(SEARCH_RESULT).first.wait_for()
+
+
+def _filter_query(site: BuiltSite, names: list[str]) -> tuple[str, int]:
+    """Return a word that several of the listed names hold, and how many hold it (as the filter folds them)."""
+    folded = [name.lower() for name in names]
+    words = {w.lower() for name in names for w in re.findall(r"\w{3,}", name)}
+    best = max(sorted(words), key=lambda w: sum(w in name for name in folded))
+    return best, sum(best in name for name in folded)
+
+
+def _type_into_filter(page: Any, query: str, expected: int) -> None:
+    """Type into the listing's filter as a visitor does and wait for its answer; it must list expected rows."""
+    field = page.locator(FILTER_FIELD)
+    field.wait_for()
+    field.press_sequentially(query, delay=20)
+    status = page.locator(FILTER_STATUS)
+    status.filter(has_text=re.compile(r"\S")).wait_for()
+    wanted = "Ei yhtään kumppania" if expected == 0 else f"Löytyi {expected} kumppani"
+    assert wanted in status.inner_text()
+    assert page.locator(".pk-filter__results li").count() == expected
+
+
+def _bring_into_state(page: Any, url: str, site: BuiltSite, profile: str, state: str) -> None:
+    """Load a page and bring it into the state by typing and clicking, as a visitor does."""
+    if state == "search-results":
+        _search(page, url, _search_query(site)[0])
+        assert page.locator(SEARCH_RESULT).count() > 0
+    elif state == "search-empty":
+        _search(page, url, NOWHERE)
+        assert page.locator(SEARCH_RESULT).count() == 0
+        assert "ei löytynyt" in page.locator(".pk-search__status").inner_text()
+    elif state.startswith(("tier-filter", "partners-filter")):
+        listing = page_of_type(site, state.split("-")[0], profile)
+        page.goto(f"{url}/{listing}")
+        names = [link.inner_text() for link in page.locator("article table th[scope=row] > a:first-child, "
+                                                              "article .pk-partner-index a").all()]
+        assert names, f"no partners listed on {listing}"
+        if state.endswith("results"):
+            _type_into_filter(page, *_filter_query(site, names))
+        else:
+            assert not any(NOWHERE in name.lower() for name in names)
+            _type_into_filter(page, NOWHERE, 0)
+    elif state == "menu-open":
+        page.set_viewport_size({"width": PHONE, "height": 844})
+        page.goto(f"{url}/{page_of_type(site, 'tier', profile)}")
+        page.locator("label.md-header__button[for='__drawer']").click()
+        assert page.evaluate("document.getElementById('__drawer').checked")
+        page.wait_for_function(_SETTLED_JS)
+        assert page.locator(".md-sidebar--primary").is_visible()
+    else:
+        raise AssertionError(f"unknown state {state}")
 
 
 def _axe(page: Any) -> list[str]:
@@ -120,41 +188,89 @@ def _axe(page: Any) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_page_type_has_an_axe_case(profile: str, sites: dict[tuple[str, str], BuiltSite]) -> None:
+    # The types are read from what the site renderer makes (conftest.render_page_types, render_split), so a new
+    # kind of page, or a page that changes when listings are split, fails here until it has an axe case.
+    sample = sites[(profile, "sample")]
+    built_pages = {str(p.relative_to(sample.root)) for p in sample.root.rglob("*.html")}
+    assert built_pages - set(sample.types) == set(THEME_PAGES)
+    assert set(sample.types) <= built_pages
+    found = set(sample.types.values()) | set(THEME_PAGES.values())
+    assert sorted(found) == sorted(page_types(profile))
+    split = sites[(profile, "split")]
+    changed = {kind for path, kind in split.types.items() if sample.sources.get(path) != split.sources[path]}
+    assert sorted(changed) == sorted(SPLIT_PAGE_TYPES[profile])
+    # The page each case opens is of its type.
+    for build, page_type in ((b, t) for p, b, t in CASES if p == profile and t not in THEME_PAGES.values()):
+        site = sites[(profile, build)]
+        assert site.types[page_of_type(site, page_type, profile)] == page_type
+
+
+def test_every_page_template_makes_pages_under_axe() -> None:
+    # Every page template of the site is met in some profile and build above (a template the sample never
+    # reaches would escape the check).
+    templates = {path.name.split(".")[0] for path in (ROOT / "templates" / "site").glob("*.md.j2")}
+    assert templates == {t for _, _, t in CASES} - set(THEME_PAGES.values())
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize(("profile", "page_type"), CASES)
+@pytest.mark.parametrize(("profile", "build", "page_type"), CASES)
 def test_page_type_has_no_axe_violations(
-    tabs: dict[tuple[str, str], Any], urls: dict[str, str], sites: dict[str, BuiltSite],
-    profile: str, page_type: str, scheme: str,
+    tabs: dict[tuple[str, str, str], Any], urls: dict[tuple[str, str], str],
+    sites: dict[tuple[str, str], BuiltSite], profile: str, build: str, page_type: str, scheme: str,
 ) -> None:
-    page = tabs[(profile, scheme)]
-    _open(page, urls[profile], sites[profile], page_type, profile)
+    page = tabs[(profile, build, scheme)]
+    page.goto(f"{urls[(profile, build)]}/{page_of_type(sites[(profile, build)], page_type, profile)}")
     assert _scheme(page) == scheme
     assert _axe(page) == []
 
 
-@pytest.mark.parametrize(("profile", "width", "scheme"), LAYOUT_CASES)
-def test_layout_holds_and_screenshots_are_saved(
-    tabs: dict[tuple[str, str], Any], urls: dict[str, str], sites: dict[str, BuiltSite],
-    profile: str, width: int, scheme: str,
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize(("profile", "state"), STATE_CASES)
+def test_page_state_has_no_axe_violations(
+    tabs: dict[tuple[str, str, str], Any], urls: dict[tuple[str, str], str],
+    sites: dict[tuple[str, str], BuiltSite], profile: str, state: str, scheme: str,
 ) -> None:
-    page = tabs[(profile, scheme)]
-    page.set_viewport_size({"width": width, "height": 900 if width == DESKTOP else 844})
-    ARTIFACTS.mkdir(exist_ok=True)
-    problems = []
+    page = tabs[(profile, "sample", scheme)]
     try:
-        for page_type in (*PAGE_TYPES, "search"):
-            if profile == "public" and page_type in INTERNAL_ONLY_PAGE_TYPES:
-                continue
-            _open(page, urls[profile], sites[profile], page_type, profile)
-            # A transition (the navigation drawer sliding shut) can reach outside the window for a moment.
-            page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
-            page.screenshot(path=str(ARTIFACTS / f"{profile}-{page_type}-{width}-{scheme}.png"), full_page=True)
-            overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            if overflow[0] > overflow[1]:
-                problems.append(f"{page_type}: page is {overflow[0]} px wide in a {overflow[1]} px window")
-            problems.extend(f"{page_type}: {item}" for item in page.evaluate(_CLIPPED_JS))
+        _bring_into_state(page, urls[(profile, "sample")], sites[(profile, "sample")], profile, state)
+        assert _scheme(page) == scheme
+        assert _axe(page) == []
     finally:
         page.set_viewport_size({"width": DESKTOP, "height": 900})
+
+
+@pytest.mark.parametrize(("profile", "width", "scheme"), LAYOUT_CASES)
+def test_layout_holds_and_screenshots_are_saved(
+    tabs: dict[tuple[str, str, str], Any], urls: dict[tuple[str, str], str],
+    sites: dict[tuple[str, str], BuiltSite], profile: str, width: int, scheme: str,
+) -> None:
+    problems = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    visits = [(build, page_type) for p, build, page_type in CASES if p == profile] + [("sample", "search-results")]
+    for build in ("sample", "split"):
+        page = tabs[(profile, build, scheme)]
+        page.set_viewport_size({"width": width, "height": 900 if width == DESKTOP else 844})
+    try:
+        for build, page_type in visits:
+            page = tabs[(profile, build, scheme)]
+            url, site = urls[(profile, build)], sites[(profile, build)]
+            if page_type == "search-results":
+                _bring_into_state(page, url, site, profile, page_type)
+            else:
+                page.goto(f"{url}/{page_of_type(site, page_type, profile)}")
+            # A transition (the navigation drawer sliding shut) can reach outside the window for a moment.
+            page.wait_for_function(_SETTLED_JS)
+            name = f"{profile}-{page_type}{'-split' if build == 'split' else ''}-{width}-{scheme}"
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if overflow[0] > overflow[1]:
+                problems.append(f"{name}: page is {overflow[0]} px wide in a {overflow[1]} px window")
+            problems.extend(f"{name}: {item}" for item in page.evaluate(_CLIPPED_JS))
+    finally:
+        for build in ("sample", "split"):
+            tabs[(profile, build, scheme)].set_viewport_size({"width": DESKTOP, "height": 900})
     assert problems == [], "\n".join(problems)
 
 
