@@ -61,14 +61,15 @@ def _read_tar(pkg: Package, raw: bytes) -> bool:
         magic = block[257:263]
         if magic not in (b"ustar\0", b"ustar "):
             pkg.add("archive.tar_no_ustar", "archive",
-                    f"tar header at byte {offset} has no ustar magic; Moodle's extractor stops there")
+                    f"tar header at byte {offset} has no ustar magic; Moodle's extractor stops with an error there")
             return bool(pkg.members)
         size_field = block[124:136].strip(b"\0 ")
         try:
             size = int(size_field or b"0", 8)
         except ValueError:
             pkg.add("archive.tar_bad_size", "archive",
-                    f"tar header at byte {offset} has a non-octal size; Moodle cannot read it")
+                    f"tar header at byte {offset} has a non-octal size; Moodle's octdec() skips the bad digits "
+                    "and reads the entries after it from the wrong place")
             return bool(pkg.members)
         name_raw = block[0:100].rstrip(b"\0")
         prefix_raw = block[345:500].rstrip(b"\0")
@@ -168,7 +169,8 @@ def _parse(pkg: Package, path: str, data: bytes) -> ET.Element | None:
         return None
     declaration = re.match(r"\ufeff?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']+)[\"']", text)
     if declaration and declaration.group(1).upper().replace("-", "") != "UTF8":
-        pkg.add("xml.encoding_declared", path, f"declares encoding {declaration.group(1)}; Moodle reads backups as UTF-8")
+        pkg.add("xml.encoding_declared", path,
+                f"declares encoding {declaration.group(1)}; Moodle reads backups as UTF-8")
     # Moodle never writes a DOCTYPE; refusing it also keeps entity expansion out of the parser.
     if re.search(r"<!DOCTYPE", text, re.IGNORECASE):
         pkg.add("xml.doctype", path, "contains a DOCTYPE declaration, which Moodle's backup files never have")

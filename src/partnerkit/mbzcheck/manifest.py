@@ -133,7 +133,8 @@ def _list_sections(pkg: Package, contents: ET.Element) -> None:
             continue
         pkg.sections[sectionid] = Section(sectionid, expected_dir)
         if not pkg.directory_exists(expected_dir):
-            pkg.add("manifest.section_dir_missing", PATH, f"section directory {expected_dir} does not exist in the archive")
+            pkg.add("manifest.section_dir_missing", PATH,
+                    f"section directory {expected_dir} does not exist in the archive")
 
 
 def _list_activities(pkg: Package, contents: ET.Element) -> None:
@@ -163,7 +164,8 @@ def _list_activities(pkg: Package, contents: ET.Element) -> None:
         directory = values["directory"] or expected_dir
         pkg.activities[key] = Activity(moduleid, values["sectionid"], modulename, directory)
         if not pkg.directory_exists(directory):
-            pkg.add("manifest.activity_dir_missing", PATH, f"activity directory {directory} does not exist in the archive")
+            pkg.add("manifest.activity_dir_missing", PATH,
+                    f"activity directory {directory} does not exist in the archive")
     # restore_plan_builder::build_course_plan() reaches activities only through build_section_plan(), which
     # takes those whose sectionid matches a listed section; any other activity is silently not restored.
     if pkg.backup_type != "course":

@@ -26,18 +26,23 @@ _ACTIVITY_TASK = "backup/moodle2/restore_activity_task.class.php"
 _PLAN = "backup/util/plan/restore_plan_builder.class.php"
 _ROOT_TASK = "backup/moodle2/backup_root_task.class.php define_settings()"
 _FILES = "backup/util/dbops/restore_dbops.class.php send_files_to_pool()"
+# Loads each included task's inforef.xml into the restore's temporary ids, "if exists"; files and users no inforef.xml
+# names are never restored.
+_INFOREF = "backup/util/helper/restore_prechecks_helper.class.php execute_prechecks()"
 
 _TABLE: tuple[tuple[str, str, str], ...] = (
     # Archive: what Moodle's extractor sees in the package.
     ("archive.not_gzip_or_zip", "the package is neither a gzip tar nor a zip",
      "lib/filestorage/mbz_packer.php get_packer_for_read_operation()"),
     ("archive.gzip_corrupt", "gzip data cannot be decompressed", _TGZ),
-    ("archive.zip_corrupt", "the zip's directory cannot be read", "lib/filestorage/zip_packer.php extract_to_pathname()"),
+    ("archive.zip_corrupt", "the zip's directory cannot be read",
+     "lib/filestorage/zip_packer.php extract_to_pathname()"),
     ("archive.zip_member_unreadable", "a zip member cannot be decompressed",
      "lib/filestorage/zip_packer.php extract_to_pathname()"),
-    ("archive.tar_no_ustar", "a tar header without ustar magic (the extractor stops there)",
+    ("archive.tar_no_ustar", "a tar header without ustar magic (the extractor throws there)",
      f"{_TGZ} process_header()"),
-    ("archive.tar_bad_size", "a tar header whose size is not octal", f"{_TGZ} process_header()"),
+    ("archive.tar_bad_size", "a tar header whose size is not octal (octdec() reads another size)",
+     f"{_TGZ} process_header()"),
     ("archive.tar_truncated", "a tar entry shorter than its header says", f"{_TGZ} extract()"),
     ("archive.tar_extended_header", "a pax or GNU extended header (extracted as an ordinary file)",
      f"{_TGZ} process_header()"),
@@ -182,9 +187,9 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
      "backup/util/helper/backup_file_manager.class.php"),
     ("files.blob_size", "a blob whose size differs from filesize", _FILES),
     ("files.inforef_missing", "a task without inforef.xml: Moodle restores it without its files",
-     f"{_STEPS} restore_load_included_inforef_records"),
+     _INFOREF),
     ("files.unreferenced", "a file no inforef.xml references (never restored)",
-     f"{_STEPS} restore_load_included_inforef_records"),
+     _INFOREF),
     ("files.inforef_unknown_file", "inforef.xml references a file files.xml does not list",
      "backup/util/dbops/restore_dbops.class.php load_inforef_to_tempids()"),
     ("files.inforef_unknown_user", "inforef.xml references a user users.xml does not list",
@@ -205,11 +210,12 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
      "mod/*/backup/moodle2/restore_*_stepslib.php after_execute()"),
     ("files.activity_itemid_zero", "a file of an unmapped area whose itemid is not 0", _FILES),
     ("files.activity_itemid_unknown", "a file of a mapped area whose itemid is no record of the module", _FILES),
-    ("files.pluginfile_no_slash", "@@PLUGINFILE@@ not followed by '/'", "lib/filelib.php file_rewrite_pluginfile_urls()"),
+    ("files.pluginfile_no_slash", "@@PLUGINFILE@@ not followed by '/'",
+     "lib/filelib.php file_rewrite_pluginfile_urls()"),
     ("files.pluginfile_missing", "a @@PLUGINFILE@@ link with no matching file in files.xml",
      "lib/filelib.php file_rewrite_pluginfile_urls()"),
     ("files.pluginfile_unreferenced", "a @@PLUGINFILE@@ link to a file the task's inforef.xml does not reference",
-     f"{_STEPS} restore_load_included_inforef_records"),
+     _INFOREF),
     # Activity types: what each module's own restore step reads.
     ("activity.name_empty", "an activity without a name", "course/modlib.php"),
     ("activity.page.field_missing", "page.xml lacks a field backup_page_activity_structure_step writes",
@@ -246,7 +252,7 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("activity.glossary.author_not_in_users", "an entry's author is not in users.xml",
      "mod/glossary/backup/moodle2/restore_glossary_stepslib.php process_glossary_entry()"),
     ("activity.glossary.author_not_in_inforef", "an entry's author is not in the activity's inforef.xml",
-     f"{_STEPS} restore_load_included_inforef_records"),
+     _INFOREF),
 )
 
 RULES: dict[str, Rule] = {rule_id: Rule(rule_id, description, source) for rule_id, description, source in _TABLE}

@@ -60,7 +60,7 @@ COURSE_FIELDS = ("shortname", "fullname", "format", "summary", "summaryformat")
 # COMPLETION_TRACKING_NONE, _MANUAL, _AUTOMATIC.
 COMPLETION_VALUES = {"0", "1", "2"}
 
-# restore_load_included_inforef_records loads a task's inforef.xml only "if exists": without it the task's
+# restore_prechecks_helper::execute_prechecks() loads a task's inforef.xml only "if exists": without it the task's
 # files are never restored and nothing is reported (a real restore did exactly that), so it is required here.
 INFOREF_REASON = "Moodle restores this part without its files and reports nothing"
 
@@ -113,7 +113,8 @@ def check_unlisted_directories(pkg: Package) -> None:
              if p.startswith(("activities/", "sections/")) and p.count("/") >= 2}
     for directory in sorted(found - listed):
         kind = "activities" if directory.startswith("activities/") else "sections"
-        pkg.add("structure.directory_unlisted", directory, f"directory is not listed in moodle_backup.xml contents/{kind}")
+        pkg.add("structure.directory_unlisted", directory,
+                f"directory is not listed in moodle_backup.xml contents/{kind}")
 
 
 def check_course(pkg: Package) -> None:
