@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from partnerkit.validate import business_id_check_digit
 from tests.conftest import MINIMAL, problems_of
 
 
@@ -18,6 +19,16 @@ def fixture(relative: str) -> str:
 def link_to(target: str) -> str:
     """Return the fixture's method with its link pointing at target (e.g. 'file: x.pdf')."""
     return fixture("methods/tyopaikkakaynti.yaml").replace("url: https://intra.example/lomake", target)
+
+
+def partner_with(extra: str) -> str:
+    """Return the fixture's partner Alfa with extra lines after its publishable line (line 8 on)."""
+    return fixture("partners/alfa-oy.yaml").replace("publishable: true\n", "publishable: true\n" + extra)
+
+
+def toolbox_with(extra: str) -> str:
+    """Return the fixture's toolbox.yaml with extra lines at its end (line 30 on)."""
+    return fixture("toolbox.yaml") + extra
 
 
 CASES = [
@@ -388,6 +399,74 @@ CASES = [
         ['content/toolbox.yaml:9:25: concepts[1].aliases[2]: teksti on liian pitkä (201 merkkiä, enintään 200). Lyhennä tekstiä.'],
         id='too_long-glossary-alias',
     ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("business_id: 1234567\n")},
+        ["content/partners/alfa-oy.yaml:8:14: business_id: '1234567' ei ole Y-tunnus. Kirjoita se muodossa 1234567-8 (seitsemän numeroa, väliviiva ja tarkistusmerkki); vanhaan kuusinumeroiseen tunnukseen lisätään etunolla."],
+        id='bad_business_id',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("business_id: 1234567-2\n")},
+        ['content/partners/alfa-oy.yaml:8:14: business_id: Y-tunnuksen 1234567-2 tarkistusmerkki ei täsmää, joten tunnuksessa on kirjoitusvirhe. Tarkista tunnus esimerkiksi yritys- ja yhteisötietojärjestelmästä (ytj.fi).'],
+        id='business_id_check_digit',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("business_id: 1234567-1\n"),
+         "partners/gamma.yaml": fixture("partners/gamma.yaml").replace("review_date", "business_id: '1234567-1'\nreview_date")},
+        ['content/partners/gamma.yaml:5:14: business_id: Y-tunnus 1234567-1 on jo kumppanilla kohdassa content/partners/alfa-oy.yaml:8:14. Sama organisaatio kirjataan yhteen tiedostoon: yhdistä tiedot toiseen ja poista toinen tiedosto.'],
+        id='duplicate_business_id',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("agreement:\n  kind: partnership\n  signed: 2026-05-01\n  valid_until: 2026-04-30\n")},
+        ['content/partners/alfa-oy.yaml:11:16: agreement.valid_until: sopimus päättyy (2026-04-30) ennen kuin se on allekirjoitettu (2026-05-01). Korjaa jompikumpi päivämäärä.'],
+        id='agreement_dates',
+    ),
+    pytest.param(
+        {"toolbox.yaml": toolbox_with("crm_url: http://crm.example.fi/{business_id}\n")},
+        ["content/toolbox.yaml:30:10: crm_url: 'http://crm.example.fi/{business_id}' ei ole https-osoite. Kirjoita osoitemalli kokonaan, esimerkiksi https://crm.example.fi/yritykset/{business_id}."],
+        id='crm_url_not_https',
+    ),
+    pytest.param(
+        {"toolbox.yaml": toolbox_with("crm_url: https://crm.example.fi/{ytunnus}\n")},
+        ["content/toolbox.yaml:30:10: crm_url: osoitemallissa on tuntematon paikka '{ytunnus}'. Sallitut paikat ovat {business_id}, {id}; muita aaltosulkeita osoitteessa ei voi olla."],
+        id='crm_url_placeholder',
+    ),
+    pytest.param(
+        {"toolbox.yaml": toolbox_with("crm_url: 'https://crm.example.fi/{id}}'\n")},
+        ["content/toolbox.yaml:30:10: crm_url: osoitemallissa on tuntematon paikka '}'. Sallitut paikat ovat {business_id}, {id}; muita aaltosulkeita osoitteessa ei voi olla."],
+        id='crm_url_placeholder-stray-brace',
+    ),
+    pytest.param(
+        {"toolbox.yaml": toolbox_with("crm_url: https://crm.example.fi/yritykset\n")},
+        ['content/toolbox.yaml:30:10: crm_url: osoitemallissa ei ole paikkaa kumppanin tunnisteelle. Lisää osoitteeseen {business_id}, {id}, esimerkiksi https://crm.example.fi/yritykset/{business_id}.'],
+        id='crm_url_no_placeholder',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("contact_rhythm_months: 61\n")},
+        ['content/partners/alfa-oy.yaml:8:24: contact_rhythm_months: 61 on liian suuri. Suurin sallittu arvo on 60.'],
+        id='too_large-contact-rhythm',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": fixture("partners/alfa-oy.yaml").replace(
+            "    contacts: [maija-malli]\n", "    contacts: [maija-malli]\n    deputy: pekka-pilot\n    team: keittio\n")},
+        ["content/partners/alfa-oy.yaml:12:13: cooperations[1].deputy: tuntematon yhteyshenkilö 'pekka-pilot'. Tarkoititko 'pekka-pilotti'? Tarkista tunniste tai lisää puuttuva tiedosto kansioon content/contacts/.",
+         "content/partners/alfa-oy.yaml:13:11: cooperations[1].team: tuntematon tiimi 'keittio'. Tarkista tunniste tai lisää puuttuva tiedosto kansioon content/teams/."],
+        id='unknown_ref-deputy-and-team',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("partner_contacts:\n  - role: Johtaja\n    email: aino@alfa.example\n")},
+        ['content/partners/alfa-oy.yaml:9:5: partner_contacts[1].name: pakollinen kenttä puuttuu. Lisää kenttä name (Nimi).'],
+        id='missing_field-partner-contact-name',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("status: potential\n")},
+        ["content/partners/alfa-oy.yaml:8:9: status: 'potential' ei ole sallittu arvo. Sallitut arvot: prospect, active, ended."],
+        id='bad_choice-status',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("agreement:\n  kind: partnership\n  attachment: sopimukset/alfa.pdf\n")},
+        ["content/partners/alfa-oy.yaml:10:15: agreement.attachment: tiedostoa 'sopimukset/alfa.pdf' ei ole kansiossa content/files/. Tarkista nimi tai lisää tiedosto."],
+        id='file_missing-agreement-attachment',
+    ),
 ]
 
 
@@ -420,3 +499,68 @@ def test_a_loop_of_symbolic_links_is_located(project: Callable[..., Path]) -> No
     message = ("tiedosto on symbolinen linkki, joka ei johda tiedostoon (linkki on rikki tai linkit kiertävät kehää). "
                "Korvaa linkki itse tiedostolla.")
     assert problems_of(root) == [f"content/teams/{name}:1:1: {message}" for name in ("a.yaml", "b.yaml", "kehä.yaml")]
+
+
+# The relationship fields' own rules in English (--lang en): the same place, the catalogue's English text.
+ENGLISH_CASES = [
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("business_id: 1234567\n")},
+        ["content/partners/alfa-oy.yaml:8:14: business_id: '1234567' is not a Finnish business ID. Write it as 1234567-8 (seven digits, a hyphen and the check digit); an old six-digit ID gets a leading zero."],
+        id='bad_business_id',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("business_id: 1234567-2\n")},
+        ['content/partners/alfa-oy.yaml:8:14: business_id: the check digit of business ID 1234567-2 does not match, so the ID has a typing error. Check the ID, for example in the Finnish business information system (ytj.fi).'],
+        id='business_id_check_digit',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("business_id: 1234567-1\n"),
+         "partners/gamma.yaml": fixture("partners/gamma.yaml").replace("review_date", "business_id: '1234567-1'\nreview_date")},
+        ['content/partners/gamma.yaml:5:14: business_id: business ID 1234567-1 is already given to the partner at content/partners/alfa-oy.yaml:8:14. One organisation is recorded in one file: merge the two and delete the other file.'],
+        id='duplicate_business_id',
+    ),
+    pytest.param(
+        {"partners/alfa-oy.yaml": partner_with("agreement:\n  kind: partnership\n  signed: 2026-05-01\n  valid_until: 2026-04-30\n")},
+        ['content/partners/alfa-oy.yaml:11:16: agreement.valid_until: the agreement ends (2026-04-30) before it was signed (2026-05-01). Correct one of the dates.'],
+        id='agreement_dates',
+    ),
+    pytest.param(
+        {"toolbox.yaml": toolbox_with("crm_url: http://crm.example.fi/{business_id}\n")},
+        ["content/toolbox.yaml:30:10: crm_url: 'http://crm.example.fi/{business_id}' is not an https address. Write the whole address pattern, for example https://crm.example.com/companies/{business_id}."],
+        id='crm_url_not_https',
+    ),
+    pytest.param(
+        {"toolbox.yaml": toolbox_with("crm_url: https://crm.example.fi/{ytunnus}\n")},
+        ["content/toolbox.yaml:30:10: crm_url: the address pattern has an unknown placeholder '{ytunnus}'. The allowed placeholders are {business_id}, {id}; the address may hold no other braces."],
+        id='crm_url_placeholder',
+    ),
+    pytest.param(
+        {"toolbox.yaml": toolbox_with("crm_url: https://crm.example.fi/yritykset\n")},
+        ['content/toolbox.yaml:30:10: crm_url: the address pattern has no placeholder for the partner. Add {business_id}, {id} to the address, for example https://crm.example.com/companies/{business_id}.'],
+        id='crm_url_no_placeholder',
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), ENGLISH_CASES)
+def test_relationship_rule_reports_exact_message_in_english(project: Callable[..., Path], changes: dict,
+                                                            expected: list[str]) -> None:
+    assert problems_of(project(changes), "en") == expected
+
+
+@pytest.mark.parametrize(("digits", "expected"), [("1234567", 1), ("0737546", 2), ("1572860", 0), ("0000001", 9),
+                                                  ("1000000", 4), ("0000030", None)])
+def test_business_id_check_digit_follows_the_modulo_11_rule(digits: str, expected: int | None) -> None:
+    assert business_id_check_digit(digits) == expected
+
+
+def test_every_relationship_field_filled_in_is_valid(project: Callable[..., Path]) -> None:
+    alfa = partner_with(
+        "business_id: 1234567-1\nstatus: prospect\nsize: pieni\nagreement:\n  kind: partnership\n"
+        "  signed: 2026-05-01\n  valid_until: 2026-05-01\n  owner: maija-malli\n  attachment: sopimukset/alfa.pdf\n"
+        "partner_contacts:\n  - name: Aino Alfa\n    role: Johtaja\n    email: aino@alfa.example\n"
+        "    phone: \"040 000 0000\"\nlast_contact: 2026-01-01\nnext_contact: 2026-06-01\ncontact_rhythm_months: 6\n"
+    ).replace("    contacts: [maija-malli]\n", "    contacts: [maija-malli]\n    deputy: pekka-pilotti\n    team: ravintola\n")
+    root = project({"partners/alfa-oy.yaml": alfa, "files/sopimukset/alfa.pdf": "x",
+                    "toolbox.yaml": toolbox_with("crm_url: https://crm.example.fi/yritykset/{business_id}?id={id}\n")})
+    assert problems_of(root) == []

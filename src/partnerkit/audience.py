@@ -50,7 +50,9 @@ def history_for(history: History | None, profile: Profile, current: Toolbox) -> 
 
 def _public_view(toolbox: Toolbox) -> Toolbox:
     # Public: no contact persons (teams and their shared addresses stand in for them), no tier of any partner
-    # (the tiers are the institution's own working tool, not a ranking), only publishable partners, no notes.
+    # (the tiers are the institution's own working tool, not a ranking), only publishable active partners (a
+    # prospect has agreed to nothing yet, an ended cooperation is no longer one), no notes, and nothing of how the
+    # relationship is managed: the partner's own people, the agreement, contact dates, business ID, size.
     team_of = {contact.id: contact.team for contact in toolbox.contacts}
     partners = tuple(
         replace(
@@ -58,12 +60,20 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
             notes="",
             cooperations=tuple(
                 Cooperation(tier="", description=coop.description,
-                            contacts=tuple(dict.fromkeys(team_of[c] for c in coop.contacts)))
+                            contacts=tuple(dict.fromkeys([*(team_of[c] for c in coop.contacts),
+                                                          *([coop.team] if coop.team else [])])))
                 for coop in partner.cooperations
             ),
+            business_id="",
+            size="",
+            partner_contacts=(),
+            agreement=None,
+            last_contact=None,
+            next_contact=None,
+            contact_rhythm_months=None,
         )
         for partner in toolbox.partners
-        if partner.publishable
+        if partner.publishable and partner.status == "active"
     )
     return replace(
         toolbox,
@@ -72,5 +82,6 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
         methods=tuple(replace(method, owner="") for method in toolbox.methods),
         guides=tuple(replace(guide, owner="") for guide in toolbox.guides if not guide.staff_only),
         teams=tuple(replace(team, lead="") for team in toolbox.teams),
+        crm_url="",
     )
 

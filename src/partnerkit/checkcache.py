@@ -46,7 +46,7 @@ from .load import Document, Parsed, ReadFile, parse_document
 from .messages import Problem
 from .validate import FileCheck, check_file
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"partnerkit check cache\n"
 # The modules whose code decides what a file's check gives, and the catalogues whose words go into its results.
 CODE_MODULES = tuple(Path(__file__).parent / name for name in
@@ -284,16 +284,16 @@ def encode_result(result: Parsed, path: str, record: str) -> bytes | None:
             return None
         rest = (check.id_mark, tuple(_problem_data(p) for p in check.problems), check.refs)
         if check.values is None:
-            return marshal.dumps((found, (None, *rest, ())))
+            return marshal.dumps((found, (None, *rest, (), check.marks)))
         # Dates at the top of a record (a partner's review date) are found without walking every value.
         dates = tuple((key,) for key, value in check.values.items() if type(value) is date)
         values = {key: value.toordinal() if (key,) in dates else value for key, value in check.values.items()}
         try:
-            return marshal.dumps((found, (values, *rest, dates)))
+            return marshal.dumps((found, (values, *rest, dates, check.marks)))
         except ValueError:
             walked: list[tuple[Any, ...]] = []
             values = _plain(check.values, (), walked)
-            return marshal.dumps((found, (values, *rest, tuple(walked))))
+            return marshal.dumps((found, (values, *rest, tuple(walked), check.marks)))
     except (_Unstorable, ValueError):
         return None
 
@@ -304,13 +304,14 @@ def decode_result(payload: bytes, path: str, record: str) -> Parsed:
     problems = [Problem(*data) for data in found]
     if check is None:
         return None, problems
-    values, id_mark, check_problems, refs, dates = check
+    values, id_mark, check_problems, refs, dates, marks = check
     for location in dates:
         place = values
         for step in location[:-1]:
             place = place[step]
         place[location[-1]] = date.fromordinal(place[location[-1]])
-    checked = FileCheck(path, record, values, id_mark, tuple(Problem(*data) for data in check_problems), refs)
+    checked = FileCheck(path, record, values, id_mark, tuple(Problem(*data) for data in check_problems), refs,
+                        marks=marks)
     return Document(path, record, None, checked), problems
 
 

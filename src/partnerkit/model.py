@@ -49,6 +49,29 @@ class Cooperation:
     tier: str
     description: str
     contacts: tuple[str, ...]
+    deputy: str = ""  # a contact id standing in for the contacts
+    team: str = ""  # a team id: the cooperation is the team's, with or without named contacts
+
+
+@dataclass(frozen=True)
+class PartnerContact:
+    """A person on the partner's side. Personal data of someone outside the institution: staff profile only."""
+
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A written agreement with a partner; staff profile only (its attachment too)."""
+
+    kind: str
+    signed: date | None
+    valid_until: date | None
+    owner: str  # a contact id, or ""
+    attachment: str  # path relative to content/files/, or ""
 
 
 @dataclass(frozen=True)
@@ -65,11 +88,27 @@ class Partner:
     notes: str
     cooperations: tuple[Cooperation, ...]
     source: str
+    # The relationship (all optional in content; see schema.PARTNER for their meaning).
+    business_id: str = ""
+    status: str = "active"  # prospect, active or ended (schema.PARTNER_STATUSES)
+    size: str = ""
+    partner_contacts: tuple[PartnerContact, ...] = ()
+    agreement: Agreement | None = None
+    last_contact: date | None = None
+    next_contact: date | None = None
+    contact_rhythm_months: int | None = None
 
     @property
     def contact_ids(self) -> tuple[str, ...]:
-        """Every contact person working with this partner, each once, in order of appearance."""
-        return tuple(dict.fromkeys(c for coop in self.cooperations for c in coop.contacts))
+        """Every contact person working with this partner (contacts, then deputies), each once, in order."""
+        people = [c for coop in self.cooperations for c in coop.contacts]
+        people.extend(coop.deputy for coop in self.cooperations if coop.deputy)
+        return tuple(dict.fromkeys(people))
+
+    @property
+    def team_ids(self) -> tuple[str, ...]:
+        """Every team that owns a cooperation with this partner, each once, in order of appearance."""
+        return tuple(dict.fromkeys(coop.team for coop in self.cooperations if coop.team))
 
 
 @dataclass(frozen=True)
@@ -181,6 +220,8 @@ class Toolbox:
     # Partners reviewed longer ago than this appear in the staff-only review report (toolbox.yaml; its default
     # is schema.TOOLBOX's).
     review_after_months: int
+    # An address pattern with {business_id} or {id} linking each partner to its CRM record; "" for none.
+    crm_url: str = ""
 
     def tier(self, tier_id: str) -> Tier:
         """Return the tier with the given id."""

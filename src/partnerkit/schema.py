@@ -35,7 +35,35 @@ METHOD_KINDS: dict[str, str] = {
     "agreement": "Sopimus",
 }
 
+# A partner's status: prospects and ended cooperations are kept, but only active ones appear in the tier tables.
+PARTNER_STATUSES: dict[str, str] = {
+    "prospect": "potentiaalinen",
+    "active": "aktiivinen",
+    "ended": "päättynyt",
+}
+
+# Size classes by number of employees (the EU's SME definition, as Statistics Finland uses it).
+PARTNER_SIZES: dict[str, str] = {
+    "mikro": "mikroyritys (alle 10 henkilöä)",
+    "pieni": "pieni yritys (10–49 henkilöä)",
+    "keskisuuri": "keskisuuri yritys (50–249 henkilöä)",
+    "suuri": "suuri yritys (vähintään 250 henkilöä)",
+}
+
+AGREEMENT_KINDS: dict[str, str] = {
+    "partnership": "Kumppanuussopimus",
+    "framework": "Puitesopimus",
+    "training": "Koulutusyhteistyösopimus",
+    "letter_of_intent": "Aiesopimus",
+    "service": "Palvelusopimus",
+    "other": "Muu sopimus",
+}
+
+# The placeholders a CRM address pattern may hold (toolbox.yaml crm_url): what each partner page fills in.
+CRM_PLACEHOLDERS: tuple[str, ...] = ("business_id", "id")
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+BUSINESS_ID_PATTERN = r"^\d{7}-\d$"
 # Where attachments live, relative to content/, and the file types that may be attached: documents and
 # images a browser does not run (no .html, .svg or .js: they would execute scripts from the site's origin).
 FILES_FOLDER = "files"
@@ -55,7 +83,7 @@ class Field:
     """One key of a record: its kind, whether it is required, and its Finnish documentation."""
 
     name: str
-    kind: str  # id, str, text, url, file, email, phone, date, bool, int, enum, ref, list, record
+    kind: str  # id, str, text, url, url_pattern, file, email, phone, business_id, date, bool, int, enum, ref, list, record
     title: str
     description: str
     required: bool = False
@@ -187,6 +215,80 @@ COOPERATION = Record(
             "Oppilaitoksen yhteyshenkilöiden tunnisteet (contacts-kansion tiedostojen id-kentät).",
             item_kind="ref",
             target="contacts",
+        ),
+        Field(
+            "deputy",
+            "ref",
+            "Varahenkilö",
+            "Oppilaitoksen yhteyshenkilön varahenkilön tunniste (contacts-kansion tiedoston id-kenttä). Varahenkilö "
+            "hoitaa yhteistyötä, kun yhteyshenkilö on poissa, ja näkyy henkilöstön versiossa yhteyshenkilön rinnalla.",
+            target="contacts",
+        ),
+        Field(
+            "team",
+            "ref",
+            "Vastuutiimi",
+            "Tiimi, joka vastaa yhteistyöstä, kun se on tiimin eikä yksittäisen henkilön vastuulla (teams-kansion "
+            "tiedoston id-kenttä). Voi olla yhteyshenkilöiden lisäksi tai niiden sijaan.",
+            target="teams",
+        ),
+    ),
+)
+
+PARTNER_CONTACT = Record(
+    "partner_contact",
+    "Kumppanin yhteyshenkilö",
+    "Kumppanin puolen yhteyshenkilö. Oppilaitoksen ulkopuolisen henkilön henkilötietoa: näkyy vain henkilöstön "
+    "versiossa, ei koskaan julkisessa versiossa, sen Moodle-paketissa eikä haussa.",
+    (
+        Field("name", "str", "Nimi", "Henkilön koko nimi.", True),
+        Field("role", "str", "Rooli", "Henkilön tehtävä kumppanilla tai rooli yhteistyössä, esimerkiksi "
+              "Henkilöstöpäällikkö tai Työpaikkaohjaajien vastuuhenkilö."),
+        Field("email", "email", "Sähköposti", "Henkilön työsähköpostiosoite."),
+        Field(
+            "phone",
+            "phone",
+            "Puhelin",
+            "Henkilön työpuhelin lainausmerkeissä, esimerkiksi \"040 123 4567\", ettei numero muutu luvuksi.",
+            example="040 123 4567",
+        ),
+    ),
+)
+
+AGREEMENT = Record(
+    "agreement",
+    "Sopimus",
+    "Kumppanin kanssa tehty kirjallinen sopimus. Näkyy vain henkilöstön versiossa; Tarkistettavat-raportti "
+    "nostaa esiin sopimukset, jotka päättyvät 90 päivän kuluessa tai ovat jo päättyneet.",
+    (
+        Field(
+            "kind",
+            "enum",
+            "Sopimuksen laji",
+            "Mikä sopimus on: " + ", ".join(f"{k} ({v})" for k, v in AGREEMENT_KINDS.items()) + ".",
+            True,
+            choices=tuple(AGREEMENT_KINDS),
+        ),
+        Field("signed", "date", "Allekirjoitettu", "Päivä, jolloin sopimus allekirjoitettiin, muodossa VVVV-KK-PP.",
+              example="2025-08-15"),
+        Field(
+            "valid_until",
+            "date",
+            "Voimassa asti",
+            "Sopimuksen viimeinen voimassaolopäivä muodossa VVVV-KK-PP; ei voi olla ennen allekirjoituspäivää. "
+            "Jätä pois, jos sopimus on voimassa toistaiseksi.",
+            example="2027-07-31",
+        ),
+        Field("owner", "ref", "Sopimuksen vastuuhenkilö",
+              "Sopimuksesta ja sen uusimisesta vastaavan yhteyshenkilön tunniste (contacts-kansion id-kenttä).",
+              target="contacts"),
+        Field(
+            "attachment",
+            "file",
+            "Sopimusasiakirja",
+            "Sopimuksen tiedosto kansiossa content/files/, esimerkiksi sopimukset/kumppani-2025.pdf. Näkyy vain "
+            "henkilöstön versiossa. Sallitut tiedostotyypit: " + ", ".join(ATTACHMENT_TYPES) + ".",
+            example="sopimukset/kumppani-2025.pdf",
         ),
     ),
 )
@@ -416,6 +518,16 @@ TOOLBOX = Record(
             maximum=120,
         ),
         Field(
+            "crm_url",
+            "url_pattern",
+            "Asiakkuudenhallinnan osoitemalli",
+            "Osoite, josta kumppanin tiedot löytyvät oppilaitoksen asiakkuudenhallintajärjestelmästä (CRM). Kirjoita "
+            "https-osoite, jossa on paikka kumppanin tunnisteelle: {business_id} (Y-tunnus) tai {id} (kumppanin "
+            "tunniste). Henkilöstön versiossa jokaisella kumppanin sivulla on linkki kumppanin tietoihin; "
+            "{business_id}-mallilla vain kumppaneilla, joilla on Y-tunnus.",
+            example="https://crm.example.fi/yritykset?ytunnus={business_id}",
+        ),
+        Field(
             "accessibility",
             "record",
             "Saavutettavuusseloste",
@@ -511,6 +623,32 @@ PARTNER = Record(
         Field("field", "str", "Toimiala", "Kumppanin toimiala tai koulutusala, esimerkiksi Ravintola-ala.", True),
         Field("website", "url", "Verkkosivu", "Kumppanin verkkosivun osoite (https://...)."),
         Field(
+            "business_id",
+            "business_id",
+            "Y-tunnus",
+            "Kumppanin Y-tunnus muodossa 1234567-8. Tarkistusmerkki tarkistetaan, ja sama Y-tunnus voi olla vain "
+            "yhdellä kumppanilla. Vanha kuusinumeroinen tunnus kirjoitetaan etunollalla (0123456-7).",
+            example="1234567-1",
+        ),
+        Field(
+            "status",
+            "enum",
+            "Tila",
+            "Kumppanuuden tila: " + ", ".join(f"{k} ({v})" for k, v in PARTNER_STATUSES.items())
+            + ". Oletus active. Potentiaaliset ja päättyneet kumppanit näkyvät vain henkilöstön versiossa, eivätkä "
+            "päättyneet näy tasojen kumppaniluetteloissa.",
+            choices=tuple(PARTNER_STATUSES),
+            default="active",
+        ),
+        Field(
+            "size",
+            "enum",
+            "Kokoluokka",
+            "Kumppanin henkilöstömäärän mukainen kokoluokka: "
+            + ", ".join(f"{k} ({v})" for k, v in PARTNER_SIZES.items()) + ".",
+            choices=tuple(PARTNER_SIZES),
+        ),
+        Field(
             "review_date",
             "date",
             "Tarkistettu",
@@ -530,6 +668,49 @@ PARTNER = Record(
             "text",
             "Sisäiset muistiinpanot",
             "Vain henkilöstölle tarkoitetut huomiot. Eivät koskaan näy julkisessa versiossa.",
+        ),
+        Field(
+            "partner_contacts",
+            "list",
+            "Kumppanin yhteyshenkilöt",
+            "Kumppanin puolen yhteyshenkilöt: nimi sekä halutessa rooli, sähköposti ja puhelin. Henkilötietoa: "
+            "näkyy vain henkilöstön versiossa.",
+            item_kind="record",
+            target="partner_contact",
+        ),
+        Field(
+            "agreement",
+            "record",
+            "Sopimus",
+            "Kumppanin kanssa tehty sopimus: laji, allekirjoituspäivä, voimassaolo, vastuuhenkilö ja halutessa "
+            "sopimusasiakirja. Näkyy vain henkilöstön versiossa.",
+            target="agreement",
+        ),
+        Field(
+            "last_contact",
+            "date",
+            "Edellinen yhteydenpito",
+            "Päivä, jolloin kumppaniin oltiin viimeksi yhteydessä (tapaaminen tai kumppanuuskeskustelu), muodossa "
+            "VVVV-KK-PP.",
+            example="2026-05-20",
+        ),
+        Field(
+            "next_contact",
+            "date",
+            "Seuraava yhteydenpito",
+            "Seuraavan suunnitellun yhteydenpidon päivä muodossa VVVV-KK-PP. Kun päivä on ohitettu, kumppani näkyy "
+            "Tarkistettavat-raportissa.",
+            example="2026-11-15",
+        ),
+        Field(
+            "contact_rhythm_months",
+            "int",
+            "Yhteydenpidon väli kuukausina",
+            "Kuinka monen kuukauden välein kumppaniin pidetään yhteyttä (1–60). Kun edellisestä yhteydenpidosta "
+            "(last_contact) on kulunut tätä kauemmin, kumppani näkyy Tarkistettavat-raportissa.",
+            example=6,
+            minimum=1,
+            maximum=60,
         ),
         Field(
             "cooperations",
@@ -645,7 +826,7 @@ TEAM = Record(
 
 RECORDS: dict[str, Record] = {
     r.name: r
-    for r in (LINK, CONCEPT, COOPERATION, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
+    for r in (LINK, CONCEPT, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
               CONTACT, TEAM)
 }
 
@@ -653,7 +834,7 @@ RECORDS: dict[str, Record] = {
 SINGLE_FILES: dict[str, str] = {"toolbox.yaml": "toolbox", "tiers.yaml": "tiers"}
 # Names the site gives its own pages in a record type's folder (the listing page, the alphabetical listings):
 # a record with such an id would replace one of them.
-RESERVED_IDS: dict[str, tuple[str, ...]] = {"partner": ("aakkosittain", "index")}
+RESERVED_IDS: dict[str, tuple[str, ...]] = {"partner": ("aakkosittain", "index", "paattyneet")}
 RESERVED_IN_EVERY_FOLDER = ("index",)
 COLLECTIONS: dict[str, str] = {
     "partners": "partner",
@@ -673,6 +854,8 @@ def describe_kind(item: Field) -> str:
         "url": "osoite",
         "email": "sähköpostiosoite",
         "phone": "puhelinnumero",
+        "business_id": "Y-tunnus 1234567-8",
+        "url_pattern": "https-osoitemalli",
         "date": "päivämäärä VVVV-KK-PP",
         "bool": "true tai false",
         "int": "kokonaisluku",
@@ -696,6 +879,12 @@ def _json_type(item: Field) -> dict[str, Any]:
         base.update(type="string", maxLength=MAX_TEXT)
     elif kind == "url":
         base.update(type="string", pattern=r"^(https?://[^\s]+|mailto:[^\s]+)$")
+    elif kind == "url_pattern":
+        placeholders = "|".join(CRM_PLACEHOLDERS)
+        base.update(type="string", maxLength=MAX_LINE,
+                    pattern=r"^https://[^\s{}]+(\{(" + placeholders + r")\}[^\s{}]*)+$")
+    elif kind == "business_id":
+        base.update(type="string", pattern=BUSINESS_ID_PATTERN)
     elif kind == "email":
         base.update(type="string", format="email")
     elif kind == "file":

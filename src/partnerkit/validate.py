@@ -16,16 +16,19 @@ import yaml
 from .load import Content, Document
 from .messages import ContentError, Problem, make_problem, word
 from .model import (
-    AccessibilityStatement, Concept, Contact, Cooperation, Guide, Link, Method, Partner, PrivacyNotice, Team, Tier,
-    Toolbox,
+    AccessibilityStatement, Agreement, Concept, Contact, Cooperation, Guide, Link, Method, Partner, PartnerContact,
+    PrivacyNotice, Team, Tier, Toolbox,
 )
 from .schema import (
-    ATTACHMENT_TYPES, COLLECTIONS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT, PARTNER, RECORDS, RESERVED_IDS,
-    RESERVED_IN_EVERY_FOLDER, TIER_IDS, TOOLBOX, Field,
-    Record, describe_kind,
+    ATTACHMENT_TYPES, BUSINESS_ID_PATTERN, COLLECTIONS, CRM_PLACEHOLDERS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT,
+    PARTNER, RECORDS, RESERVED_IDS, RESERVED_IN_EVERY_FOLDER, TIER_IDS, TOOLBOX, Field, Record, describe_kind,
 )
 
 _ID = re.compile(ID_PATTERN)
+_BUSINESS_ID = re.compile(BUSINESS_ID_PATTERN)
+# The weights of a business ID's seven digits (Verohallinto's check digit rule, modulo 11).
+_BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,24}$")
@@ -160,6 +163,8 @@ class FileCheck:
     refs: tuple[tuple[str, str, str, int, int, str], ...]
     # What was made from this check, kept as long as the check is ({"partner": Partner}); never compared.
     made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # 0-based line and column of values that other files' checks compare (a partner's business ID).
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,12 +188,18 @@ def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, b
     located = _check_document(document, ctx)
     if located is None:
         return FileCheck(document.path, document.record, None, None, tuple(ctx.problems), tuple(ctx.refs))
+    marks: dict[str, tuple[int, int]] = {}
     if document.record == "partner":
         _check_partner_tiers(located, ctx)
+        _check_agreement_dates(located, ctx)
+        business_id = located.nodes.get("business_id")
+        if "business_id" in located.values and business_id is not None:
+            marks["business_id"] = (business_id.start_mark.line, business_id.start_mark.column)
     id_node = located.nodes.get("id")
     id_mark = (id_node.start_mark.line, id_node.start_mark.column) if id_node is not None else None
     # Nested records already carry no nodes (see _check_value), so the values hold none.
-    return FileCheck(document.path, document.record, located.values, id_mark, tuple(ctx.problems), tuple(ctx.refs))
+    return FileCheck(document.path, document.record, located.values, id_mark, tuple(ctx.problems), tuple(ctx.refs),
+                     marks=marks)
 
 
 def build_toolbox(content: Content, lang: str = "fi") -> Toolbox:
@@ -208,6 +219,7 @@ def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "
         if check.values is not None:
             checked[check.record].append(check)
     ids = _check_ids(checked, ctx)
+    _check_business_ids(checked["partner"], ctx)
     ids["tiers"] = set(TIER_IDS)
     # A file that could not be read already has its own message; references to it would only repeat that.
     silent = {(folder, stem) for record, stem in content.unreadable for folder, r in COLLECTIONS.items() if r == record}
@@ -468,6 +480,10 @@ def _check_line(node: yaml.ScalarNode, spec: Field, ctx: _Context, label: str, t
         return _INVALID
     if kind == "url":
         return _check_url(node, ctx, label, text)
+    if kind == "url_pattern":
+        return _check_url_pattern(node, ctx, label, text)
+    if kind == "business_id":
+        return _check_business_id(node, ctx, label, text)
     if kind == "file":
         return _check_file(node, ctx, label, text)
     if kind == "email" and not _EMAIL.match(text):
@@ -520,6 +536,58 @@ def _check_url(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> A
             return text
     ctx.report(node, "bad_url", key=label, value=text)
     return _INVALID
+
+
+def business_id_check_digit(digits: str) -> int | None:
+    """Return the check digit of a business ID's seven digits, or None when no digit makes them valid."""
+    remainder = sum(int(d) * w for d, w in zip(digits, _BUSINESS_ID_WEIGHTS)) % 11
+    if remainder == 1:
+        return None  # such numbers are never given out
+    return 0 if remainder == 0 else 11 - remainder
+
+
+def _check_business_id(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> Any:
+    if not _BUSINESS_ID.match(text):
+        ctx.report(node, "bad_business_id", key=label, value=text)
+        return _INVALID
+    if business_id_check_digit(text[:7]) != int(text[8]):
+        ctx.report(node, "business_id_check_digit", key=label, value=text)
+        return _INVALID
+    return text
+
+
+def _check_url_pattern(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> Any:
+    """Accept an https address with {business_id} or {id} in it: each partner page links to its filled-in copy."""
+    allowed = ", ".join("{" + name + "}" for name in CRM_PLACEHOLDERS)
+    found = _PLACEHOLDER.findall(text)
+    unknown = next((name for name in found if name not in CRM_PLACEHOLDERS), None)
+    if unknown is not None:
+        ctx.report(node, "crm_url_placeholder", key=label, placeholder="{" + unknown + "}", allowed=allowed)
+        return _INVALID
+    # A brace left over after the placeholders is one that no partner's value would replace.
+    example = _PLACEHOLDER.sub("x", text)
+    if "{" in example or "}" in example:
+        ctx.report(node, "crm_url_placeholder", key=label, placeholder="{" if "{" in example else "}",
+                   allowed=allowed)
+        return _INVALID
+    if not found:
+        ctx.report(node, "crm_url_no_placeholder", key=label, allowed=allowed)
+        return _INVALID
+    if not example.lower().startswith("https://") or not _is_web_address(example):
+        ctx.report(node, "crm_url_not_https", key=label, value=text)
+        return _INVALID
+    return text
+
+
+def _is_web_address(text: str) -> bool:
+    if " " in text:
+        return False
+    try:
+        parts = urlsplit(text)
+        return (parts.scheme in ("http", "https") and bool(parts.hostname) and "." in (parts.hostname or "")
+                and bool(_HOST.match(parts.netloc.split("@")[-1])))
+    except ValueError:
+        return False
 
 
 def _check_file(node: yaml.ScalarNode, ctx: _Context, label: str, text: str) -> Any:
@@ -655,6 +723,35 @@ def _check_partner_tiers(located: _Located, ctx: _Context) -> None:
             first[tier] = value_node.start_mark.line + 1
 
 
+def _check_agreement_dates(located: _Located, ctx: _Context) -> None:
+    agreement = located.values.get("agreement")
+    if not isinstance(agreement, tuple):
+        return
+    signed, valid_until = agreement[0].get("signed"), agreement[0].get("valid_until")
+    if isinstance(signed, date) and isinstance(valid_until, date) and valid_until < signed:
+        found = _scalar_at(located.nodes["agreement"], "valid_until")
+        ctx.path = located.path
+        ctx.report(found[1] if found else located.nodes["agreement"], "agreement_dates", key="agreement.valid_until",
+                   value=valid_until.isoformat(), signed=signed.isoformat())
+
+
+def _check_business_ids(partners: list[FileCheck], ctx: _Context) -> None:
+    """Report every partner whose business ID an earlier partner (in file order) already has, naming both places."""
+    first: dict[str, str] = {}
+    for check in sorted(partners, key=lambda c: c.path):
+        value = check.values.get("business_id") if check.values is not None else None
+        mark = check.marks.get("business_id")
+        if not isinstance(value, str) or mark is None:
+            continue
+        here = f"{check.path}:{mark[0] + 1}:{mark[1] + 1}"
+        if value in first:
+            ctx.path = check.path
+            ctx.report(_Marked(_Mark(*mark)), "duplicate_business_id", key="business_id",  # type: ignore[arg-type]
+                       value=value, other=first[value])
+        else:
+            first[value] = here
+
+
 def _links(values: dict[str, Any]) -> tuple[Link, ...]:
     return tuple(Link(v["title"], v.get("url", ""), v.get("file", "")) for v, _ in values.get("links", []))
 
@@ -668,14 +765,31 @@ def _partner_of(v: FileCheck) -> Partner:
     if known is not None:
         return known  # type: ignore[no-any-return]
     assert v.values is not None
+    values = v.values
+    agreement = values.get("agreement")
     partner = Partner(
-        v.values["id"], v.values["name"], v.values["type"], v.values["field"], v.values.get("website", ""),
-        v.values["review_date"], v.values.get("publishable", PARTNER.default_of("publishable")), v.values.get("notes", ""),
+        values["id"], values["name"], values["type"], values["field"], values.get("website", ""),
+        values["review_date"], values.get("publishable", PARTNER.default_of("publishable")), values.get("notes", ""),
         tuple(
-            Cooperation(c["tier"], c["description"], tuple(c.get("contacts", [])))
-            for c, _ in sorted(v.values["cooperations"], key=lambda pair: _TIER_ORDER[pair[0]["tier"]])
+            Cooperation(c["tier"], c["description"], tuple(c.get("contacts", [])), c.get("deputy", ""),
+                        c.get("team", ""))
+            for c, _ in sorted(values["cooperations"], key=lambda pair: _TIER_ORDER[pair[0]["tier"]])
         ),
         v.path,
+        business_id=values.get("business_id", ""),
+        status=values.get("status", PARTNER.default_of("status")),
+        size=values.get("size", ""),
+        partner_contacts=tuple(
+            PartnerContact(c["name"], c.get("role", ""), c.get("email", ""), c.get("phone", ""))
+            for c, _ in values.get("partner_contacts", [])
+        ),
+        agreement=None if agreement is None else Agreement(
+            agreement[0]["kind"], agreement[0].get("signed"), agreement[0].get("valid_until"),
+            agreement[0].get("owner", ""), agreement[0].get("attachment", ""),
+        ),
+        last_contact=values.get("last_contact"),
+        next_contact=values.get("next_contact"),
+        contact_rhythm_months=values.get("contact_rhythm_months"),
     )
     v.made["partner"] = partner
     return partner
@@ -739,6 +853,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         accessibility=_accessibility(box.values["accessibility"][0]),
         privacy=_privacy(box.values["privacy"][0]),
         review_after_months=box.values.get("review_after_months", TOOLBOX.default_of("review_after_months")),
+        crm_url=box.values.get("crm_url", ""),
     )
 
 

@@ -315,6 +315,38 @@ CASES: tuple[BadInput, ...] = (
     BadInput("moodle-file-marker-in-a-glossary-alias", {"toolbox.yaml": _toolbox(
         "aliases: [kumppani]", "aliases: [kumppani, x@@PLUGINFILE@@]")},
              (("content/toolbox.yaml", 9, 25, "moodle_reserved"),)),
+    # --- the relationship: business IDs, agreements, partner-side contacts, the CRM address pattern
+    BadInput("business-id-without-check-digit", {"partners/delta.yaml": PARTNER + "business_id: '1234567'\n"},
+             ((P, 11, 14, "bad_business_id"),)),
+    BadInput("business-id-with-spaces", {"partners/delta.yaml": PARTNER + "business_id: 123 4567-1\n"},
+             ((P, 11, 14, "bad_business_id"),)),
+    BadInput("business-id-wrong-check-digit", {"partners/delta.yaml": PARTNER + "business_id: 1234567-8\n"},
+             ((P, 11, 14, "business_id_check_digit"),)),
+    BadInput("business-id-that-no-check-digit-fits", {"partners/delta.yaml": PARTNER + "business_id: 0000030-0\n"},
+             ((P, 11, 14, "business_id_check_digit"),)),
+    BadInput("business-id-twice", {"partners/delta.yaml": PARTNER + "business_id: 1234567-1\n",
+                                   "partners/delta-kopio.yaml": partner("id: delta", "id: delta-kopio")
+                                   + "business_id: 1234567-1\n"},
+             (("content/partners/delta.yaml", 11, 14, "duplicate_business_id"),)),
+    BadInput("agreement-ends-before-signed", {"partners/delta.yaml": PARTNER + "agreement:\n  kind: framework\n"
+                                              "  signed: 2026-03-01\n  valid_until: 2025-03-01\n"},
+             ((P, 14, 16, "agreement_dates"),)),
+    BadInput("agreement-attachment-outside", {"partners/delta.yaml": PARTNER + "agreement:\n  kind: framework\n"
+                                              "  attachment: ../../etc/passwd\n"},
+             ((P, 13, 15, "file_outside"),)),
+    BadInput("partner-contact-unquoted-phone", {"partners/delta.yaml": PARTNER + "partner_contacts:\n"
+                                                "  - name: Dora Delta\n    phone: 0401234567\n"},
+             ((P, 13, 12, "number_phone"),)),
+    BadInput("partner-contact-as-text", {"partners/delta.yaml": PARTNER + "partner_contacts:\n  - Dora Delta\n"},
+             ((P, 12, 5, "wrong_type"),)),
+    BadInput("contact-rhythm-zero", {"partners/delta.yaml": PARTNER + "contact_rhythm_months: 0\n"},
+             ((P, 11, 24, "too_small"),)),
+    BadInput("crm-url-javascript", {"toolbox.yaml": _toolbox("", "")
+                                    + "crm_url: javascript:alert('{id}')\n"},
+             (("content/toolbox.yaml", 30, 10, "crm_url_not_https"),)),
+    BadInput("crm-url-format-attribute", {"toolbox.yaml": _toolbox("", "")
+                                          + "crm_url: 'https://crm.example/{id.__class__}'\n"},
+             (("content/toolbox.yaml", 30, 10, "crm_url_placeholder"),)),
     # --- Markdown that Python-Markdown cannot bound: refused by the check, shown as plain text by the renderer
     BadInput("markdown-nested-list", {"teams/ravintola.yaml": team('description: "' + "- " * 1000 + 'x"\n')},
              ((T, 3, 14, "markdown_too_deep"),)),
