@@ -32,7 +32,7 @@ from partnerkit.render.site import SiteSettings, render_site
 from partnerkit.schema import (
     ATTACHMENT_TYPES, COLLECTIONS, RECORDS, SINGLE_FILES, TIER_IDS, Field, Record,
 )
-from partnerkit.validate import FIRST_YEAR, LAST_YEAR, build_toolbox
+from partnerkit.validate import FIRST_YEAR, LAST_YEAR, MOODLE_MARKERS, build_toolbox, business_id_check_digit
 from tests.conftest import MINIMAL
 
 LOCATED = re.compile(r"^content/[^:\n]+:\d+:\d+: \S[^\n]*$")
@@ -47,13 +47,16 @@ CHARACTER = st.one_of(
     st.sampled_from(SIGNS),
     st.sampled_from("äöåÄÖÅéü€"),
 )
-LINE = st.text(CHARACTER, min_size=1, max_size=24).filter(lambda s: s.strip() != "")
+# Texts holding Moodle's own markers are refused by the checker (validate.MOODLE_MARKERS): never valid content.
+LINE = st.text(CHARACTER, min_size=1, max_size=24).filter(
+    lambda s: s.strip() != "" and not any(marker in s for marker in MOODLE_MARKERS))
 MARKDOWN_BITS = st.sampled_from([
     "*korostus*", "**vahva**", "- kohta\n- toinen", "1. eka\n2. toka", "[linkki](https://example.fi/a?b=c)",
     "[posti](mailto:a@b.example)", "`koodi`", "> lainaus", "# Otsikko", "| a | b |\n|---|---|\n| 1 | 2 |",
     "<script>alert(1)</script>", "[x](javascript:alert(1))", "<img src=x onerror=alert(1)>", "\n\n", "    sisennetty",
 ])
-TEXT = st.lists(st.one_of(st.text(CHARACTER, max_size=40), MARKDOWN_BITS), max_size=4).map(" ".join)
+TEXT = st.lists(st.one_of(st.text(CHARACTER, max_size=40), MARKDOWN_BITS), max_size=4).map(" ".join).filter(
+    lambda s: not any(marker in s for marker in MOODLE_MARKERS))
 SLUG = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 HOST = st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5})?(\.[a-z0-9]{1,8}){0,2}\.[a-z]{2,6}", fullmatch=True)
 URL_PATH = st.text(string.ascii_letters + string.digits + "-._~/?=&%#+,;:@!$'()*äö", max_size=30)
@@ -80,6 +83,7 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
     ids["tiers"] = list(TIER_IDS)
     attachments = draw(st.lists(st.tuples(st.sampled_from(["", "lomakkeet/", "a b/"]), FILE_NAME).map("".join),
                                 unique=True, max_size=3))
+    business_ids: set[str] = set()  # unique across partners, as the checker requires
 
     def value(spec: Field) -> Any:
         kind = spec.kind
@@ -95,6 +99,15 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
             return f"mailto:{draw(MAILTO_LOCAL)}@{draw(HOST)}"
         if kind == "email":
             return email(draw)
+        if kind == "url_pattern":
+            parts = draw(st.lists(st.sampled_from(["{business_id}", "{id}", "a", "/", "?x=", "-"]), min_size=1,
+                                  max_size=4))
+            return f"https://{draw(HOST)}/{''.join(parts)}" + ("" if "{" in "".join(parts) else "{id}")
+        if kind == "business_id":
+            digits = draw(st.integers(0, 9_999_999).map("{:07d}".format).filter(
+                lambda d: business_id_check_digit(d) is not None and d not in business_ids))
+            business_ids.add(digits)
+            return f"{digits}-{business_id_check_digit(digits)}"
         if kind == "phone":
             return draw(PHONE)
         if kind == "date":
@@ -142,12 +155,17 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
                 if item.name == chosen:
                     values[item.name] = value(item)
                 continue
+            if item.kind == "file" and not attachments and not item.required:
+                continue  # an attachment field needs a file to name
             if item.kind == "ref" and not ids.get(item.target):
                 if item.required:
                     raise AssertionError(f"{spec.name}.{item.name} needs a {item.target} id")
                 continue
             if item.required or draw(st.booleans()):
                 values[item.name] = value(item)
+        if spec.name == "agreement" and "signed" in values and "valid_until" in values:
+            # An agreement cannot end before it was signed.
+            values["signed"], values["valid_until"] = sorted((values["signed"], values["valid_until"]))
         return values
 
     files: dict[str, Any] = {name: record(RECORDS[kind]) for name, kind in SINGLE_FILES.items()}
