@@ -185,3 +185,30 @@ def test_site_search_finds_a_partner_from_the_header(scale_site: ScaleSite, brow
         page.wait_for_function("() => document.querySelector('.pk-search__status').textContent.includes('ei löytynyt')")
     finally:
         page.close()
+
+
+def test_filter_with_more_matches_than_it_shows_has_no_axe_violations(scale_site: ScaleSite, browser: Any) -> None:
+    # Only a listing this long reaches the filter's "show the next ones" state (the sample has too few partners).
+    from site_tests.test_a11y import AXE, _axe, _scheme
+
+    assert AXE.is_file(), "axe-core is missing: run `make test`, which installs it with npm"
+    names = [p.name.lower() for p in _arki(scale_site.toolbox)]
+    letter = max("abcdefghijklmnopqrstuvwxyzåäö", key=lambda c: sum(c in name for name in names))
+    count = sum(letter in name for name in names)
+    assert count > 200
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{scale_site.url}/tasot/arki.html")
+        page.locator("#pk-filter-name").press_sequentially(letter)
+        more = page.locator(".pk-filter__more")
+        more.wait_for()
+        assert f"Löytyi {count} kumppania. Näytetään ensimmäiset 100." in page.locator(".pk-filter__status").inner_text()
+        more.click()
+        assert page.locator(".pk-filter__results li").count() == 200
+        assert more.is_visible()
+        assert _axe(page) == []
+        page.locator("label.md-header__button[for='__palette_1']").click()
+        assert _scheme(page) == "slate"
+        assert _axe(page) == []
+    finally:
+        page.close()
