@@ -78,7 +78,7 @@ _AXE_JS = """async tags => {
     const layers = [];
     for (let node = el; node; node = node.parentElement) {
       const style = getComputedStyle(node);
-      if (style.backgroundImage !== "none") return "background image under the text";
+      if (style.backgroundImage !== "none") return "background image " + style.backgroundImage.slice(0, 80) + " on " + node.tagName + "." + node.className;
       if (+style.opacity < 1) return "translucent (opacity " + style.opacity + ")";
       const bg = parse(style.backgroundColor);
       if (!bg) return "unreadable background " + style.backgroundColor;

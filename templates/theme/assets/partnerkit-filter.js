@@ -24,6 +24,7 @@
     var matches = [];
     var shown = 0;
     var data = null;
+    var answered = null; // the criteria whose matches are on the page
 
     more.type = "button";
     more.className = "md-button pk-filter__more";
@@ -96,7 +97,14 @@
       var query = fold(name.value.trim());
       var wantField = field.value === "" ? -1 : Number(field.value);
       var wantTeam = !team || team.value === "" ? -1 : Number(team.value);
+      var criteria = [query, wantField, wantTeam].join("\n");
+      // The name field fires "change" when it loses focus, as it does when the visitor goes on to press
+      // "show the next ones": unchanged criteria keep the rows already shown.
+      if (criteria === answered) {
+        return;
+      }
       if (!query && wantField < 0 && wantTeam < 0) {
+        answered = criteria;
         results.replaceChildren();
         matches = [];
         more.hidden = true;
@@ -123,6 +131,7 @@
         shown = 0;
         showMore();
         status.textContent = describe(matches.length);
+        answered = criteria;
       }, function () {
         status.textContent = "Suodattimen tietoja ei voitu ladata. Selaa kumppaneita aakkosittain.";
       });
