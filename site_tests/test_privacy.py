@@ -65,7 +65,19 @@ def forbidden_values(toolbox: Toolbox) -> dict[str, str]:
             values[contact.phone] = f"{who}: puhelin"
             values[re.sub(r"[^0-9+]", "", contact.phone)] = f"{who}: puhelin ilman välejä"
     for partner in toolbox.partners:
-        if not partner.publishable:
+        # Partner-side people are personal data of people outside the institution; agreements are internal.
+        for person in partner.partner_contacts:
+            who = f"kumppanin {partner.id} yhteyshenkilö"
+            values[person.name] = f"{who}: nimi"
+            if person.email:
+                values[person.email] = f"{who}: sähköposti"
+            if person.phone:
+                values[person.phone] = f"{who}: puhelin"
+                values[re.sub(r"[^0-9+]", "", person.phone)] = f"{who}: puhelin ilman välejä"
+        if partner.agreement is not None and partner.agreement.attachment:
+            values[partner.agreement.attachment] = f"kumppanin {partner.id} sopimusasiakirja"
+        # Prospects and ended cooperations are no current partnership: the public view leaves them out.
+        if not partner.publishable or partner.status != "active":
             values[partner.name] = f"julkaisematon kumppani {partner.id}: nimi"
             values[f"{partner.id}.html"] = f"julkaisematon kumppani {partner.id}: sivu"
             values[partner.source] = f"julkaisematon kumppani {partner.id}: lähdetiedosto"
@@ -83,7 +95,8 @@ def forbidden_values(toolbox: Toolbox) -> dict[str, str]:
         count = sum(1 for p in toolbox.partners for coop in p.cooperations if coop.tier == tier.id)
         values[f"{tier.title}: {count} kumppania"] = f"tason {tier.id} kumppanitaulukko"
         values[f"{tier.title}: kumppanit"] = f"tason {tier.id} kumppanitaulukko (Moodle)"
-    for phrase in ("Kaikki tason kumppanit", "Sisäiset muistiinpanot", "Kaikki tämän kumppanin kanssa työskentelevät"):
+    for phrase in ("Kaikki tason kumppanit", "Sisäiset muistiinpanot", "Kaikki tämän kumppanin kanssa työskentelevät",
+                   "Kumppanin yhteyshenkilöt", "Sopimusasiakirja", "Päättyneet kumppanuudet"):
         values[phrase] = "vain henkilöstön versiossa oleva otsikko"
     return values
 

@@ -155,7 +155,7 @@ def filter_script(key: str, data: FilterSet) -> str:
 
 def is_listing_page(path: str) -> bool:
     """Return True for the alphabetical pages of a long listing (they repeat what the partner pages say)."""
-    return (path.startswith(("kumppanit/aakkosittain/", "muutokset/tarkistettavat/"))
+    return (path.startswith(("kumppanit/aakkosittain/", "kumppanit/paattyneet/", "muutokset/tarkistettavat/"))
             or (path.startswith("tasot/") and path.count("/") > 1))
 
 

@@ -20,7 +20,8 @@ from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_
 from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
 from ..review import Review, review_for_build
-from ..schema import CONFORMANCE, METHOD_KINDS, PARTNER_TYPES
+from ..review import AGREEMENT_NOTICE_DAYS, contact_due_date, count_our_people
+from ..schema import AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
 PRIVACY_PAGE = "tietosuojaseloste.md"
@@ -32,9 +33,18 @@ REVIEW_PAGE = "muutokset/tarkistettavat.md"  # staff only: names contact persons
 REVIEW_FOLDER = "muutokset/tarkistettavat"
 REVIEW_LISTS = (("overdue", "vanhentuneet", "Tarkistus on vanhentunut"),
                 ("without_contacts", "ilman-yhteyshenkiloa", "Kumppanit ilman yhteyshenkilöä"),
-                ("unreferenced", "viittaamattomat", "Yhteyshenkilöt, joihin ei viitata"))
+                ("unreferenced", "viittaamattomat", "Yhteyshenkilöt, joihin ei viitata"),
+                ("agreements_ending", "sopimukset", "Päättyvät sopimukset"),
+                ("contacts_due", "yhteydenpito", "Yhteydenpito myöhässä"),
+                ("few_people", "liian-vahan-ihmisia", "Liian vähän yhteyshenkilöitä"),
+                ("prospects_without_owner", "potentiaaliset-ilman-vastuuta", "Potentiaaliset kumppanit ilman vastuuhenkilöä"),
+                ("similar_names", "samankaltaiset-nimet", "Samankaltaiset nimet"))
 REVIEW_OLDEST_SHOWN = 20  # overdue partners the report page itself lists, oldest first, when the list is split
 ATTACHMENT_FOLDER = "liitteet"
+# Ended partnerships stay findable on their own pages and on this list (staff only: the public view has none);
+# the id "paattyneet" is reserved for it (schema.RESERVED_IDS).
+ENDED_PAGE = "kumppanit/paattyneet.md"
+ENDED_FOLDER = "kumppanit/paattyneet"
 # The staff build must stay out of search engines: a robots meta tag on every page and this file at the root.
 ROBOTS_DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
@@ -81,6 +91,7 @@ class _Index:
     partners_by_tier: dict[str, list[tuple[Partner, Cooperation]]] = field(default_factory=lambda: defaultdict(list))
     methods_by_tier: dict[str, list[Method]] = field(default_factory=lambda: defaultdict(list))
     coops_by_contact: dict[str, list[tuple[Partner, Cooperation]]] = field(default_factory=lambda: defaultdict(list))
+    coops_by_team: dict[str, list[tuple[Partner, Cooperation]]] = field(default_factory=lambda: defaultdict(list))
     owned_by_contact: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     members_by_team: dict[str, list[Contact]] = field(default_factory=lambda: defaultdict(list))
 
@@ -92,9 +103,14 @@ def index_toolbox(toolbox: Toolbox) -> _Index:
     index.teams = {t.id: t for t in toolbox.teams}
     for partner in toolbox.partners:
         for coop in partner.cooperations:
-            index.partners_by_tier[coop.tier].append((partner, coop))
-            for contact_id in coop.contacts:
-                index.coops_by_contact[contact_id].append((partner, coop))
+            # An ended cooperation is kept out of the tier tables; its page and the list of ended ones keep it.
+            if partner.status != "ended":
+                index.partners_by_tier[coop.tier].append((partner, coop))
+            for contact_id in dict.fromkeys((*coop.contacts, coop.deputy)):
+                if contact_id:
+                    index.coops_by_contact[contact_id].append((partner, coop))
+            if coop.team:
+                index.coops_by_team[coop.team].append((partner, coop))
     for method in toolbox.methods:
         for tier_id in method.tiers:
             index.methods_by_tier[tier_id].append(method)
@@ -157,6 +173,17 @@ def _file_href(context: Any, file: str) -> str:
     return quote(posixpath.relpath(attachment_path(file), here or "."))
 
 
+def crm_link(pattern: str, partner: Partner) -> str:
+    """Return the partner's address in the CRM from the toolbox's crm_url pattern ("" without one or a value)."""
+    values = {"business_id": partner.business_id, "id": partner.id}
+    if not pattern or any(not values[name] for name in values if "{" + name + "}" in pattern):
+        return ""
+    # The validator allows only these placeholders; each value is percent-encoded like any URL part.
+    for name, value in values.items():
+        pattern = pattern.replace("{" + name + "}", quote(value, safe=""))
+    return pattern
+
+
 @jinja2.pass_context
 def _href(context: Any, target: str) -> str:
     return relative_file_url(html_path(target), posixpath.dirname(context["here"]))
@@ -180,6 +207,13 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "toolbox": toolbox,
         "index": index,
         "partner_types": PARTNER_TYPES,
+        "partner_statuses": PARTNER_STATUSES,
+        "partner_sizes": PARTNER_SIZES,
+        "agreement_kinds": AGREEMENT_KINDS,
+        "crm_link": crm_link,
+        "contact_due_date": contact_due_date,
+        "count_our_people": count_our_people,
+        "agreement_notice_days": AGREEMENT_NOTICE_DAYS,
         "method_kinds": METHOD_KINDS,
         "tiers": {tier.id: tier for tier in toolbox.tiers},
         "profile": profile,
@@ -236,8 +270,10 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
 
 
 def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
-    """Return {docs path: content/files/ path} of every attachment linked from the toolbox's methods and guides."""
+    """Return {docs path: content/files/ path} of every attachment linked from methods, guides and agreements."""
     files = {link.file for item in (*toolbox.methods, *toolbox.guides) for link in item.links if link.file}
+    # Agreement documents: only a view that shows agreements (the staff profile's) has any.
+    files |= {p.agreement.attachment for p in toolbox.partners if p.agreement is not None and p.agreement.attachment}
     return {attachment_path(file): file for file in sorted(files)}
 
 
@@ -291,7 +327,7 @@ def _emit_review(emit: Any, review: Review, settings: SiteSettings) -> None:
         if len(listings[key]) > 1:
             for number, page in enumerate(listings[key], start=1):
                 emit(page.path, "review_page.md.j2", f"{heading}: {page.label}", "", kind=key, heading=heading,
-                     report=REVIEW_PAGE, page=page, number=number, listing=listings[key],
+                     review=review, report=REVIEW_PAGE, page=page, number=number, listing=listings[key],
                      letters=page_of_letter(listings[key]), letter_anchor=letter_anchor)
 
 
@@ -350,12 +386,23 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
                        settings.page_size)
     entries = [(p.name, p.id, p.field, teams_of(c for coop in p.cooperations for c in coop.contacts))
                for p in toolbox.partners]
-    emit("kumppanit/index.md", "partners.md.j2", "Kumppanit", "",
+    ended = [p for p in toolbox.partners if p.status == "ended"]
+    emit("kumppanit/index.md", "partners.md.j2", "Kumppanit", "", ended=ended, ended_page=ENDED_PAGE,
          **browse("kumppanit/index.md", folder, entries, listing))
     if len(listing) > 1:
         for number, page in enumerate(listing, start=1):
             emit(page.path, "partners_page.md.j2", f"Kumppanit: {page.label}", "", page=page, number=number,
                  listing=listing, letters=page_of_letter(listing), letter_anchor=letter_anchor)
+    if ended:
+        ended_listing = paginate(sorted(ended, key=lambda p: (p.name.lower(), p.id)), lambda p: p.name, ENDED_FOLDER,
+                                 settings.page_size)
+        emit(ENDED_PAGE, "ended.md.j2", "Päättyneet kumppanuudet", "", ended=ended, listing=ended_listing,
+             letters=page_of_letter(ended_listing), page=None, number=0, letter_anchor=letter_anchor)
+        if len(ended_listing) > 1:
+            for number, page in enumerate(ended_listing, start=1):
+                emit(page.path, "ended.md.j2", f"Päättyneet kumppanuudet: {page.label}", "", ended=ended,
+                     listing=ended_listing, letters=page_of_letter(ended_listing), page=page, number=number,
+                     letter_anchor=letter_anchor)
     if memo is not None:
         memo.filters = used
     return data_files

@@ -1,0 +1,176 @@
+"""The relationship fields (issue 13) on pages and in the review report: staff view only, relative to the report's
+reference date, deterministic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from partnerkit.changes import History
+from partnerkit.model import Agreement, Cooperation, PartnerContact
+from partnerkit.pipeline import SHIPPED_TEMPLATES
+from partnerkit.render import make_environment
+from partnerkit.render.search import search_documents
+from partnerkit.render.site import ENDED_PAGE, REVIEW_PAGE, crm_link
+from partnerkit.review import contact_due_date, name_key, review_toolbox
+from tests.conftest import MINIMAL, site_for, toolbox_of
+
+ALFA = (MINIMAL / "content/partners/alfa-oy.yaml").read_text(encoding="utf-8")
+TOOLBOX = (MINIMAL / "content/toolbox.yaml").read_text(encoding="utf-8")
+RELATIONSHIP = (
+    "business_id: 1234567-1\n"
+    "size: pieni\n"
+    "agreement:\n"
+    "  kind: partnership\n"
+    "  signed: 2025-06-01\n"
+    "  valid_until: 2027-05-31\n"
+    "  owner: pekka-pilotti\n"
+    "  attachment: sopimukset/alfa 2025.pdf\n"
+    "partner_contacts:\n"
+    "  - name: Aino Asiakas\n"
+    "    role: Henkilöstöpäällikkö\n"
+    "    email: aino.asiakas@alfa.example\n"
+    "    phone: \"050 111 2222\"\n"
+    "  - name: Bertta Bee\n"
+    "last_contact: 2026-02-01\n"
+    "next_contact: 2026-08-01\n"
+    "contact_rhythm_months: 4\n"
+)
+PARTNER_SIDE = ("Aino Asiakas", "aino.asiakas@alfa.example", "050 111 2222", "Bertta Bee", "Henkilöstöpäällikkö")
+
+
+@pytest.fixture
+def related(project: Callable[..., Path]) -> Path:
+    """The minimal project with every relationship field of Alfa filled in, a deputy and a CRM address pattern."""
+    alfa = ALFA.replace("publishable: true\n", "publishable: true\n" + RELATIONSHIP).replace(
+        "    contacts: [maija-malli]\n", "    contacts: [maija-malli]\n    deputy: pekka-pilotti\n    team: ravintola\n")
+    return project({"partners/alfa-oy.yaml": alfa, "files/sopimukset/alfa 2025.pdf": b"%PDF-1.4\n",
+                    "toolbox.yaml": TOOLBOX + "crm_url: https://crm.example.fi/yritys?y={business_id}&t={id}\n"})
+
+
+def pages_of(root: Path, audience: str, commit_date: date = date(2026, 9, 1)) -> dict[str, str]:
+    """Render the project's pages for audience with a release dated commit_date."""
+    history = History(None, reason="x", commit_date=commit_date)
+    return site_for(toolbox_of(root), audience, make_environment(SHIPPED_TEMPLATES), history).pages
+
+
+def test_staff_partner_page_shows_the_relationship(related: Path) -> None:
+    page = pages_of(related, "internal")["kumppanit/alfa-oy.md"]
+    for text in (*PARTNER_SIDE, "<dt>Y-tunnus</dt><dd>1234567-1</dd>", "pieni yritys (10–49 henkilöä)",
+                 "<dt>Laji</dt><dd>Kumppanuussopimus</dd>", "<dt>Voimassa</dt><dd>31.5.2027 asti</dd>",
+                 '<a href="../liitteet/sopimukset/alfa%202025.pdf">alfa 2025.pdf</a>',
+                 "<strong>Varahenkilö:</strong> <a href=\"../henkilot/pekka-pilotti.html\">Pekka Pilotti</a>",
+                 "<strong>Vastuutiimi:</strong> <a href=\"../tiimit/ravintola.html\">Ravintola-ala</a>",
+                 "<dt>Yhteydenpidon väli</dt><dd>4 kk</dd>",
+                 # The CRM address is filled in and escaped for HTML.
+                 '<a href="https://crm.example.fi/yritys?y=1234567-1&amp;t=alfa-oy">'):
+        assert text in page, text
+
+
+def test_public_output_has_no_relationship_data(related: Path) -> None:
+    toolbox = toolbox_of(related)
+    public = site_for(toolbox, "public", make_environment(SHIPPED_TEMPLATES))
+    internal = site_for(toolbox, "internal", make_environment(SHIPPED_TEMPLATES))
+    forbidden = (*PARTNER_SIDE, "1234567-1", "crm.example.fi", "alfa 2025.pdf", "alfa%202025.pdf", "Kumppanuussopimus")
+    for path, text in public.pages.items():
+        assert not [value for value in forbidden if value in text], path
+    assert public.attachments == {}
+    assert internal.attachments == {"liitteet/sopimukset/alfa 2025.pdf": "sopimukset/alfa 2025.pdf"}
+    # The team owning the cooperation stands in for people in the public view, as contacts' teams do.
+    assert 'href="../tiimit/ravintola.html">Ravintola-ala' in public.pages["kumppanit/alfa-oy.md"]
+
+
+def test_partner_side_people_stay_out_of_the_search_index(related: Path) -> None:
+    documents = search_documents(pages_of(related, "internal"))
+    assert "Aino Asiakas" in pages_of(related, "internal")["kumppanit/alfa-oy.md"]
+    assert not [path for path, text in documents.items() if any(value in text for value in PARTNER_SIDE)]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("https://crm.example/{id}", "https://crm.example/alfa-oy"),
+    ("https://crm.example/{business_id}", ""),  # no business ID: no link rather than a broken one
+    ("", ""),
+])
+def test_crm_link_needs_every_value_it_names(pattern: str, expected: str) -> None:
+    partner = replace(toolbox_of(MINIMAL).partners[0], business_id="")
+    assert crm_link(pattern, partner) == expected
+
+
+@pytest.mark.parametrize(("first", "second"), [("Oy Alfa Ab", "Alfa Oy"), ("ALFA-BETA OY", "Alfa Beta"),
+                                               ("Tmi Kalle Kokki", "kalle kokki"), ("Järvi ry", "JÄRVI")])
+def test_near_duplicate_names_compare_equal(first: str, second: str) -> None:
+    assert name_key(first) == name_key(second) != ""
+
+
+def test_different_names_stay_apart() -> None:
+    assert name_key("Alfa Oy") != name_key("Alfa Beta Oy")
+    assert name_key("Oy Ab") == ""  # nothing but legal forms: compared with nothing
+
+
+def test_review_report_finds_the_relationship_gaps() -> None:
+    toolbox = toolbox_of(MINIMAL)
+    alfa, gamma = toolbox.partners
+    assert (alfa.id, gamma.id) == ("alfa-oy", "gamma")
+    partners = (
+        replace(alfa, agreement=Agreement("partnership", date(2024, 1, 1), date(2026, 11, 29), "maija-malli", ""),
+                partner_contacts=(PartnerContact("A", "", "", ""),), last_contact=date(2026, 1, 10),
+                contact_rhythm_months=6),
+        replace(gamma, status="prospect", next_contact=date(2026, 9, 1)),
+        replace(alfa, id="alfa-kopio", name="Oy ALFA & Beta \"testi\" Ab", status="ended",
+                review_date=date(2020, 1, 1),
+                agreement=Agreement("framework", None, date(2020, 1, 1), "", "")),
+        replace(alfa, id="delta", name="Delta", agreement=Agreement("other", None, date(2026, 11, 30), "", ""),
+                cooperations=(Cooperation("strateginen", "x", ("maija-malli",), "pekka-pilotti"),),
+                partner_contacts=(PartnerContact("A", "", "", ""), PartnerContact("B", "", "", "")),
+                next_contact=date(2026, 9, 2)),
+    )
+    review = review_toolbox(replace(toolbox, partners=partners), date(2026, 9, 1), "git")
+    # 90 days from 2026-09-01 is 2026-11-30; an ended cooperation's old agreement is not listed.
+    assert [p.id for p in review.agreements_ending] == ["alfa-oy", "delta"]
+    assert contact_due_date(partners[0]) == date(2026, 7, 10)
+    # Due before the reference date only: gamma's planned day is the reference day itself, delta's the day after.
+    assert [p.id for p in review.contacts_due] == ["alfa-oy"]
+    # Alfa works at kehittaminen with two of ours but one of theirs; Delta has two on each side.
+    assert [p.id for p in review.few_people] == ["alfa-oy"]
+    assert [p.id for p in review.prospects_without_owner] == ["gamma"]
+    assert [p.id for p in review.similar_names] == ["alfa-kopio", "alfa-oy"]
+    assert [p.id for p in review.similar_to["alfa-oy"]] == ["alfa-kopio"]
+    # Ended: no review due; the prospect has a list of its own, not "without contacts".
+    assert [p.id for p in review.overdue] == ["gamma"]
+    assert review.without_contacts == ()
+
+
+def test_review_page_lists_the_findings(related: Path) -> None:
+    page = pages_of(related, "internal", date(2027, 3, 15))[REVIEW_PAGE]
+    assert "## Päättyvät sopimukset (1)" in page
+    assert "Kumppanuussopimus, voimassa 2027-05-31 asti (päättyy 77 päivän kuluttua)" in page
+    assert "## Yhteydenpito myöhässä (1)" in page and "yhteydenpito 2026-06-01 mennessä" in page
+    assert "## Liian vähän yhteyshenkilöitä (0)" in page  # Alfa: Maija and Pekka, Aino and Bertta
+    assert "## Potentiaaliset kumppanit ilman vastuuhenkilöä (0)" in page
+    assert "## Samankaltaiset nimet (0)" in page
+
+
+def test_ended_and_prospect_partners(project: Callable[..., Path]) -> None:
+    gamma = (MINIMAL / "content/partners/gamma.yaml").read_text(encoding="utf-8")
+    root = project({"partners/alfa-oy.yaml": ALFA.replace("publishable: true\n", "publishable: true\nstatus: ended\n"),
+                    "partners/gamma.yaml": gamma.replace("notes:", "status: prospect\nnotes:")})
+    pages = pages_of(root, "internal")
+    # Ended: out of the tier tables, still with its own page, in the alphabetical list and on the ended list.
+    assert "alfa-oy" not in pages["tasot/arki.md"] and "alfa-oy" not in pages["tasot/kehittaminen.md"]
+    assert "kumppanit/alfa-oy.md" in pages and "<dt>Tila</dt><dd><strong>päättynyt</strong></dd>" in pages[
+        "kumppanit/alfa-oy.md"]
+    assert 'href="alfa-oy.html">Alfa &amp; Beta &#34;Testi&#34; Oy</a> <span class="pk-status">' \
+           '(päättynyt)</span>' in pages[ENDED_PAGE]
+    assert 'href="paattyneet.html">Päättyneet kumppanuudet (1)</a>' in pages["kumppanit/index.md"]
+    # A prospect is marked wherever it is listed.
+    assert '<a href="../kumppanit/gamma.html">Gamman kunta</a> <span class="pk-status">(potentiaalinen)</span>' in \
+        pages["tasot/verkostot.md"]
+    assert '<span class="pk-status">(potentiaalinen)</span>' in pages["kumppanit/index.md"]
+    # The public view shows neither: a prospect agreed to nothing, an ended cooperation is over.
+    public = pages_of(root, "public")
+    assert "kumppanit/alfa-oy.md" not in public and ENDED_PAGE not in public
+    assert not any("(potentiaalinen)" in text or "(päättynyt)" in text for text in public.values())
