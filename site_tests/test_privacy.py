@@ -92,7 +92,8 @@ def forbidden_values(toolbox: Toolbox) -> dict[str, str]:
                 values[sentence.strip()] = f"kumppanin {partner.id} sisäinen muistiinpano"
     # Captions and links that only the internal templates write around a tier's partners (site and Moodle).
     for tier in toolbox.tiers:
-        count = sum(1 for p in toolbox.partners for coop in p.cooperations if coop.tier == tier.id)
+        # Ended cooperations are left out of the tier tables (and their counts).
+        count = sum(1 for p in toolbox.partners if p.status != "ended" for coop in p.cooperations if coop.tier == tier.id)
         values[f"{tier.title}: {count} kumppania"] = f"tason {tier.id} kumppanitaulukko"
         values[f"{tier.title}: kumppanit"] = f"tason {tier.id} kumppanitaulukko (Moodle)"
     for phrase in ("Kaikki tason kumppanit", "Sisäiset muistiinpanot", "Kaikki tämän kumppanin kanssa työskentelevät",

@@ -114,8 +114,9 @@ def review_toolbox(toolbox: Toolbox, reference_date: date, reference: str) -> Re
     used = find_referenced_contacts(toolbox)
     unreferenced = [c for c in toolbox.contacts if c.id not in used]
     notice = reference_date + timedelta(days=AGREEMENT_NOTICE_DAYS)
-    ending = sorted((p for p in current if p.agreement is not None and p.agreement.valid_until is not None
-                     and p.agreement.valid_until <= notice), key=lambda p: (p.agreement.valid_until, p.id))  # type: ignore[union-attr]
+    ending = sorted(((p.agreement.valid_until, p) for p in current if p.agreement is not None
+                     and p.agreement.valid_until is not None and p.agreement.valid_until <= notice),
+                    key=lambda pair: (pair[0], pair[1].id))
     due = sorted(((d, p) for p in current for d in (contact_due_date(p),) if d is not None and d < reference_date),
                  key=lambda pair: (pair[0], pair[1].id))
     few = [p for p in current if p.status == "active" and any(c.tier in DEEP_TIERS for c in p.cooperations)
@@ -131,7 +132,7 @@ def review_toolbox(toolbox: Toolbox, reference_date: date, reference: str) -> Re
                   for p in group}
     similar = sorted((p for p in toolbox.partners if p.id in similar_to), key=lambda p: (name_key(p.name), p.id))
     return Review(reference_date, reference, months, cutoff, tuple(overdue), tuple(without), tuple(unreferenced),
-                  tuple(ending), tuple(p for _, p in due), tuple(few), tuple(unowned), tuple(similar), similar_to)
+                  tuple(p for _, p in ending), tuple(p for _, p in due), tuple(few), tuple(unowned), tuple(similar), similar_to)
 
 
 def review_for_build(toolbox: Toolbox, commit_date: date | None) -> Review:
