@@ -84,7 +84,10 @@ def test_tier_pages_list_their_partners_methods_and_contacts(built: BuiltSite) -
     contacts = {c.id: c for c in toolbox.contacts}
     for tier in toolbox.tiers:
         article = _main(built.html(f"tasot/{tier.id}.html"))
-        partners = [(p, c) for p in toolbox.partners for c in p.cooperations if c.tier == tier.id]
+        # Ended cooperations stay out of the tier tables (their pages and the list of ended ones keep them).
+        partners = [(p, c) for p in toolbox.partners if p.status != "ended" for c in p.cooperations if c.tier == tier.id]
+        ended = [p for p in toolbox.partners if p.status == "ended" and any(c.tier == tier.id for c in p.cooperations)]
+        assert not any(f'href="../kumppanit/{p.id}.html"' in article for p in ended), tier.id
         methods = [m for m in toolbox.methods if tier.id in m.tiers]
         for partner, coop in partners:
             assert f'href="../kumppanit/{partner.id}.html"' in article, (tier.id, partner.id)
@@ -97,7 +100,7 @@ def test_tier_pages_list_their_partners_methods_and_contacts(built: BuiltSite) -
 
 
 def test_partner_at_two_tiers_is_on_both_tier_pages_and_has_one_page(built: BuiltSite) -> None:
-    multi = [p for p in built.toolbox.partners if len(p.cooperations) >= 2]
+    multi = [p for p in built.toolbox.partners if len(p.cooperations) >= 2 and p.status != "ended"]
     assert len(multi) >= 5
     for partner in multi:
         for coop in partner.cooperations:
@@ -108,7 +111,9 @@ def test_partner_at_two_tiers_is_on_both_tier_pages_and_has_one_page(built: Buil
         people = page.split("Kaikki tämän kumppanin kanssa työskentelevät", 1)[1]
         for contact_id in partner.contact_ids:
             assert f'href="../henkilot/{contact_id}.html"' in people
-    assert len(list((built.root / "kumppanit").glob("*.html"))) == len(built.toolbox.partners) + 1
+    # One page per partner, the index, and the list of ended partnerships.
+    assert len(list((built.root / "kumppanit").glob("*.html"))) == len(built.toolbox.partners) + 2
+    assert (built.root / "kumppanit" / "paattyneet.html").is_file()
 
 
 def test_contact_pages_list_what_they_are_contact_for(built: BuiltSite) -> None:
