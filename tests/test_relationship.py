@@ -3,6 +3,8 @@ reference date, deterministic."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from partnerkit.changes import History
+from partnerkit.changes import Change, History, compare_history
+from partnerkit.history import read_history
 from partnerkit.model import Agreement, Cooperation, PartnerContact
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.render import make_environment
@@ -174,3 +177,25 @@ def test_ended_and_prospect_partners(project: Callable[..., Path]) -> None:
     public = pages_of(root, "public")
     assert "kumppanit/alfa-oy.md" not in public and ENDED_PAGE not in public
     assert not any("(potentiaalinen)" in text or "(päättynyt)" in text for text in public.values())
+
+
+def _commit(root: Path, message: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Testi", "GIT_AUTHOR_EMAIL": "t@testi.example", "GIT_COMMITTER_NAME": "Testi",
+           "GIT_COMMITTER_EMAIL": "t@testi.example", "GIT_AUTHOR_DATE": "2026-03-01T12:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2026-03-01T12:00:00+00:00"}
+    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(variable, None)
+    for args in (["init", "--quiet", "--initial-branch=main"], ["add", "-A"], ["commit", "--quiet", "-m", message]):
+        subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
+
+
+def test_changes_are_found_when_the_previous_release_has_agreement_documents(related: Path) -> None:
+    # The previous release is checked against the files it had: its agreement document (since renamed) is there.
+    _commit(related, "Sopimus liitteineen")
+    alfa = related / "content/partners/alfa-oy.yaml"
+    (related / "content/files/sopimukset/alfa 2025.pdf").rename(related / "content/files/sopimukset/alfa.pdf")
+    alfa.write_text(alfa.read_text(encoding="utf-8").replace("alfa 2025.pdf", "alfa.pdf"), encoding="utf-8")
+    history = read_history(related, related / "content")
+    assert history.previous is not None, history.reason
+    assert compare_history(toolbox_of(related), history) == (
+        Change("partner", "changed", "alfa-oy", 'Alfa & Beta "Testi" Oy', ("Sopimus",)),)

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from .changes import History
 from .load import Content, Document, display_path, is_usable_name, load_content, parse_document
 from .messages import ContentError, Problem, make_problem
-from .schema import COLLECTIONS, SINGLE_FILES
+from .schema import COLLECTIONS, FILES_FOLDER, SINGLE_FILES
 from .validate import build_toolbox
 
 GIT_TIMEOUT = 60
@@ -105,7 +105,8 @@ def _with_current_context(old: Content, current: Content) -> Content:
     replaced = paths - {d.path for d in current.documents if d.record in compared}
     problems = tuple(p for p in old.problems if p.path not in replaced)
     unreadable = tuple(u for u in old.unreadable if u[0] in compared)
-    return Content(tuple(documents), problems, unreadable)
+    # Today's files for today's documents (guides link to them), the old files for the old partners and methods.
+    return Content(tuple(documents), problems, unreadable, {**current.attachments, **old.attachments})
 
 
 def _commit_date(root: Path, revision: str) -> date | None:
@@ -150,12 +151,20 @@ def _record_of(relative: PurePosixPath) -> str | None:
 
 def _load_revision(root: Path, top: Path, revision: str, prefix: PurePosixPath) -> Content:
     """Return the content as it was at revision, parsed exactly as load.py parses files on disk."""
-    listing = _git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", f"{prefix}/").stdout
+    listing = _git(top, "ls-tree", "-r", "-z", revision, "--", f"{prefix}/").stdout
     files: list[tuple[str, str]] = []
-    for raw in sorted(filter(None, listing.split(b"\0"))):
+    # The attachments of that revision (content/files/), so that its partners' and methods' file fields check
+    # against the files they named then; a symbolic link (or anything but a file) counts as leading outside.
+    attachments: dict[str, bool] = {}
+    for entry in sorted(filter(None, listing.split(b"\0")), key=lambda line: line.partition(b"\t")[2]):
+        mode, _, raw = entry.partition(b"\t")
         try:
             name = raw.decode("utf-8")
         except UnicodeDecodeError:
+            continue
+        relative_parts = PurePosixPath(name).relative_to(prefix).parts
+        if len(relative_parts) > 1 and relative_parts[0] == FILES_FOLDER:
+            attachments["/".join(relative_parts[1:])] = mode.startswith(b"100")
             continue
         # Names the check refuses today (a line feed would also break cat-file's line protocol) are left out,
         # as the check leaves them out of the current content.
@@ -187,7 +196,7 @@ def _load_revision(root: Path, top: Path, revision: str, prefix: PurePosixPath) 
     for single in sorted(SINGLE_FILES):
         if single not in present:
             problems.append(make_problem(display_path(top / prefix / single, root), 1, 1, "missing_file"))
-    return Content(tuple(documents), tuple(problems), tuple(unreadable))
+    return Content(tuple(documents), tuple(problems), tuple(unreadable), attachments)
 
 
 def init_repository(root: Path) -> bool:
