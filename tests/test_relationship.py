@@ -15,7 +15,8 @@ import pytest
 from partnerkit.changes import Change, History, compare_history
 from partnerkit.history import read_history
 from partnerkit.model import Agreement, Cooperation, PartnerContact
-from partnerkit.pipeline import SHIPPED_TEMPLATES
+from partnerkit.pipeline import SHIPPED_TEMPLATES, make_view
+from partnerkit.render.moodle import render_course_backup
 from partnerkit.render import make_environment
 from partnerkit.render.search import search_documents
 from partnerkit.render.site import ENDED_PAGE, REVIEW_PAGE, crm_link
@@ -199,3 +200,18 @@ def test_changes_are_found_when_the_previous_release_has_agreement_documents(rel
     assert history.previous is not None, history.reason
     assert compare_history(toolbox_of(related), history) == (
         Change("partner", "changed", "alfa-oy", 'Alfa & Beta "Testi" Oy', ("Sopimus",)),)
+
+
+def test_moodle_tier_tables_mark_prospects_and_leave_out_ended(project: Callable[..., Path]) -> None:
+    from tests.test_moodle import read_course, table_rows, unpack
+
+    gamma = (MINIMAL / "content/partners/gamma.yaml").read_text(encoding="utf-8")
+    root = project({"partners/alfa-oy.yaml": ALFA.replace("publishable: true\n", "publishable: true\nstatus: ended\n"),
+                    "partners/gamma.yaml": gamma.replace("notes:", "status: prospect\nnotes:")})
+    toolbox = toolbox_of(root)
+    package = render_course_backup(*make_view(toolbox, "internal"), 0, make_environment(SHIPPED_TEMPLATES))
+    course = read_course(unpack(package))
+    tables = {tier.id: [row[0] for row in table_rows(section.named(f"{tier.title}: kumppanit").text("content"))]
+              for tier, section in zip(toolbox.tiers, course[1:-1], strict=True)}
+    assert tables["verkostot"] == ["Gamman kunta (potentiaalinen) Sosiaaliala"]
+    assert tables["arki"] == [] and tables["kehittaminen"] == []
