@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from prose import Prose
+
 REPO = Path(__file__).resolve().parents[1]
 MARKER = ".partnerkit-bench"
 METHODS = 300
@@ -91,38 +93,6 @@ _SCHOOLS = ("lukio", "yhteiskoulu", "kansalaisopisto", "musiikkiopisto", "peruso
 _NETWORKS = ("yritysverkosto", "kehittämisverkosto", "matkailuverkosto", "hyvinvointiverkosto")
 _OTHERS = ("seurakunta", "kehitysyhtiö", "säätiö", "osuuskunta")
 
-_COOPERATION_SENTENCES = {
-    "arki": (
-        "Koulutussopimusjaksoja alan opiskelijoille ja yksi oppisopimusopiskelija vuodessa.",
-        "Työpaikalla järjestettävä koulutus ja näytöt; työpaikkaohjaajat on perehdytetty.",
-        "Oppisopimuksia ja koulutussopimuksia, työpaikkakäynti joka jaksolla.",
-        "Ottaa vuosittain {count} opiskelijaa koulutussopimusjaksolle.",
-        "Näyttöympäristö alan tutkinnon osille ja työpaikkaohjaajan tuki.",
-    ),
-    "kehittaminen": (
-        "Yhteinen kehittämishanke, jossa opiskelijat kokeilevat uusia työtapoja työpaikalla.",
-        "Opettajan työelämäjakso ja yhteinen koulutus henkilöstölle.",
-        "Opiskelijaprojekti, jonka aiheen työpaikka valitsee joka lukuvuosi.",
-    ),
-    "strateginen": (
-        "Pitkäjänteinen kumppanuus alueen osaamistarpeiden ennakoinnissa.",
-        "Kumppanuussopimus, jossa sovitaan yhteisistä tavoitteista vuosittain johdon kesken.",
-    ),
-    "verkostot": (
-        "Jäsenenä alueellisessa verkostossa, joka kokoontuu neljä kertaa vuodessa.",
-        "Yhteistyö palveluverkostossa opiskelijan polun sujuvoittamiseksi.",
-    ),
-    "muut": (
-        "Yhteistyö tapahtumissa ja tiedottamisessa.",
-        "Satunnaista yhteistyötä esimerkiksi vierailuina ja tutustumiskäynteinä.",
-    ),
-}
-_LONG_COOPERATION = (
-    "Työpaikka on ollut mukana jo usean vuoden ajan. Yhteistyöhön kuuluvat:\n\n"
-    "- koulutussopimusjaksot alan opiskelijoille\n"
-    "- työpaikkaohjaajien perehdytys **ennen jakson alkua**\n"
-    "- yhteinen palautekeskustelu jakson lopuksi\n"
-)
 _METHOD_SUBJECTS = (
     "Työpaikkaohjaajan", "Kumppanuuskeskustelun", "HOKS-palaverin", "Näytön", "Rekrytointitapahtuman",
     "Yritysvierailun", "Opiskelijaprojektin", "Palautekeskustelun", "Työelämäjakson", "Oppisopimuksen",
@@ -226,11 +196,11 @@ def _teams(rng: random.Random, count: int) -> list[tuple[str, str]]:
     return teams
 
 
-def _team_file(team_id: str, name: str, lead: str, rng: random.Random) -> str:
+def _team_file(team_id: str, name: str, lead: str, prose: Prose) -> str:
     return (
         "# yaml-language-server: $schema=../../schema/team.schema.json\n"
         f"id: {team_id}\nname: {_scalar(name)}\n"
-        f"description: {_block('Tiimi kouluttaa alan opiskelijoita ja hoitaa alan työpaikkojen kanssa tehtävää yhteistyötä.', 2)}\n"
+        f"description: {_block(prose.text(), 2)}\n"
         f"email: {team_id[:40].rstrip('-')}@oppilaitos.example\nlead: {lead}\n"
     )
 
@@ -256,7 +226,8 @@ def _contact_file(contact_id: str, name: str, team: str, rng: random.Random) -> 
     )
 
 
-def _partner_file(partner_id: str, name: str, kind: str, field: str, contacts: list[str], rng: random.Random) -> str:
+def _partner_file(partner_id: str, name: str, kind: str, field: str, contacts: list[str], rng: random.Random,
+                  prose: Prose) -> str:
     lines = [
         "# yaml-language-server: $schema=../../schema/partner.schema.json",
         f"id: {partner_id}",
@@ -268,15 +239,11 @@ def _partner_file(partner_id: str, name: str, kind: str, field: str, contacts: l
         lines.append(f"website: https://www.{partner_id}.example")
     lines.append(f"review_date: {2024 + rng.randrange(3)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}")
     lines.append(f"publishable: {'true' if rng.random() < 0.4 else 'false'}")
-    if rng.random() < 0.05:
-        lines.append("notes: " + _block("Yhteyshenkilö vaihtuu ensi vuonna; sovi seuraava tapaaminen uuden kanssa.", 2))
+    if rng.random() < 0.1:
+        lines.append("notes: " + _block(prose.text(), 2))
     lines.append("cooperations:")
     for tier in _tiers_of(rng):
-        values = {"count": rng.randrange(2, 9)}
-        if tier == "arki" and rng.random() < 0.08:
-            description = _LONG_COOPERATION.format(**values)
-        else:
-            description = rng.choice(_COOPERATION_SENTENCES[tier]).format(**values)
+        description = prose.text(name)
         lines.append(f"  - tier: {tier}")
         lines.append("    description: " + _block(description, 6))
         people = rng.sample(contacts, rng.choices((1, 2), weights=(80, 20))[0])
@@ -284,7 +251,7 @@ def _partner_file(partner_id: str, name: str, kind: str, field: str, contacts: l
     return "\n".join(lines) + "\n"
 
 
-def _method_files(rng: random.Random, contacts: list[str], count: int) -> Iterator[tuple[str, str]]:
+def _method_files(rng: random.Random, prose: Prose, contacts: list[str], count: int) -> Iterator[tuple[str, str]]:
     taken: set[str] = set()
     combos = [(s, o) for s in _METHOD_SUBJECTS for o in _METHOD_OBJECTS]
     for number in range(count):
@@ -293,15 +260,11 @@ def _method_files(rng: random.Random, contacts: list[str], count: int) -> Iterat
         title = f"{subject} {obj}" if number < len(combos) else f"{subject} {obj}, {field.lower()}"
         method_id = _unique(_slug(title), taken)
         tiers = sorted(rng.sample(TIERS, rng.choice((1, 1, 2))), key=TIERS.index)
-        body = (
-            f"**Mitä:** {subject.lower()} {obj} kokoaa yhteen sovitut käytännöt.\n\n"
-            "**Miten:**\n\n- sovi ajankohta kumppanin kanssa\n- käy läpi edellisen kerran havainnot\n"
-            "- kirjaa sovitut asiat kumppanin tietoihin\n"
-        )
+        body = f"**Mitä:** {subject.lower()} {obj} kokoaa yhteen sovitut käytännöt.\n\n" + prose.text()
         text = (
             "# yaml-language-server: $schema=../../schema/method.schema.json\n"
             f"id: {method_id}\ntitle: {_scalar(title)}\nkind: {kind}\n"
-            f"summary: {_scalar(f'{subject} {obj} yhteistyön tueksi.')}\n"
+            f"summary: {_scalar(prose.line().replace('*', ''))}\n"
             f"body: {_block(body, 2)}\n"
             "tiers: [" + ", ".join(tiers) + "]\n"
             f"owner: {rng.choice(contacts)}\n"
@@ -309,12 +272,11 @@ def _method_files(rng: random.Random, contacts: list[str], count: int) -> Iterat
         yield method_id, text
 
 
-def _guide_files(rng: random.Random, contacts: list[str]) -> Iterator[tuple[str, str]]:
+def _guide_files(rng: random.Random, prose: Prose, contacts: list[str]) -> Iterator[tuple[str, str]]:
     for number in range(1, GUIDES + 1):
         guide_id = f"ohje-{number:02d}"
         body = (
-            f"## Tavoite\n\nOhje {number} kertoo, miten yhteistyö kirjataan ja kuka siitä vastaa.\n\n"
-            "## Vaiheet\n\n1. Tarkista kumppanin tiedot.\n2. Sovi yhteyshenkilö.\n3. Kirjaa muutos.\n"
+            f"## Tavoite\n\n{prose.text()}\n\n## Vaiheet\n\n{prose.text()}\n"
         )
         yield guide_id, (
             "# yaml-language-server: $schema=../../schema/guide.schema.json\n"
@@ -328,6 +290,7 @@ def generate(partners: int, seed: int = 1, *, methods: int = METHODS, contacts: 
              teams: int = TEAMS) -> Generated:
     """Return the files of a valid synthetic project with the given number of partners (and of the rest)."""
     rng = random.Random(seed)
+    prose = Prose(random.Random(seed + 1))
     files: dict[str, str] = {
         "mkdocs.yml": (REPO / "mkdocs.yml").read_text(encoding="utf-8"),
         "content/toolbox.yaml": (REPO / "content" / "toolbox.yaml").read_text(encoding="utf-8"),
@@ -340,18 +303,18 @@ def generate(partners: int, seed: int = 1, *, methods: int = METHODS, contacts: 
     for contact_id, _, team_id in contact_list:
         leads.setdefault(team_id, contact_id)
     for team_id, name in team_list:
-        files[f"content/teams/{team_id}.yaml"] = _team_file(team_id, name, leads[team_id], rng)
+        files[f"content/teams/{team_id}.yaml"] = _team_file(team_id, name, leads[team_id], prose)
     for contact_id, name, team_id in contact_list:
         files[f"content/contacts/{contact_id}.yaml"] = _contact_file(contact_id, name, team_id, rng)
-    for method_id, text in _method_files(rng, contact_ids, methods):
+    for method_id, text in _method_files(rng, prose, contact_ids, methods):
         files[f"content/methods/{method_id}.yaml"] = text
-    for guide_id, text in _guide_files(rng, contact_ids):
+    for guide_id, text in _guide_files(rng, prose, contact_ids):
         files[f"content/guides/{guide_id}.yaml"] = text
     taken: set[str] = set()
     for _ in range(partners):
         name, kind, field = _partner_name(rng)
         partner_id = _unique(_slug(name), taken)
-        files[f"content/partners/{partner_id}.yaml"] = _partner_file(partner_id, name, kind, field, contact_ids, rng)
+        files[f"content/partners/{partner_id}.yaml"] = _partner_file(partner_id, name, kind, field, contact_ids, rng, prose)
     return Generated(files)
 
 

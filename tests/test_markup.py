@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnerkit.markup import render_inline, render_markdown
+from partnerkit.markup import make_markdown, render_inline, render_markdown, render_parsed, render_plain
 from partnerkit.validate import find_markdown_problem
 
 
@@ -44,6 +44,37 @@ def test_content_headings_sit_below_page_headings() -> None:
 @pytest.mark.parametrize("text", ["Tavallinen lause.", "Yritys 2026: yhteistyö, kehitys ja (uudet) ideat", "Ääkköset öljy"])
 def test_plain_text_shortcut_matches_markdown(text: str) -> None:
     assert render_markdown(text) == markdown.markdown(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="aä Ö1.,:;?()'\"-=+/%@$§0\t\r", max_size=24), min_size=1, max_size=8))
+def test_plain_lines_shortcut_matches_the_parser(lines: list[str]) -> None:
+    # Lines of letters, digits and punctuation (with the characters that start lists, rules and underlines),
+    # blank lines between some: whenever the shortcut answers, it answers what the parser does.
+    text = "\n".join(lines).strip()
+    plain = render_plain(text)
+    if plain is not None:
+        assert plain == render_parsed(text)
+
+
+@pytest.mark.parametrize("text", ["Eka rivi.\nToinen rivi.", "Kappale yksi.\n\n\nKappale kaksi\njatkuu.",
+                                  "Yritys (Oy) 2026: hyvä.\nÄäkköset, öljy ja 3 % lisää."])
+def test_plain_lines_take_the_shortcut(text: str) -> None:
+    assert render_plain(text) == render_parsed(text) == markdown.markdown(text)
+
+
+@pytest.mark.parametrize("text", ["Rivi\n---", "Rivi\n-- -", "Rivi\n= =", "Rivi\n- kohta", "Rivi\n1. kohta",
+                                  "Rivi  \nrikko", "Rivi\n    koodia", "Rivi\n+ kohta", "Rivi\n\tsisennys"])
+def test_lines_the_parser_reads_as_more_than_text_skip_the_shortcut(text: str) -> None:
+    assert render_plain(text) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="[]()<>*_`#>-+1. \nax:!|&;", max_size=200), min_size=1, max_size=6))
+def test_a_reused_converter_renders_each_text_as_a_new_one_would(texts: list[str]) -> None:
+    converter = make_markdown()
+    for text in texts:
+        assert render_markdown(text, converter) == render_markdown(text)
 
 
 def test_inline_strips_the_paragraph() -> None:

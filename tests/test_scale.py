@@ -43,6 +43,23 @@ def test_generated_content_validates_and_has_the_requested_shape(tmp_path: Path)
     assert in_arki > 0.6 * len(toolbox.partners)
 
 
+def test_generated_texts_are_unique_and_multi_line_like_real_content() -> None:
+    import yaml
+
+    texts: list[str] = []
+    for path, text in generate(300, seed=9, **SMALL).files.items():
+        if not path.startswith("content/") or path.endswith(("toolbox.yaml", "tiers.yaml")):
+            continue
+        record = yaml.safe_load(text)
+        texts += [c["description"] for c in record.get("cooperations", [])]
+        texts += [record[key] for key in ("body", "description", "notes") if key in record]
+    assert len(texts) > 400
+    assert len(set(texts)) == len(texts), "every description and body is written once, like real content"
+    assert all(len(t.strip().splitlines()) >= 2 for t in texts), "every text spans several lines"
+    formatted = [t for t in texts if "\n- " in t or "\n1. " in t or "**" in t or "](" in t]
+    assert 0.2 < len(formatted) / len(texts) < 0.8, "some texts use Markdown, not all"
+
+
 def test_generator_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
     (tmp_path / "own.txt").write_text("not generated", encoding="utf-8")
     with pytest.raises(SystemExit):

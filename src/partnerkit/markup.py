@@ -19,7 +19,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"scope"}}
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>#!|~&\n]")
-_BLOCK_START = re.compile(r"\s*(?:[-+*>=]|\d+[.)])(?:\s|$)")
+# A line Python-Markdown could read as more than paragraph text: indented, ending in a hard break, a list item,
+# a setext underline or a rule ("-- -" is one), or carrying a tab or a carriage return.
+_NOT_PLAIN_LINE = re.compile(r"^\s|\s$|^(?:[-+*>=]|\d+[.)])(?:\s|$)|^[-=\s]+$|[\t\r]")
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 # Text the outputs read as their own: the MkDocs plugin's placeholders are made of noncharacters, and Moodle's
 # restore reads $@NULL@$ and @@PLUGINFILE@@. The check refuses them written out, but the sanitiser decodes character
@@ -28,18 +30,49 @@ _RESERVED = re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]|@@PLUGINFILE@@|\$@NULL@\$")
 
 
 
-def render_markdown(text: str) -> str:
-    """Return Markdown text as sanitised HTML: no scripts, no event handlers, only http(s) and mailto links."""
+def render_markdown(text: str, converter: markdown.Markdown | None = None) -> str:
+    """Return Markdown text as sanitised HTML: no scripts, no event handlers, only http(s) and mailto links.
+
+    converter, from make_markdown(), is reused between calls when given (building one costs more than most
+    conversions); without it a new one is made.
+    """
     stripped = text.strip()
     if not stripped:
         return ""
-    # Most descriptions are one plain sentence; skipping the Markdown parser for them keeps large builds fast.
-    if not _MARKDOWN_SIGNS.search(stripped) and not _BLOCK_START.match(stripped):
-        return f"<p>{stripped}</p>"
+    # Most descriptions are plain sentences on one or more lines; skipping the Markdown parser for them keeps large
+    # builds fast. The result is the parser's own (tests compare the two on generated texts).
+    plain = render_plain(stripped)
+    if plain is not None:
+        return plain
+    return render_parsed(stripped, converter)
+
+
+def render_plain(text: str) -> str | None:
+    """Return stripped text as Python-Markdown renders it when it is plain paragraphs of plain lines, else None."""
+    if not text:
+        return ""
+    if _MARKDOWN_SIGNS.search(text.replace("\n", " ")):
+        return None
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        if _NOT_PLAIN_LINE.search(line):
+            return None
+        paragraphs[-1].append(line)
+    return "\n".join("<p>" + "\n".join(lines) + "</p>" for lines in paragraphs if lines)
+
+
+def render_parsed(stripped: str, converter: markdown.Markdown | None = None) -> str:
+    """Return stripped Markdown text through the parser and the sanitiser (render_markdown without its shortcut)."""
     if find_markdown_problem(stripped) is not None:
         # Only content that skipped the check gets here: shown as written, as plain text.
         return "<p>" + html_escape(stripped).replace("\n", "<br>\n") + "</p>"
-    html = make_markdown().convert(stripped)
+    if converter is None:
+        converter = make_markdown()
+    html = converter.reset().convert(stripped)
     # The page has its own h1 and h2; content headings sit below them so the outline stays valid.
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 2)}>", html)
     html = html.replace("<th>", '<th scope="col">')
@@ -91,7 +124,8 @@ class MarkdownCache:
     """Markdown rendered in one build or preview session, kept so a text shown on several pages is rendered once."""
 
     def __init__(self, limit: int = MARKDOWN_CACHE_SIZE) -> None:
-        self.html = lru_cache(maxsize=limit)(render_markdown)
+        converter = make_markdown()
+        self.html = lru_cache(maxsize=limit)(lambda text: render_markdown(text, converter))
 
     def inline(self, text: str) -> str:
         """Return one line of Markdown as sanitised inline HTML, from the cache when rendered before."""
