@@ -38,6 +38,7 @@ STATES = {"internal": ("tier-filter-results", "tier-filter-empty", "search-resul
                      "menu-open")}
 STATE_CASES = [(profile, state) for profile in PROFILES for state in STATES[profile]]
 # Dark-scheme colours are checked by axe at desktop width; its screenshots are taken where space is tightest.
+# At phone width the layout test runs axe as well, on every page type of the sample and the split variant.
 LAYOUT_CASES = [("internal", DESKTOP, "default"), ("internal", PHONE, "default"), ("internal", PHONE, "slate"),
                 ("public", DESKTOP, "default"), ("public", PHONE, "default")]
 
@@ -313,6 +314,9 @@ def test_layout_holds_and_screenshots_are_saved(
             if overflow[0] > overflow[1]:
                 problems.append(f"{name}: page is {overflow[0]} px wide in a {overflow[1]} px window")
             problems.extend(f"{name}: {item}" for item in page.evaluate(_CLIPPED_JS))
+            if width == PHONE:
+                # Material lays the header and navigation out anew at phone width: axe looks at that layout too.
+                problems.extend(f"{name}: {item}" for item in _axe(page))
     finally:
         for build in ("sample", "split"):
             tabs[(profile, build, scheme)].set_viewport_size({"width": DESKTOP, "height": 900})
