@@ -294,3 +294,19 @@ def test_privacy_notice_of_each_build(built: BuiltSite, built_public: BuiltSite)
     assert "Käsittelyn oikeusperuste" in internal and "Säilytysaika" in internal
     assert "julkinen versio, eikä se sisällä yhteyshenkilöiden henkilötietoja" in public
     assert "eikä se sisällä yhteyshenkilöiden henkilötietoja" not in internal
+
+
+def test_partner_side_contacts_and_agreements_stay_with_staff(built: BuiltSite, built_public: BuiltSite) -> None:
+    partners = [p for p in built.toolbox.partners if p.partner_contacts]
+    documents = sorted({p.agreement.attachment for p in built.toolbox.partners if p.agreement and p.agreement.attachment})
+    assert len(partners) >= 5 and documents
+    # The staff site shows them on the partner pages and carries the agreement documents ...
+    for partner in partners:
+        page = _article(built.html(f"kumppanit/{partner.id}.html"))
+        assert all(html.escape(person.name) in page for person in partner.partner_contacts), partner.id
+    assert all((built.root / "liitteet" / document).is_file() for document in documents)
+    # ... but its search index holds no partner-side person, and the public site has neither.
+    names = [person.name for partner in partners for person in partner.partner_contacts]
+    found = [(url, name) for url, text in search_entries(built.root) for name in names if name in text]
+    assert found == []
+    assert not any((built_public.root / "liitteet" / document).exists() for document in documents)

@@ -21,7 +21,8 @@ from partnerkit.render import make_environment
 from partnerkit.render.search import search_documents
 from partnerkit.render.site import ENDED_PAGE, REVIEW_PAGE, crm_link
 from partnerkit.review import contact_due_date, name_key, review_toolbox
-from tests.conftest import MINIMAL, site_for, toolbox_of
+from partnerkit.scaffold import emit_record
+from tests.conftest import MINIMAL, problems_of, site_for, toolbox_of
 
 ALFA = (MINIMAL / "content/partners/alfa-oy.yaml").read_text(encoding="utf-8")
 TOOLBOX = (MINIMAL / "content/toolbox.yaml").read_text(encoding="utf-8")
@@ -215,3 +216,24 @@ def test_moodle_tier_tables_mark_prospects_and_leave_out_ended(project: Callable
               for tier, section in zip(toolbox.tiers, course[1:-1], strict=True)}
     assert tables["verkostot"] == ["Gamman kunta (potentiaalinen) Sosiaaliala"]
     assert tables["arki"] == [] and tables["kehittaminen"] == []
+
+
+def test_new_partner_files_can_carry_every_relationship_field(project: Callable[..., Path]) -> None:
+    # What an importer writes for a new partner: the schema's order, nested records indented, phones quoted.
+    text = emit_record("partner", {
+        "id": "delta", "name": "Delta Oy", "type": "company", "field": "Logistiikka", "business_id": "1234567-1",
+        "status": "prospect", "size": "mikro", "review_date": date(2026, 5, 1),
+        "partner_contacts": [{"name": "Dora Delta", "role": "Toimitusjohtaja", "phone": "040 123 4567"}],
+        "agreement": {"kind": "framework", "signed": date(2026, 1, 1), "valid_until": date(2027, 1, 1),
+                      "owner": "maija-malli"},
+        "last_contact": date(2026, 4, 1), "contact_rhythm_months": 6,
+        "cooperations": [{"tier": "arki", "description": "Harjoittelupaikkoja.", "team": "ravintola"}],
+    })
+    assert "agreement:\n  kind: framework\n  signed: 2026-01-01\n" in text
+    assert '  - name: Dora Delta\n    role: Toimitusjohtaja\n    phone: "040 123 4567"\n' in text
+    root = project({"partners/delta.yaml": text})
+    assert problems_of(root) == []
+    delta = next(p for p in toolbox_of(root).partners if p.id == "delta")
+    assert delta.agreement == Agreement("framework", date(2026, 1, 1), date(2027, 1, 1), "maija-malli", "")
+    assert delta.partner_contacts == (PartnerContact("Dora Delta", "Toimitusjohtaja", "", "040 123 4567"),)
+    assert delta.cooperations[0].team == "ravintola"

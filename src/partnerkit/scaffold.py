@@ -200,7 +200,11 @@ def emit_record(record: str, values: dict[str, Any], indent: int = 0) -> str:
         value = values.get(spec.name)
         if value is None:
             continue
-        if spec.kind == "list":
+        if spec.kind == "record":
+            # A nested record (a partner's agreement) as an indented mapping under its key.
+            lines.append(f"{pad}{spec.name}:")
+            lines.append(emit_record(spec.target, value, indent + 2).rstrip("\n"))
+        elif spec.kind == "list":
             lines.append(f"{pad}{spec.name}:")
             for item in value:
                 if spec.item_kind == "record":
