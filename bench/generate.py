@@ -226,8 +226,48 @@ def _contact_file(contact_id: str, name: str, team: str, rng: random.Random) -> 
     )
 
 
-def _partner_file(partner_id: str, name: str, kind: str, field: str, contacts: list[str], rng: random.Random,
-                  prose: Prose) -> str:
+def business_id(number: int) -> str:
+    """Return the number-th business ID (Y-tunnus) of a made-up series, with a valid check digit."""
+    digits = f"{2_000_000 + 2 * number:07d}"
+    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
+    if remainder == 1:
+        # No check digit fits: take the odd number after it (its remainder is 3), which no other partner gets.
+        digits = digits[:-1] + str(int(digits[-1]) + 1)
+        remainder = 3
+    return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
+
+
+def _relationship(partner_id: str, number: int, tiers: list[str], contacts: list[str], rng: random.Random) -> list[str]:
+    """Return the relationship fields a real partner file has: business ID, size, people on their side, agreement."""
+    lines = []
+    if rng.random() < 0.8:
+        lines.append(f"business_id: {business_id(number)}")
+        lines.append(f"size: {rng.choice(('mikro', 'mikro', 'pieni', 'pieni', 'keskisuuri', 'suuri'))}")
+    status = rng.choices(("active", "prospect", "ended"), weights=(95, 3, 2))[0]
+    if status != "active":
+        lines.append(f"status: {status}")
+    deep = any(t in ("kehittaminen", "strateginen") for t in tiers)
+    if deep or rng.random() < 0.15:
+        lines.append("partner_contacts:")
+        for _ in range(rng.choice((1, 2, 2, 3)) if deep else 1):
+            first, (last, _) = rng.choice(_FIRST_NAMES), _surname(rng)
+            lines += [f"  - name: {_scalar(f'{first} {last}')}",
+                      f"    role: {_scalar(rng.choice(('Toimitusjohtaja', 'Henkilöstöpäällikkö', 'Työnjohtaja', 'Esihenkilö', 'Koulutusvastaava')))}",
+                      f"    email: {_slug(first)}.{_slug(last)}@{partner_id}.example",
+                      f"    phone: \"050 {rng.randrange(100, 1000)} {rng.randrange(1000, 10000)}\""]
+    if "strateginen" in tiers or rng.random() < 0.05:
+        signed = 2020 + rng.randrange(6)
+        lines += ["agreement:", f"  kind: {rng.choice(('partnership', 'framework', 'training', 'service'))}",
+                  f"  signed: {signed}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+                  f"  valid_until: {signed + rng.randrange(2, 6)}-12-31", f"  owner: {rng.choice(contacts)}"]
+    if deep or rng.random() < 0.3:
+        lines.append(f"last_contact: 2026-{rng.randrange(1, 12):02d}-{rng.randrange(1, 29):02d}")
+        lines.append(f"contact_rhythm_months: {rng.choice((3, 6, 6, 12))}")
+    return lines
+
+
+def _partner_file(partner_id: str, number: int, name: str, kind: str, field: str, contacts: list[str],
+                  rng: random.Random, prose: Prose) -> str:
     lines = [
         "# yaml-language-server: $schema=../../schema/partner.schema.json",
         f"id: {partner_id}",
@@ -235,6 +275,8 @@ def _partner_file(partner_id: str, name: str, kind: str, field: str, contacts: l
         f"type: {kind}",
         f"field: {_scalar(field)}",
     ]
+    tiers = _tiers_of(rng)
+    lines += _relationship(partner_id, number, tiers, contacts, rng)
     if rng.random() < 0.7:
         lines.append(f"website: https://www.{partner_id}.example")
     lines.append(f"review_date: {2024 + rng.randrange(3)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}")
@@ -242,7 +284,7 @@ def _partner_file(partner_id: str, name: str, kind: str, field: str, contacts: l
     if rng.random() < 0.1:
         lines.append("notes: " + _block(prose.text(), 2))
     lines.append("cooperations:")
-    for tier in _tiers_of(rng):
+    for tier in tiers:
         description = prose.text(name)
         lines.append(f"  - tier: {tier}")
         lines.append("    description: " + _block(description, 6))
@@ -311,10 +353,11 @@ def generate(partners: int, seed: int = 1, *, methods: int = METHODS, contacts: 
     for guide_id, text in _guide_files(rng, prose, contact_ids):
         files[f"content/guides/{guide_id}.yaml"] = text
     taken: set[str] = set()
-    for _ in range(partners):
+    for number in range(partners):
         name, kind, field = _partner_name(rng)
         partner_id = _unique(_slug(name), taken)
-        files[f"content/partners/{partner_id}.yaml"] = _partner_file(partner_id, name, kind, field, contact_ids, rng, prose)
+        files[f"content/partners/{partner_id}.yaml"] = _partner_file(partner_id, number, name, kind, field,
+                                                                     contact_ids, rng, prose)
     return Generated(files)
 
 

@@ -41,6 +41,12 @@ def test_generated_content_validates_and_has_the_requested_shape(tmp_path: Path)
     assert all(1 <= len(p.cooperations) <= 3 for p in toolbox.partners)
     in_arki = sum(any(c.tier == "arki" for c in p.cooperations) for p in toolbox.partners)
     assert in_arki > 0.6 * len(toolbox.partners)
+    # The relationship fields are filled as in real content: business IDs (valid and unique, or the check above
+    # would fail), people on the partner's side, agreements, and a few prospects and ended cooperations.
+    assert sum(bool(p.business_id) for p in toolbox.partners) > 0.6 * len(toolbox.partners)
+    assert {p.status for p in toolbox.partners} == {"active", "prospect", "ended"}
+    assert sum(bool(p.partner_contacts) for p in toolbox.partners) > 0.2 * len(toolbox.partners)
+    assert any(p.agreement is not None for p in toolbox.partners)
 
 
 def test_generated_texts_are_unique_and_multi_line_like_real_content() -> None:
