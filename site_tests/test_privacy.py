@@ -173,6 +173,12 @@ def test_public_output_holds_no_personal_or_internal_value(built_public: BuiltSi
     assert any(name.endswith(".mbz") for name in packages), packages
     # The archives were opened: far more blobs than files (every .mbz member, the gzipped sitemap).
     assert scan.blobs > scan.files + 20
+    # The downloadable partner list was scanned too (the .xlsx opened as the zip it is): only the whole list,
+    # since the public has no tier or team lists.
+    downloads = public_output / "site" / "lataukset"
+    assert sorted(p.relative_to(downloads).as_posix() for p in downloads.rglob("*") if p.is_file()) == [
+        "kumppanit.csv", "kumppanit.xlsx"]
+    assert (downloads / "kumppanit.xlsx").read_bytes()[:4] == b"PK\x03\x04"
 
 
 def test_every_forbidden_value_appears_in_the_internal_build(built: BuiltSite, tmp_path: Path) -> None:

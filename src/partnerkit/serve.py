@@ -29,7 +29,7 @@ from .model import Toolbox
 from .audience import PROFILES, history_for, view_for
 from .builders import source_date
 from .builders.mkdocs_runner import build_pages
-from .builders.site import build_site_files, site_settings
+from .builders.site import build_site_files, site_settings, with_sheets
 from .project import Project
 from .render import make_environment
 from .mkdocs_plugin import MemoryBytecodeCache
@@ -117,7 +117,7 @@ class Preview:
         self.env: jinja2.Environment | None = None
         self.toolbox: Toolbox | None = None
         self.pages: dict[str, str] = {}
-        self.static: dict[str, str] = {}
+        self.static: dict[str, str | bytes] = {}
         self.nav: list[Any] = []
         self.extra: dict[str, Any] = {}
         self.stamp: tuple[tuple[str, int, int], ...] = ()
@@ -196,6 +196,7 @@ class Preview:
 
     def _full(self, toolbox: Toolbox) -> int:
         files, _ = self._render(toolbox, None, True)
+        files = with_sheets(files, toolbox, self.profile)
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
         build_site_files(self.project, source_date(toolbox), files, self.work, compiled=self.compiled)

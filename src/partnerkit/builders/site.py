@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,9 @@ from ..audience import Profile, history_for
 from ..history import read_history
 from ..load import read_attachment
 from ..project import Project
+from ..model import Toolbox
 from ..render.search import search_documents
+from ..render.sheets import render_sheets
 from ..render.site import SiteFiles, SiteSettings, render_site
 from ..write import OutputError, write_tree
 from . import Builder, source_date
@@ -81,7 +83,7 @@ class SiteBuilder(Builder):
         settings = site_settings(self.project, self.profile)
         history = history_for(read_history(self.project.root, self.project.content_dir), self.profile,
                               self.view)
-        self.files = render_site(self.view, settings, self.env, history)
+        self.files = with_sheets(render_site(self.view, settings, self.env, history), self.view, self.profile)
 
     def write(self, folder: Path) -> None:
         """Build the site into folder with MkDocs and Pagefind."""
@@ -92,6 +94,11 @@ class SiteBuilder(Builder):
                                                        folder)
         self.report = SiteReport(len(self.files.pages), time.perf_counter() - self.started, mkdocs_seconds,
                                  search_wait)
+
+
+def with_sheets(files: SiteFiles, view: Toolbox, profile: Profile) -> SiteFiles:
+    """Return files with the profile's downloadable partner lists (.xlsx, .csv) added to the static files."""
+    return replace(files, static={**files.static, **render_sheets(view, profile, source_date(view))})
 
 
 def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: Path,

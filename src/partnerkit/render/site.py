@@ -21,6 +21,7 @@ from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
 from ..review import Review, review_for_build
 from ..review import AGREEMENT_NOTICE_DAYS, contact_due_date, count_our_people
+from .sheets import DOWNLOAD_FOLDER
 from ..schema import AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
@@ -66,7 +67,7 @@ class SiteFiles:
     # Settings merged into MkDocs' `extra` for this build; the theme templates read them (see templates/theme).
     extra: dict[str, Any] = field(default_factory=dict)
     # Files MkDocs copies as they are into the site root, e.g. robots.txt: {docs path: text}.
-    static: dict[str, str] = field(default_factory=dict)
+    static: dict[str, str | bytes] = field(default_factory=dict)
     # Attachments the pages link to: {docs path: path relative to content/files/}; the pipeline copies them.
     attachments: dict[str, str] = field(default_factory=dict)
 
@@ -173,6 +174,13 @@ def _file_href(context: Any, file: str) -> str:
     return quote(posixpath.relpath(attachment_path(file), here or "."))
 
 
+@jinja2.pass_context
+def _sheet_href(context: Any, stem: str, suffix: str) -> str:
+    here = posixpath.dirname(html_path(context["here"]))
+    # Tier and team ids are checked ids (no spaces or slashes); quote() keeps any other name safe all the same.
+    return quote(posixpath.relpath(f"{DOWNLOAD_FOLDER}/{stem}.{suffix}", here or "."))
+
+
 def crm_link(pattern: str, partner: Partner) -> str:
     """Return the partner's address in the CRM from the toolbox's crm_url pattern ("" without one or a value)."""
     values = {"business_id": partner.business_id, "id": partner.id}
@@ -201,6 +209,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     """
     env.globals["href"] = _href
     env.globals["file_href"] = _file_href
+    env.globals["sheet_href"] = _sheet_href
     profile = settings.profile
     index = index_toolbox(toolbox)
     common = {
@@ -262,7 +271,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
          statement=toolbox.accessibility)
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
     emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
-    static = {"robots.txt": ROBOTS_DISALLOW_ALL} if profile.staff_only else {}
+    static: dict[str, str | bytes] = {"robots.txt": ROBOTS_DISALLOW_ALL} if profile.staff_only else {}
     # The search page sits at the site root: the header's search form on every page submits to it.
     emit(SEARCH_PAGE, "search.md.j2", "Haku", "")
     static.update(browse_files)

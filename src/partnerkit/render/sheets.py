@@ -1,0 +1,141 @@
+"""Partner lists as spreadsheets (.xlsx and .csv) for download: pure, files in memory.
+
+The renderer gets the profile's view (audience.view_for) and shows what it is given: the public view holds no
+contact persons, partner-side people, agreements or business IDs, and the public profile's columns leave those
+out too. Every text is content and may be hostile: a cell a spreadsheet would run as a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from ..audience import Profile
+from ..messages import format_message
+from ..model import Partner, Toolbox
+from ..schema import PARTNER_STATUSES, PARTNER_TYPES
+
+DOWNLOAD_FOLDER = "lataukset"
+WHOLE_LIST = "kumppanit"
+# OWASP's advice on CSV injection: these first characters make a spreadsheet treat the cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Staff columns in order; the public profile keeps those its view can fill (see _columns).
+_STAFF_COLUMNS = ("name", "business_id", "type", "field", "tiers", "status", "our_contacts", "partner_contacts",
+                  "agreement_end", "website")
+_PUBLIC_COLUMNS = ("name", "type", "field", "website")
+# The core-properties dates openpyxl stamps with the wall clock when it saves.
+_CORE_DATE = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def sheet_paths(stem: str) -> tuple[str, str]:
+    """Return the site paths of a list's .xlsx and .csv files, e.g. lataukset/tasot/arki.xlsx."""
+    return f"{DOWNLOAD_FOLDER}/{stem}.xlsx", f"{DOWNLOAD_FOLDER}/{stem}.csv"
+
+
+def neutralise_cell(text: str) -> str:
+    """Return text that no spreadsheet runs as a formula: a leading apostrophe before a formula's first character."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int) -> dict[str, bytes]:
+    """Return every downloadable partner list of the profile: {site path: file content}.
+
+    The whole list includes ended cooperations with their status (they stay findable); the tier and team lists
+    leave them out, like the tier tables. Tier and team lists are for the staff site only.
+    """
+    lists: dict[str, list[Partner]] = {WHOLE_LIST: list(toolbox.partners)}
+    if profile.staff_only:
+        current = [p for p in toolbox.partners if p.status != "ended"]
+        for tier in toolbox.tiers:
+            lists[f"tasot/{tier.id}"] = [p for p in current if any(c.tier == tier.id for c in p.cooperations)]
+        for team in toolbox.teams:
+            lists[f"tiimit/{team.id}"] = [p for p in current if team.id in p.team_ids]
+    columns = _STAFF_COLUMNS if profile.staff_only else _PUBLIC_COLUMNS
+    headers = [format_message(f"sheet_col_{column}", "fi") for column in columns]
+    contacts = {c.id: f"{c.name} <{c.email}>" if c.email else c.name for c in toolbox.contacts}
+    titles = {tier.id: tier.title for tier in toolbox.tiers}
+    files: dict[str, bytes] = {}
+    for stem, partners in lists.items():
+        partners = sorted(partners, key=lambda p: (p.name.lower(), p.id))
+        rows = [[_cell(partner, column, contacts, titles) for column in columns] for partner in partners]
+        xlsx, csv_path = sheet_paths(stem)
+        files[xlsx] = render_xlsx(headers, rows, timestamp)
+        files[csv_path] = render_csv(headers, rows)
+    return files
+
+
+def render_csv(headers: list[str], rows: Iterable[list[str]]) -> bytes:
+    """Return rows as CSV: UTF-8 with BOM and ';' between fields, which Finnish Excel opens correctly as is."""
+    # Excel in a Finnish locale splits on ';' (',' is the decimal separator) and needs the BOM to read UTF-8.
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([neutralise_cell(value) for value in row] for row in rows)
+    return "\ufeff".encode() + stream.getvalue().encode("utf-8")
+
+
+def render_xlsx(headers: list[str], rows: Iterable[list[str]], timestamp: int) -> bytes:
+    """Return rows as an .xlsx workbook, every cell a plain string, byte-identical for the same content."""
+    stamp = datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Kumppanit"
+    for row in [headers, *rows]:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
+    for row_cells in sheet.iter_rows():
+        for cell in row_cells:
+            # openpyxl stores a text starting with '=' as a formula; as a string it is shown, never run.
+            cell.data_type = "s"
+    workbook.properties.creator = "partnerkit"
+    workbook.properties.created = workbook.properties.modified = stamp
+    raw = io.BytesIO()
+    workbook.save(raw)
+    return _fix_zip(raw.getvalue(), stamp)
+
+
+def _fix_zip(data: bytes, stamp: datetime) -> bytes:
+    # openpyxl stamps the modified date and every zip entry with the wall clock: both are set to the build's
+    # source date, and the entries written in sorted order, so the same content gives the same bytes.
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist()):
+            content = source.read(name)
+            if name == "docProps/core.xml":
+                content = _CORE_DATE.sub(lambda m: m.group(1) + iso + m.group(3), content)
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def _cell(partner: Partner, column: str, contacts: dict[str, str], titles: dict[str, str]) -> str:
+    if column == "name":
+        return partner.name
+    if column == "business_id":
+        return partner.business_id
+    if column == "type":
+        return PARTNER_TYPES.get(partner.type, partner.type)
+    if column == "field":
+        return partner.field
+    if column == "tiers":
+        return ", ".join(dict.fromkeys(titles.get(c.tier, c.tier) for c in partner.cooperations if c.tier))
+    if column == "status":
+        return PARTNER_STATUSES.get(partner.status, partner.status)
+    if column == "our_contacts":
+        return ", ".join(contacts[c] for c in partner.contact_ids if c in contacts)
+    if column == "partner_contacts":
+        return ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in partner.partner_contacts)
+    if column == "agreement_end":
+        end = partner.agreement.valid_until if partner.agreement else None
+        return end.isoformat() if end else ""
+    return partner.website
