@@ -192,11 +192,11 @@ class Preview:
             self.env = make_environment(self.project.templates_dir)
         history = history_for(read_history(self.project.root, self.project.content_dir), self.profile, toolbox)
         files = render_site(toolbox, settings, self.env, history, only=wanted, memo=self.site_memo)
-        return files, exists
+        # The downloadable lists hold every partner: rendered on each rebuild, written only when their bytes change.
+        return with_sheets(files, toolbox, self.profile), exists
 
     def _full(self, toolbox: Toolbox) -> int:
         files, _ = self._render(toolbox, None, True)
-        files = with_sheets(files, toolbox, self.profile)
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
         build_site_files(self.project, source_date(toolbox), files, self.work, compiled=self.compiled)
