@@ -73,12 +73,7 @@ def check_required_files(pkg: Package) -> None:
     if pkg.require("course/inforef.xml", "files.inforef_missing", INFOREF_REASON):
         pkg.root("course/inforef.xml", "inforef")
     users = pkg.setting_on("users")
-    for setting, filename, needs_users in CONDITIONAL_COURSE_FILES:
-        path = f"course/{filename}"
-        if pkg.setting_on(setting) and (users or not needs_users):
-            pkg.require(path, "structure.setting_file_missing", f"root setting {setting} is 1")
-        if path in pkg.members:
-            pkg.root(path, OPTIONAL_ROOTS[filename])
+    _check_conditional_files(pkg, "course", CONDITIONAL_COURSE_FILES, users)
     for section in pkg.sections.values():
         if not pkg.directory_exists(section.directory):
             continue  # already reported by the contents check
@@ -96,12 +91,18 @@ def check_required_files(pkg: Package) -> None:
         if pkg.require(f"{base}/inforef.xml", "files.inforef_missing", INFOREF_REASON):
             pkg.root(f"{base}/inforef.xml", "inforef")
         pkg.require(f"{base}/{activity.modulename}.xml")
-        for setting, filename, needs_users in CONDITIONAL_ACTIVITY_FILES:
-            path = f"{base}/{filename}"
-            if pkg.setting_on(setting) and (users or not needs_users):
-                pkg.require(path, "structure.setting_file_missing", f"root setting {setting} is 1")
-            if path in pkg.members:
-                pkg.root(path, OPTIONAL_ROOTS[filename])
+        _check_conditional_files(pkg, base, CONDITIONAL_ACTIVITY_FILES, users)
+
+
+def _check_conditional_files(pkg: Package, folder: str, files: tuple[tuple[str, str, bool], ...],
+                             users: bool) -> None:
+    """Require the files folder must hold by the root settings, and check the root of each one present."""
+    for setting, filename, needs_users in files:
+        path = f"{folder}/{filename}"
+        if pkg.setting_on(setting) and (users or not needs_users):
+            pkg.require(path, "structure.setting_file_missing", f"root setting {setting} is 1")
+        if path in pkg.members:
+            pkg.root(path, OPTIONAL_ROOTS[filename])
 
 
 def check_unlisted_directories(pkg: Package) -> None:
