@@ -10,12 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import xlsxwriter
 
 from ..audience import Profile
 from ..messages import format_message
@@ -30,8 +28,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _STAFF_COLUMNS = ("name", "business_id", "type", "field", "tiers", "status", "our_contacts", "partner_contacts",
                   "agreement_end", "website")
 _PUBLIC_COLUMNS = ("name", "type", "field", "website")
-# The core-properties dates openpyxl stamps with the wall clock when it saves.
-_CORE_DATE = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+# Control characters XML 1.0 cannot hold (tab and line feed it can): left out of cells. A carriage return
+# becomes a line feed, the line break spreadsheets use inside a cell.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_RETURN = re.compile("\r\n?")
 
 
 def sheet_paths(stem: str) -> tuple[str, str]:
@@ -83,39 +83,20 @@ def render_csv(headers: list[str], rows: Iterable[list[str]]) -> bytes:
 
 def render_xlsx(headers: list[str], rows: Iterable[list[str]], timestamp: int) -> bytes:
     """Return rows as an .xlsx workbook, every cell a plain string, byte-identical for the same content."""
-    stamp = datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Kumppanit"
-    for row in [headers, *rows]:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
-    for row_cells in sheet.iter_rows():
-        for cell in row_cells:
-            # openpyxl stores a text starting with '=' as a formula; as a string it is shown, never run.
-            cell.data_type = "s"
-    workbook.properties.creator = "partnerkit"
-    workbook.properties.created = workbook.properties.modified = stamp
+    # XlsxWriter dates the document and its zip entries from the "created" property alone, so giving it the
+    # content's source date makes the bytes depend on the content only.
     raw = io.BytesIO()
-    workbook.save(raw)
-    return _fix_zip(raw.getvalue(), stamp)
-
-
-def _fix_zip(data: bytes, stamp: datetime) -> bytes:
-    # openpyxl stamps the modified date and every zip entry with the wall clock: both are set to the build's
-    # source date, and the entries written in sorted order, so the same content gives the same bytes.
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(source.namelist()):
-            content = source.read(name)
-            if name == "docProps/core.xml":
-                content = _CORE_DATE.sub(lambda m: m.group(1) + iso + m.group(3), content)
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, content)
-    return out.getvalue()
+    workbook = xlsxwriter.Workbook(raw, {"in_memory": True, "strings_to_formulas": False,
+                                         "strings_to_numbers": False, "strings_to_urls": False})
+    workbook.set_properties({"author": "partnerkit",
+                             "created": datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)})
+    sheet = workbook.add_worksheet("Kumppanit")
+    for number, row in enumerate([headers, *rows]):
+        for column, value in enumerate(row):
+            # write_string: a text starting with '=' is stored as a string, shown and never run.
+            sheet.write_string(number, column, _NOT_IN_XML.sub("", _RETURN.sub("\n", value)))
+    workbook.close()
+    return raw.getvalue()
 
 
 def _cell(partner: Partner, column: str, contacts: dict[str, str], titles: dict[str, str]) -> str:
