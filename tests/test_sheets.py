@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import openpyxl
 import pytest
 
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
-from partnerkit.builders import source_date
+from partnerkit.builders import rendering_aside, source_date
 from partnerkit.model import Toolbox
 from partnerkit.render.sheets import render_sheets
 from partnerkit.schema import PARTNER_STATUSES
@@ -113,3 +115,31 @@ def test_same_content_gives_same_bytes(sample: Toolbox) -> None:
     third = sheets(renamed)
     assert third["lataukset/kumppanit.xlsx"] != first["lataukset/kumppanit.xlsx"]
     assert third["lataukset/kumppanit.csv"] != first["lataukset/kumppanit.csv"]
+
+
+def test_lists_rendered_aside_equal_lists_rendered_here(sample: Toolbox) -> None:
+    view = view_for(sample, INTERNAL)
+    with rendering_aside(render_sheets, view, INTERNAL, source_date(view)) as aside:
+        assert aside() == render_sheets(view, INTERNAL, source_date(view))
+
+
+def test_rendering_aside_uses_a_second_process_only_without_other_threads() -> None:
+    assert threading.active_count() == 1, "the test needs a process without other threads"
+    with rendering_aside(os.getpid) as pid:
+        assert pid() != os.getpid()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        # Forking a process with other threads (the preview server) could deadlock: the work stays here.
+        with rendering_aside(os.getpid) as pid:
+            assert pid() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_rendering_aside_reports_the_renderers_error() -> None:
+    with pytest.raises(ZeroDivisionError):
+        with rendering_aside(divmod, 1, 0) as result:
+            result()

@@ -7,9 +7,14 @@ the staged folders into place together (write.replace_directories).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,6 +32,37 @@ Progress = Callable[..., None]
 
 def quiet(key: str, **fields: Any) -> None:
     """Progress that shows nothing (tests, benchmarks)."""
+
+
+@contextmanager
+def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
+    """Run a pure renderer in a second process while the with-block works; yield a function giving its result.
+
+    Rendering is single-threaded Python: a forked copy of this process renders on the second core. The copy
+    inherits renderer and args (nothing is pickled on the way in). Where forking is unsafe or useless (another
+    thread is running, as in the preview server; no fork; one core) the renderer runs when its result is asked.
+    """
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods() \
+            or (os.cpu_count() or 1) < 2:
+        yield lambda: renderer(*args)
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_remember_job,
+                             initargs=(renderer, args)) as pool:
+        yield pool.submit(_run_remembered_job).result
+
+
+_job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+
+
+def _remember_job(renderer: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    global _job
+    _job = renderer, args
+
+
+def _run_remembered_job() -> Any:
+    assert _job is not None
+    renderer, args = _job
+    return renderer(*args)
 
 
 def source_date(toolbox: Toolbox) -> int:

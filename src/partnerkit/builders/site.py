@@ -20,7 +20,7 @@ from ..render.search import search_documents
 from ..render.sheets import render_sheets
 from ..render.site import SiteFiles, SiteSettings, render_site
 from ..write import OutputError, write_tree
-from . import Builder, source_date
+from . import Builder, rendering_aside, source_date
 from .mkdocs_runner import build_date, build_jobs, run_mkdocs
 from .pagefind import indexing_search
 
@@ -83,7 +83,9 @@ class SiteBuilder(Builder):
         settings = site_settings(self.project, self.profile)
         history = history_for(read_history(self.project.root, self.project.content_dir), self.profile,
                               self.view)
-        self.files = with_sheets(render_site(self.view, settings, self.env, history), self.view, self.profile)
+        with rendering_aside(render_sheets, self.view, self.profile, source_date(self.view)) as sheets:
+            files = render_site(self.view, settings, self.env, history)
+            self.files = replace(files, static={**files.static, **sheets()})
 
     def write(self, folder: Path) -> None:
         """Build the site into folder with MkDocs and Pagefind."""
