@@ -18,7 +18,7 @@ from .schema import schema_files
 EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_OUTPUT = 2
-COMMANDS = ("build", "check", "serve", "schema", "new", "init")
+COMMANDS = ("build", "check", "serve", "schema", "new", "init", "import")
 # Choices are checked after parsing, so the message can name the option and the allowed values in the user's
 # language (argparse's own "invalid choice" names the positional argument, which reads as if a path were wrong).
 CHOICES = {"command": COMMANDS, "format": FORMATS, "lang": LANGUAGES, "audience": ("internal", "public")}
@@ -86,6 +86,9 @@ def make_parser(lang: str, scaffold: bool = True) -> argparse.ArgumentParser:
         from .cli_create import add_scaffold_options
 
         add_scaffold_options(parser, lang)
+        from .cli_import import add_import_options
+
+        add_import_options(parser, lang)
     return parser
 
 
@@ -207,6 +210,10 @@ def run_command(args: argparse.Namespace, lang: str) -> int:
         from .cli_create import run_init, run_new
 
         return run_new(args, project, _say) if args.command == "new" else run_init(args, _say)
+    if args.command == "import":
+        from .cli_import import run_import
+
+        return run_import(args, project, _say)
     if args.command == "schema":
         from .write import write_tree
 

@@ -8,6 +8,7 @@ CI definitions for GitHub and GitLab, a pre-commit example and VS Code settings.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -232,19 +233,29 @@ def _value(spec: Field, value: Any, indent: int) -> str:
     return _scalar(text)
 
 
-def _scalar(text: str) -> str:
-    """Return text as a YAML scalar: plain when every YAML reader gets the same string back, else double-quoted."""
+# libyaml when present: an import writes thousands of values, each read back once here.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=4096)
+def needs_quotes(text: str) -> bool:
+    """Return True when a YAML reader could read text written plain as something else (or fail on it)."""
     plain_safe = (
         text == text.strip() and text != "" and "\n" not in text and ": " not in text and " #" not in text
         and not text.endswith(":") and text[0] not in "!&*-?[]{}|>'\"%@`#,"
     )
     if plain_safe:
         try:
-            if yaml.safe_load(f"x: {text}") == {"x": text}:
-                return text
+            if yaml.load(f"x: {text}", Loader=_SafeLoader) == {"x": text}:
+                return False
         except yaml.YAMLError:
             pass
-    return json.dumps(text, ensure_ascii=False)
+    return True
+
+
+def _scalar(text: str) -> str:
+    """Return text as a YAML scalar: plain when every YAML reader gets the same string back, else double-quoted."""
+    return json.dumps(text, ensure_ascii=False) if needs_quotes(text) else text
 
 
 def problems_in_new_file(content: Content, new: NewFile, record: str, lang: str = "fi") -> list[Problem]:

@@ -239,6 +239,18 @@ def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "
     return _assemble(checked)
 
 
+def check_cell(text: str, spec: Field, label: str, lang: str = "fi") -> tuple[Any, list[Problem]]:
+    """Return a text from outside YAML (an imported spreadsheet cell) checked as the field's value: the value the
+    checker would make of it in a content file, or None, and the problems (located at line 1, column 1 of "")."""
+    # The same rules as a content file's: a quoted scalar, so the text is taken as written (a plain one could
+    # be read as a number); truth values are only ever plain.
+    style = None if spec.kind in ("bool", "int") else '"'
+    node = yaml.ScalarNode("tag:yaml.org,2002:str", text, yaml.Mark("", 0, 0, 0, None, None), None, style=style)
+    ctx = _Context(lang)
+    value = _check_value(node, spec, ctx, label)
+    return (None if value is _INVALID else value), ctx.problems
+
+
 def _hint(close: list[str], lang: str) -> str:
     if not close:
         return ""

@@ -184,6 +184,50 @@ def _exchange(first: Path, second: Path) -> None:
     os.rename(parked, first)
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    # A hard link costs no copying (20,000 partner files: a fraction of a second); a filesystem without links
+    # gets copies.
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def replace_folder_files(folder: Path, files: Mapping[str, bytes], expected: Mapping[str, bytes | None]) -> None:
+    """Write files (plain names inside folder) all at once or not at all: a staged copy of the folder with them
+    is swapped into place atomically (see replace_directories).
+
+    expected holds what each file held when it was read (None: it did not exist); if any differs now, OutputError
+    is raised and nothing changes, so an edit made meanwhile is never overwritten.
+    """
+    for name in files:
+        if not name or "/" in name or name in (".", "..") or name.startswith("."):
+            raise OutputError("out_outside", path=name)
+    with staging_area(folder.parent) as stage:
+        copy = stage / folder.name
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.copytree(folder, copy, symlinks=True, copy_function=_link_or_copy)
+        else:
+            copy.mkdir()
+        for name in sorted(files):
+            target = copy / name
+            # The staged entry is a hard link to the file in use: replaced, never written through.
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            with open(target, "xb") as stream:
+                stream.write(files[name])
+                stream.flush()
+                os.fsync(stream.fileno())
+        for name, before in sorted(expected.items()):
+            try:
+                now: bytes | None = (folder / name).read_bytes()
+            except FileNotFoundError:
+                now = None
+            if now != before:
+                raise OutputError("import_changed_meanwhile", path=folder / name)
+        replace_directories([(copy, folder)])
+
+
 def create_files(directory: Path, files: Mapping[str, str]) -> None:
     """Create new files under directory; refuse (OutputError) before writing anything if one already exists."""
     targets = {relative: directory / relative for relative in sorted(files)}
