@@ -33,9 +33,10 @@ CASES = [(profile, "sample", page_type) for profile in PROFILES for page_type in
     (profile, "split", page_type) for profile in PROFILES for page_type in SPLIT_PAGE_TYPES[profile]]
 # What a visitor does to a page before axe looks at it: type into a listing's filter (matches, or none), search
 # (results, or none), open the navigation drawer at phone width. Public builds have no filter on tier pages.
-STATES = {"internal": ("tier-filter-results", "tier-filter-empty", "search-results", "search-empty", "menu-open"),
+STATES = {"internal": ("tier-filter-results", "tier-filter-empty", "search-results", "search-empty",
+                       "search-narrowed", "menu-open"),
           "public": ("partners-filter-results", "partners-filter-empty", "search-results", "search-empty",
-                     "menu-open")}
+                     "search-narrowed", "menu-open")}
 STATE_CASES = [(profile, state) for profile in PROFILES for state in STATES[profile]]
 # Dark-scheme colours are checked by axe at desktop width; its screenshots are taken where space is tightest.
 # At phone width the layout test runs axe as well, on every page type of the sample and the split variant.
@@ -202,6 +203,12 @@ def _bring_into_state(page: Any, url: str, site: BuiltSite, profile: str, state:
         _search(page, url, NOWHERE)
         assert page.locator(SEARCH_RESULT).count() == 0
         assert "ei löytynyt" in page.locator(".pk-search__status").inner_text()
+    elif state == "search-narrowed":
+        # Search, then narrow the hits to partners with the search page's type choice.
+        _search(page, url, _search_query(site)[0])
+        page.locator("#pk-search-type").select_option("Kumppani")
+        page.locator(".pk-search__status").filter(has_text="rajauksella Kumppani").wait_for()
+        assert page.locator(SEARCH_RESULT).count() > 0
     elif state.startswith(("tier-filter", "partners-filter")):
         listing = page_of_type(site, state.split("-")[0], profile)
         page.goto(f"{url}/{listing}")

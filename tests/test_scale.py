@@ -14,7 +14,7 @@ from partnerkit.builders import mkdocs_runner, quiet
 from partnerkit.load import load_content
 from partnerkit.pipeline import Project, build_outputs, read_toolbox
 from partnerkit.render.browse import filter_script, filter_set, initial_of, is_listing_page, paginate
-from partnerkit.render.search import page_text, search_documents
+from partnerkit.render.search import page_text
 from partnerkit.validate import check_content
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,19 +101,17 @@ def test_filter_data_is_compact_and_cannot_end_a_script() -> None:
     assert payload["rows"][0][0] == "A </script> Oy"
 
 
-def test_search_text_is_the_page_without_markup_and_listing_pages_are_left_out() -> None:
+def test_search_text_of_a_page_is_its_text_without_markup_or_chrome() -> None:
     page = ('---\ntitle: "Hotelli &amp; Kylpylä"\nedit_url: "x"\n---\n# Hotelli \\& Kylpylä\n\n'
             '<dl><dt>Toimiala</dt><dd>Majoitusala</dd></dl>\n\n## Yhteistyö {: #y }\n\n<p>Koulutus\\-jaksot</p>\n')
-    assert page_text(page) == ("Hotelli &amp; Kylpylä", "Majoitusala Yhteistyö Koulutus-jaksot")
-    # Tables and people lists that repeat other records are left out: those records have pages of their own.
+    assert page_text(page) == ("Hotelli & Kylpylä", "Majoitusala Yhteistyö Koulutus-jaksot")
+    # Tables and people lists that repeat other records are left out (those records have pages of their own), and
+    # so are forms with their drop-down options, navigation and scripts.
     listing = ('# Aino\n\n<dl class="pk-facts">\n<dt>Tehtävä</dt><dd>Lehtori</dd>\n</dl>\n\n## Yhteyshenkilönä\n\n'
                '<div class="pk-table-wrap">\n<table>\n<tr><td>Alfa Oy</td><td><p>Jaksot</p></td></tr>\n</table>\n</div>\n\n'
-               '<ul class="pk-people">\n<li>Bertta</li>\n</ul>\n\n<p>Oma teksti</p>\n')
+               '<ul class="pk-people">\n<li>Bertta</li>\n</ul>\n\n<p>Oma teksti</p>\n'
+               '<form><select><option>Ravintola-ala</option></select></form><nav><a>A</a></nav><script>x</script>\n')
     assert page_text(listing) == ("", "Lehtori Yhteyshenkilönä Oma teksti")
-    documents = search_documents({"kumppanit/h.md": page, "tasot/arki/k.md": page, "tasot/arki.md": page,
-                                  "haku.md": page})
-    assert sorted(documents) == ["kumppanit/h.html", "tasot/arki.html"]
-    assert "<title>Hotelli &amp; Kylpylä</title>" in documents["kumppanit/h.html"]
     assert is_listing_page("kumppanit/aakkosittain/a.md") and not is_listing_page("kumppanit/aakkosittain.md")
 
 

@@ -114,7 +114,7 @@ def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: P
     attachments = {path: read_attachment(project.content_dir, file) for path, file in files.attachments.items()}
     write_tree(work / "docs", {**files.static, **attachments})
     started = time.perf_counter()
-    documents = search_documents(files.pages)
+    documents = search_documents(files.search)
     with build_date(timestamp), indexing_search(documents, work / "search", site / "pagefind"):
         run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
                    files.pages, files.extra, jobs=build_jobs(), compiled=compiled)

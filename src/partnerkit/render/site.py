@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from ..audience import INTERNAL, Profile
 from . import package_slug
-from .search import SEARCH_PAGE
+from .search import SEARCH_PAGE, SearchEntry, narrowing_term, search_entries, search_kinds
 from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, letter_anchor, page_of_letter,
                      paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
@@ -70,6 +70,8 @@ class SiteFiles:
     static: dict[str, str | bytes] = field(default_factory=dict)
     # Attachments the pages link to: {docs path: path relative to content/files/}; the pipeline copies them.
     attachments: dict[str, str] = field(default_factory=dict)
+    # What the search index holds of each searchable page: {built HTML path: entry} (render/search.py).
+    search: dict[str, SearchEntry] = field(default_factory=dict)
 
 
 FilterRows = tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
@@ -235,6 +237,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "conformance": CONFORMANCE,
     }
     pages: dict[str, str] = {}
+    emitted: dict[str, tuple[str, dict[str, Any]]] = {}  # the template and values of each page, for search
 
     def emit(path: str, template: str, title: str, source: str, **extra: Any) -> None:
         if only is not None and not only(path, extra):
@@ -245,6 +248,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
             front["edit_url"] = settings.edit_base + source
         values = {**common, **extra, "here": path, "front_matter": Markup(_front_matter(front))}
         pages[path] = env.get_template(f"site/{template}").render(values)
+        emitted[path] = (template, extra)
 
     emit("index.md", "home.md.j2", toolbox.title, toolbox.source)
     browse_files = _emit_listings(emit, toolbox, index, settings, memo)
@@ -273,9 +277,12 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
     static: dict[str, str | bytes] = {"robots.txt": ROBOTS_DISALLOW_ALL} if profile.staff_only else {}
     # The search page sits at the site root: the header's search form on every page submits to it.
-    emit(SEARCH_PAGE, "search.md.j2", "Haku", "")
+    emit(SEARCH_PAGE, "search.md.j2", "Haku", "", search_kinds=search_kinds(profile),
+         search_term=narrowing_term)
     static.update(browse_files)
-    return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings), static, collect_attachments(toolbox))
+    search = search_entries(pages, emitted, toolbox, env.filters["markdown"])
+    return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings), static, collect_attachments(toolbox),
+                     search)
 
 
 def collect_attachments(toolbox: Toolbox) -> dict[str, str]:

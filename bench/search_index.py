@@ -1,0 +1,72 @@
+"""Measure the site search index alone at several sizes and print a table. A script that prints figures.
+
+    python bench/search_index.py 2000 [20000] [--audience internal]
+
+For each N it generates the synthetic project (bench/generate.py, reused when already there), renders the site in
+memory as a build does, makes the search documents (timed), and runs Pagefind over them through its service
+protocol, as a build does, into a temporary folder. Pagefind's peak memory is the largest resident set of the
+processes this script waited for (getrusage RUSAGE_CHILDREN: Pagefind, and git's small history lookup); its time
+runs from starting Pagefind until the index is written. MkDocs does not run: the figures are the index's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from benchmark import ensure_project  # noqa: E402
+
+from partnerkit.builders import quiet  # noqa: E402
+from partnerkit.builders.pagefind import indexing_search  # noqa: E402
+from partnerkit.builders.site import SiteBuilder  # noqa: E402
+from partnerkit.pipeline import Project, make_view, read_toolbox  # noqa: E402
+from partnerkit.render.search import search_documents  # noqa: E402
+
+COLUMNS = ("N", "pages indexed", "documents MB", "documents s", "Pagefind s", "Pagefind peak MB", "index MB")
+
+
+def measure(n: int, audience: str) -> tuple[object, ...]:
+    """Return one row of figures for the synthetic project of n partners."""
+    root = ensure_project(n, 1, BENCH / "out", {})
+    project = Project(root)
+    view, profile = make_view(read_toolbox(project), audience)
+    builder = SiteBuilder(project, view, profile, root / "unused", quiet)
+    builder.render()
+    started = time.perf_counter()
+    documents = search_documents(builder.files.search)
+    documents_seconds = time.perf_counter() - started
+    size = sum(len(text.encode("utf-8")) for text in documents.values())
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        started = time.perf_counter()
+        with indexing_search(documents, folder / "work", folder / "pagefind"):
+            pass
+        pagefind_seconds = time.perf_counter() - started
+        index = sum(f.stat().st_size for f in (folder / "pagefind").rglob("*") if f.is_file())
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (n, len(documents), f"{size / 1e6:.1f}", f"{documents_seconds:.2f}", f"{pagefind_seconds:.1f}",
+            f"{peak_kb / 1024:.0f}", f"{index / 1e6:.1f}")
+
+
+def main() -> None:
+    """Print the table for the sizes asked."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="+", type=int)
+    parser.add_argument("--audience", default="internal", choices=("internal", "public"))
+    args = parser.parse_args()
+    print(" | ".join(COLUMNS))
+    for n in args.sizes:
+        # One size per process would be cleaner for the peak; sizes are measured smallest first, so each peak is
+        # its own size's (a larger index needs more memory).
+        print(" | ".join(str(value) for value in measure(n, args.audience)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

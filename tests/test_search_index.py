@@ -1,0 +1,103 @@
+"""What the search index holds of each page (render/search.py): type, tiers, sentences; no chrome, no fact dumps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from partnerkit.pipeline import SHIPPED_TEMPLATES
+from partnerkit.render import make_environment
+from partnerkit.render.search import (EXPANSION_MARK, KINDS, SearchEntry, narrowing_term, search_document,
+                                      search_documents)
+from tests.conftest import MINIMAL, site_for, toolbox_of
+
+
+def documents_of(audience: str) -> dict[str, str]:
+    """Return the minimal project's search documents in the profile."""
+    files = site_for(toolbox_of(MINIMAL), audience, make_environment(SHIPPED_TEMPLATES))
+    return search_documents(files.search)
+
+
+def body_of(document: str) -> str:
+    """Return the text Pagefind indexes of a document (its body without the narrowing terms, tags removed)."""
+    body = document.split("<body>", 1)[1]
+    assert body.startswith('<p data-pagefind-weight="0">^^pk')
+    return re.sub(r"<[^>]*>", " ", body.split("</p>", 1)[1])
+
+
+def terms_of(document: str) -> list[str]:
+    """Return the narrowing terms of a document."""
+    first = document.split("<body>", 1)[1].split("</p>", 1)[0]
+    return [word[len(EXPANSION_MARK):] for word in re.sub(r"<[^>]*>", "", first).split()]
+
+
+def test_a_partner_is_indexed_with_its_type_tiers_field_and_sentences_only() -> None:
+    document = documents_of("internal")["kumppanit/alfa-oy.html"]
+    assert '<meta data-pagefind-meta="title[content]" content="Alfa &amp; Beta &#34;Testi&#34; Oy">' in document
+    assert '<meta data-pagefind-meta="tyyppi[content]" content="Kumppani">' in document
+    assert '<meta data-pagefind-meta="taso[content]" content="Arjen kumppanuudet · Kehittämiskumppanuudet">' in document
+    assert terms_of(document) == [narrowing_term("tyyppi", "Kumppani"), narrowing_term("taso", "arki"),
+                                  narrowing_term("taso", "kehittaminen")]
+    assert '<meta data-pagefind-meta="tarkenne[content]" content="Ravintola-ala">' in document
+    assert " ".join(body_of(document).split()) == (
+        "Alfa &amp; Beta &#34;Testi&#34; Oy Ravintola-ala Työpaikalla järjestettävää koulutusta. Yhteinen kehityshanke.")
+
+
+def test_facts_people_and_chrome_of_a_page_are_not_indexed() -> None:
+    documents = documents_of("internal")
+    text = " ".join(body_of(d) for d in documents.values())
+    # Dates, addresses, e-mail and phone (fact lists), people named on partner pages, labels and the filter's
+    # drop-down options are not words anyone searches a page by.
+    for chrome in ("1.3.2026", "https://alfa.example", "maija.malli@testi.example", "040 000 0001",
+                   "Tiedot tarkistettu", "Kaikki toimialat", "Suodata", "Lataa taulukkona", "Yhteyshenkilö:"):
+        assert chrome not in text, chrome
+    assert "Maija Malli" not in body_of(documents["kumppanit/alfa-oy.html"])
+    # The person is found on her own page, by name and job title.
+    assert "Maija Malli" in body_of(documents["henkilot/maija-malli.html"])
+    # A tier page holds its own sentences, not the partners of its table nor the field choices of its filter.
+    assert "Ravintola-ala" not in body_of(documents["tasot/arki.html"])
+    assert "Alfa" not in body_of(documents["tasot/arki.html"])
+    # Listings are found by their title only; the search page and alphabetical pages not at all.
+    assert " ".join(body_of(documents["kumppanit/index.html"]).split()) == "Kumppanit"
+    assert "haku.html" not in documents
+
+
+@pytest.mark.parametrize(("path", "kind"), [("kumppanit/alfa-oy.html", "Kumppani"), ("henkilot/maija-malli.html",
+                         "Henkilö"), ("menetelmat/tyopaikkakaynti.html", "Menetelmä"), ("oppaat/ohje.html", "Ohje"),
+                         ("tasot/arki.html", "Taso"), ("tiimit/ravintola.html", "Tiimi"), ("index.html", "Muu sivu"),
+                         ("henkilot/index.html", "Luettelo"), ("saavutettavuusseloste.html", "Muu sivu")])
+def test_every_hit_says_what_it_is(path: str, kind: str) -> None:
+    document = documents_of("internal")[path]
+    assert f'<meta data-pagefind-meta="tyyppi[content]" content="{kind}">' in document
+    assert terms_of(document)[0] == narrowing_term("tyyppi", kind)
+
+
+def test_every_page_has_one_type_and_terms_are_no_words_nor_prefixes_of_each_other() -> None:
+    documents = documents_of("internal")
+    for path, document in documents.items():
+        kinds = re.findall(r'data-pagefind-meta="tyyppi\[content\]" content="([^"]*)"', document)
+        assert len(kinds) == 1 and kinds[0] in KINDS, path
+    terms = {term for document in documents.values() for term in terms_of(document)}
+    assert not [(a, b) for a in terms for b in terms if a != b and b.startswith(a)]
+    assert not [term for term in terms if term in " ".join(body_of(d) for d in documents.values())]
+
+
+def test_public_index_names_no_partner_tier_and_no_person() -> None:
+    documents = documents_of("public")
+    assert terms_of(documents["kumppanit/alfa-oy.html"]) == [narrowing_term("tyyppi", "Kumppani")]
+    assert 'data-pagefind-meta="taso' not in documents["kumppanit/alfa-oy.html"]
+    assert not [path for path in documents if path.startswith("henkilot/")]
+    assert "Sisäinen huomio" not in " ".join(documents.values())
+    # Methods and tier pages show their tiers to everyone: those stay.
+    assert narrowing_term("taso", "arki") in terms_of(documents["menetelmat/tyopaikkakaynti.html"])
+
+
+def test_hostile_text_is_escaped_and_cannot_pose_as_an_added_word() -> None:
+    entry = SearchEntry('<script>x</script> "Oy"', "Kumppani", (("a", "A & B"),), 'Ala">', ("^^salainen sana",))
+    document = search_document(entry, lambda word: ("lisä",) if word == "sana" else ())
+    assert "<script>" not in document and 'Ala">' not in document
+    assert 'content="A &amp; B"' in document
+    # A word of the page that starts with the mark loses it: only added words carry it.
+    assert "<p data-pagefind-weight=\"2\">^salainen sana ^^lisä</p>" in document
+    assert EXPANSION_MARK == "^^"
