@@ -265,6 +265,11 @@ CASES = [
         id='too_few_items',
     ),
     pytest.param(
+        {"toolbox.yaml": toolbox_with("synonyms:\n  - words: [harjoittelupaikka]\n")},
+        ['content/toolbox.yaml:31:12: synonyms[1].words: luettelossa pitää olla vähintään 2 kohta(a), nyt 1.'],
+        id='too_few_items-synonyms',
+    ),
+    pytest.param(
         {"methods/tyopaikkakaynti.yaml": fixture("methods/tyopaikkakaynti.yaml").replace("tiers: [arki, kehittaminen]", "tiers: [arki, arki]")},
         ["content/methods/tyopaikkakaynti.yaml:10:15: tiers[2]: 'arki' on luettelossa kahdesti. Poista toinen."],
         id='duplicate_item',

@@ -222,6 +222,8 @@ class Toolbox:
     review_after_months: int
     # An address pattern with {business_id} or {id} linking each partner to its CRM record; "" for none.
     crm_url: str = ""
+    # Groups of words that mean the same in search (toolbox.yaml synonyms), each as written.
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
     def tier(self, tier_id: str) -> Tier:
         """Return the tier with the given id."""

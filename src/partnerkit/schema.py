@@ -188,6 +188,26 @@ CONCEPT = Record(
     ),
 )
 
+SYNONYM = Record(
+    "synonym",
+    "Haun synonyymit",
+    "Sanat, jotka haussa tarkoittavat samaa. Kun sivulla on yksi ryhmän sanoista, haku löytää sivun millä tahansa "
+    "ryhmän sanalla: esimerkiksi koulutussopimus, harjoittelupaikka ja työssäoppiminen.",
+    (
+        Field(
+            "words",
+            "list",
+            "Sanat",
+            "Vähintään kaksi samaa tarkoittavaa sanaa, kukin omana rivinään. Kirjoita sanat perusmuodossa: haku "
+            "löytää myös niiden taivutetut muodot ja yhdyssanat, joissa ne ovat (kun koneella on Voikko).",
+            True,
+            item_kind="str",
+            min_items=2,
+            max_length=MAX_NAME,
+        ),
+    ),
+)
+
 COOPERATION = Record(
     "cooperation",
     "Yhteistyö",
@@ -496,6 +516,15 @@ TOOLBOX = Record(
             item_kind="record",
             target="concept",
             min_items=1,
+        ),
+        Field(
+            "synonyms",
+            "list",
+            "Haun synonyymit",
+            "Ryhmiä sanoja, jotka haussa tarkoittavat samaa (henkilöstön omat sanat ja viralliset termit). Jokaisen "
+            "käsitteen muut nimet (aliases) toimivat haussa samoin ilman erillistä ryhmää.",
+            item_kind="record",
+            target="synonym",
         ),
         Field(
             "guides_intro",
@@ -826,7 +855,7 @@ TEAM = Record(
 
 RECORDS: dict[str, Record] = {
     r.name: r
-    for r in (LINK, CONCEPT, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
+    for r in (LINK, CONCEPT, SYNONYM, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
               CONTACT, TEAM)
 }
 

@@ -866,6 +866,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         privacy=_privacy(box.values["privacy"][0]),
         review_after_months=box.values.get("review_after_months", TOOLBOX.default_of("review_after_months")),
         crm_url=box.values.get("crm_url", ""),
+        synonyms=tuple(tuple(group["words"]) for group, _ in box.values.get("synonyms", [])),
     )
 
 

@@ -16,11 +16,12 @@ from ..history import read_history
 from ..load import read_attachment
 from ..project import Project
 from ..model import Toolbox
+from ..lexicon import Lexicon, open_morphology
 from ..render.search import search_documents
 from ..render.sheets import render_sheets
 from ..render.site import SiteFiles, SiteSettings, render_site
 from ..write import OutputError, write_tree
-from . import Builder, rendering_aside, source_date
+from . import Builder, Progress, quiet, rendering_aside, source_date
 from .mkdocs_runner import build_date, build_jobs, run_mkdocs
 from .pagefind import indexing_search
 
@@ -93,7 +94,7 @@ class SiteBuilder(Builder):
         # MkDocs' docs folder and Pagefind's work files go beside the site, in the same staging area.
         work = folder.with_name(folder.name + "-work")
         mkdocs_seconds, search_wait = build_site_files(self.project, source_date(self.view), self.files, work,
-                                                       folder)
+                                                       folder, progress=self.progress)
         self.report = SiteReport(len(self.files.pages), time.perf_counter() - self.started, mkdocs_seconds,
                                  search_wait)
 
@@ -104,7 +105,7 @@ def with_sheets(files: SiteFiles, view: Toolbox, profile: Profile) -> SiteFiles:
 
 
 def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: Path,
-                     site: Path | None = None, compiled: Any = None) -> tuple[float, float]:
+                     site: Path | None = None, compiled: Any = None, progress: Progress = quiet) -> tuple[float, float]:
     """Build rendered site files into site (default work/site); return MkDocs' and the search index's extra time.
 
     work/docs gets the static files and attachments (MkDocs gets the pages in memory), work/search Pagefind's
@@ -114,9 +115,17 @@ def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: P
     attachments = {path: read_attachment(project.content_dir, file) for path, file in files.attachments.items()}
     write_tree(work / "docs", {**files.static, **attachments})
     started = time.perf_counter()
-    documents = search_documents(files.search)
+    documents = search_documents(files.search, search_lexicon(files, progress).expand)
     with build_date(timestamp), indexing_search(documents, work / "search", site / "pagefind"):
         run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
                    files.pages, files.extra, jobs=build_jobs(), compiled=compiled)
         mkdocs_seconds = time.perf_counter() - started
     return mkdocs_seconds, time.perf_counter() - started - mkdocs_seconds
+
+
+def search_lexicon(files: SiteFiles, progress: Progress = quiet) -> Lexicon:
+    """Return this build's lexicon for the search index: Voikko's Finnish morphology (when installed) and synonyms."""
+    morphology, reason = open_morphology()
+    if morphology is None:
+        progress("cli_search_without_voikko", reason=reason)
+    return Lexicon(morphology, files.search_synonyms)

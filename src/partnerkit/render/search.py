@@ -63,6 +63,12 @@ class SearchEntry:
     body: tuple[str, ...] = ()  # the page's sentences
 
 
+def search_synonyms(toolbox: Toolbox) -> tuple[tuple[str, ...], ...]:
+    """Return the groups of words that mean the same in search: the declared synonyms, each concept's names."""
+    concepts = tuple((c.term, *c.aliases) for c in toolbox.concepts if c.aliases)
+    return (*toolbox.synonyms, *concepts)
+
+
 def search_kinds(profile: Profile) -> tuple[str, ...]:
     """Return the types of hits a build of the profile has, in the order the search page offers them."""
     return tuple(kind for kind in KINDS if kind != KIND_PERSON or profile.people)
@@ -173,7 +179,8 @@ def _words(text: str, expand: Expand | None) -> str:
         word = _visible_word(word)
         out.append(str(escape(word)))
         if expand is not None:
-            out.extend(str(escape(EXPANSION_MARK + extra)) for extra in expand(word))
+            # A synonym may be several words ("ammattiosaamisen näyttö"): each is marked as added.
+            out.extend(str(escape(EXPANSION_MARK + piece)) for extra in expand(word) for piece in extra.split())
     return " ".join(out)
 
 

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from ..audience import INTERNAL, Profile
 from . import package_slug
-from .search import SEARCH_PAGE, SearchEntry, narrowing_term, search_entries, search_kinds
+from .search import SEARCH_PAGE, SearchEntry, narrowing_term, search_entries, search_kinds, search_synonyms
 from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, letter_anchor, page_of_letter,
                      paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
@@ -72,6 +72,8 @@ class SiteFiles:
     attachments: dict[str, str] = field(default_factory=dict)
     # What the search index holds of each searchable page: {built HTML path: entry} (render/search.py).
     search: dict[str, SearchEntry] = field(default_factory=dict)
+    # Groups of words that mean the same in search (render/search.py search_synonyms).
+    search_synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 FilterRows = tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
@@ -282,7 +284,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     static.update(browse_files)
     search = search_entries(pages, emitted, toolbox, env.filters["markdown"])
     return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings), static, collect_attachments(toolbox),
-                     search)
+                     search, search_synonyms(toolbox))
 
 
 def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
