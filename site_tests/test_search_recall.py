@@ -74,7 +74,9 @@ QUERIES: tuple[tuple[str, str], ...] = (
     ("kehittämiskumppanuus", "tasot/kehittaminen.html"),
 )
 # recall@5 reached so far (hits out of len(QUERIES)): a change that makes search find less fails here.
-RECALL_FLOOR = 37  # before any search work (Pagefind over page text, 2026-12-05): 37/46 = 0.80
+# Before any search work (Pagefind over each page's whole text): 37/46 = 0.80. With each page's own text, base forms
+# and compound parts from Voikko and the declared synonyms: 46/46.
+RECALL_FLOOR = 46
 
 
 def top_hits(page: Any, url: str, query: str) -> list[str]:
