@@ -41,7 +41,7 @@ def test_a_partner_is_indexed_with_its_type_tiers_field_and_sentences_only() -> 
                                   narrowing_term("taso", "kehittaminen")]
     assert '<meta data-pagefind-meta="tarkenne[content]" content="Ravintola-ala">' in document
     assert " ".join(body_of(document).split()) == (
-        "Alfa &amp; Beta &#34;Testi&#34; Oy Ravintola-ala Työpaikalla järjestettävää koulutusta. Yhteinen kehityshanke.")
+        "Alfa &amp; Beta &quot;Testi&quot; Oy Ravintola-ala Työpaikalla järjestettävää koulutusta. Yhteinen kehityshanke.")
 
 
 def test_facts_people_and_chrome_of_a_page_are_not_indexed() -> None:

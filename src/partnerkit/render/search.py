@@ -150,8 +150,13 @@ def narrowing_term(key: str, value: str) -> str:
     return f"pk{key}{value.encode('utf-8').hex()}x"
 
 
-def search_document(entry: SearchEntry, expand: Expand | None = None, lang: str = "fi") -> str:
-    """Return the small HTML document Pagefind indexes for one page (words added by expand after their own)."""
+def search_document(entry: SearchEntry, expand: Expand | None = None, lang: str = "fi",
+                    rendered: dict[str, str] | None = None) -> str:
+    """Return the small HTML document Pagefind indexes for one page (words added by expand after their own).
+
+    rendered keeps each word as written in the document, for the next document with the same word.
+    """
+    rendered = {} if rendered is None else rendered
     title = str(escape(entry.title))
     head = [f'<meta data-pagefind-meta="title[content]" content="{title}">',
             f'<meta data-pagefind-meta="{TYPE_KEY}[content]" content="{escape(entry.kind)}">']
@@ -164,24 +169,34 @@ def search_document(entry: SearchEntry, expand: Expand | None = None, lang: str 
     # a narrowed search may find, never how the pages rank.
     terms = [narrowing_term(TYPE_KEY, entry.kind), *(narrowing_term(TIER_KEY, t) for t, _ in entry.tiers)]
     body = ['<p data-pagefind-weight="0">' + " ".join(EXPANSION_MARK + term for term in terms) + "</p>",
-            f"<h1>{_words(entry.title, expand)}</h1>"]
+            f"<h1>{_words(entry.title, expand, rendered)}</h1>"]
     # The lead (a partner's field, a method's summary) says what the page is about: its words weigh more.
-    body.extend(f'<p data-pagefind-weight="2">{_words(t, expand)}</p>' for t in entry.lead if t.strip())
-    body.extend(f"<p>{_words(t, expand)}</p>" for t in entry.body if t.strip())
+    body.extend(f'<p data-pagefind-weight="2">{_words(t, expand, rendered)}</p>' for t in entry.lead if t.strip())
+    body.extend(f"<p>{_words(t, expand, rendered)}</p>" for t in entry.body if t.strip())
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
             + "".join(head) + "</head><body>" + "".join(body) + "</body></html>\n")
 
 
-def _words(text: str, expand: Expand | None) -> str:
+def _words(text: str, expand: Expand | None, rendered: dict[str, str]) -> str:
     """Return text escaped for HTML, each word followed by its expansions."""
+    # 20,000 partners' pages hold a few thousand distinct words: each is escaped and expanded once.
     out = []
     for word in text.split():
-        word = _visible_word(word)
-        out.append(str(escape(word)))
-        if expand is not None:
-            # A synonym may be several words ("ammattiosaamisen näyttö"): each is marked as added.
-            out.extend(str(escape(EXPANSION_MARK + piece)) for extra in expand(word) for piece in extra.split())
+        found = rendered.get(word)
+        if found is None:
+            found = _word(word, expand)
+            rendered[word] = found
+        out.append(found)
     return " ".join(out)
+
+
+def _word(word: str, expand: Expand | None) -> str:
+    """Return one word of a page escaped for HTML, followed by the words added for it."""
+    pieces = [_visible_word(word)]
+    if expand is not None:
+        # A synonym may be several words ("ammattiosaamisen näyttö"): each is marked as added.
+        pieces.extend(EXPANSION_MARK + piece for extra in expand(word) for piece in extra.split())
+    return html.escape(" ".join(pieces))
 
 
 def _visible_word(word: str) -> str:
@@ -229,4 +244,5 @@ def page_text(markdown: str) -> tuple[str, str]:
 def search_documents(entries: Mapping[str, SearchEntry], expand: Expand | None = None,
                      lang: str = "fi") -> dict[str, str]:
     """Return {built HTML path: the document Pagefind indexes} for every entry."""
-    return {path: search_document(entry, expand, lang) for path, entry in sorted(entries.items())}
+    rendered: dict[str, str] = {}
+    return {path: search_document(entry, expand, lang, rendered) for path, entry in sorted(entries.items())}
