@@ -144,7 +144,12 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
             return [{**record(target), "tier": tier} for tier in tiers]
         if spec.target == "tier":
             return [{**record(target), "id": tier} for tier in TIER_IDS]
-        return [record(target) for _ in range(draw(st.integers(spec.min_items, spec.min_items + 2)))]
+        records = [record(target) for _ in range(draw(st.integers(spec.min_items, spec.min_items + 2)))]
+        if any(item.kind == "id" for item in target.fields):
+            # The ids of records in one list are unique (concepts, for example), as the checker requires.
+            unique = draw(st.lists(SLUG, unique=True, min_size=len(records), max_size=len(records)))
+            records = [{**entry, "id": slug} for entry, slug in zip(records, unique)]
+        return records
 
     def record(spec: Record) -> dict[str, Any]:
         values: dict[str, Any] = {}
