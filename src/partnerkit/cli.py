@@ -18,7 +18,8 @@ from .schema import schema_files
 EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_OUTPUT = 2
-COMMANDS = ("build", "check", "serve", "schema", "new", "init", "import")
+COMMANDS = ("build", "check", "serve", "schema", "new", "init", "import", "migrate")
+MIGRATIONS = ("fields",)
 # Choices are checked after parsing, so the message can name the option and the allowed values in the user's
 # language (argparse's own "invalid choice" names the positional argument, which reads as if a path were wrong).
 CHOICES = {"command": COMMANDS, "format": FORMATS, "lang": LANGUAGES, "audience": ("internal", "public")}
@@ -82,6 +83,7 @@ def make_parser(lang: str, scaffold: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--dist-dir", type=Path, default=None, help=text("cli_help_dist_dir"))
     parser.add_argument("--address", default="127.0.0.1:8000", help=text("cli_help_address"))
     parser.add_argument("--debug", action="store_true", help=text("cli_help_debug"))
+    parser.add_argument("--apply", action="store_true", help=text("cli_help_apply"))
     if scaffold:
         from .cli_create import add_scaffold_options
 
@@ -214,6 +216,8 @@ def run_command(args: argparse.Namespace, lang: str) -> int:
         from .cli_import import run_import
 
         return run_import(args, project, _say)
+    if args.command == "migrate":
+        return run_migrate(args, project, lang)
     if args.command == "schema":
         from .write import write_tree
 
@@ -245,4 +249,44 @@ def run_command(args: argparse.Namespace, lang: str) -> int:
                         mkdocs=f"{report.mkdocs_seconds:.1f}"))
     _say(format_message("cli_packages_done", lang, path=dist_dir, seconds=f"{packages.seconds:.1f}", files=", ".join(
         f"{name} ({size / 1024:.0f} kB)" for name, size in packages.files.items())))
+    return EXIT_OK
+
+
+def run_migrate(args: argparse.Namespace, project: Project, lang: str) -> int:
+    """Show (or with --apply write) the migration of the partners' free-text fields to the field vocabulary."""
+    if args.target not in MIGRATIONS:
+        raise LocalizedError("migrate_unknown", value=args.target or "", allowed=", ".join(MIGRATIONS))
+    from .load import display_path, list_content_files
+    from .migrate import FIELDS_FILE, plan_field_migration
+    from .write import replace_file
+
+    vocabulary_file = project.content_dir / FIELDS_FILE
+    shown_vocabulary = display_path(vocabulary_file, project.root)
+    files = {display_path(f, project.root): f for f, record in list_content_files(project.content_dir)
+             if record == "partner" and f.is_file()}
+    texts = {shown: file.read_text(encoding="utf-8") for shown, file in files.items()}
+    existing = vocabulary_file.read_text(encoding="utf-8") if vocabulary_file.is_file() else None
+    plan = plan_field_migration(texts, existing)
+    for path in plan.unreadable:
+        _say(format_message("migrate_unreadable", lang, path=path))
+    if not plan.changes and not plan.vocabulary_text:
+        _say(format_message("migrate_nothing", lang, path=shown_vocabulary))
+        return EXIT_OK
+    if plan.added_fields:
+        print(format_message("migrate_vocabulary", lang, path=shown_vocabulary, count=len(plan.added_fields)))
+        for field_id, name in plan.added_fields:
+            print(format_message("migrate_vocabulary_item", lang, id=field_id, name=name))
+    for change in plan.changes:
+        print(format_message("migrate_change", lang, path=change.path, line=change.line, column=change.column,
+                             old=change.old, new=change.new), flush=True)
+    if not args.apply:
+        _say(format_message("migrate_dry_run", lang, count=len(plan.rewritten), path=shown_vocabulary))
+        return EXIT_OK
+    # The vocabulary first: interrupted halfway, the partners not yet rewritten fail the check with a suggestion,
+    # and running the command again finishes the job.
+    if plan.vocabulary_text:
+        replace_file(plan.vocabulary_text.encode("utf-8"), vocabulary_file)
+    for shown, text in sorted(plan.rewritten.items()):
+        replace_file(text.encode("utf-8"), files[shown])
+    _say(format_message("migrate_done", lang, count=len(plan.rewritten), path=shown_vocabulary))
     return EXIT_OK

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from .changes import History
 from .load import Content, Document, display_path, is_usable_name, load_content, parse_document
 from .messages import ContentError, Problem, make_problem
-from .schema import COLLECTIONS, FILES_FOLDER, SINGLE_FILES
+from .schema import COLLECTIONS, FILES_FOLDER, OPTIONAL_FILES, SINGLE_FILES
 from .validate import build_toolbox
 
 GIT_TIMEOUT = 60
@@ -143,7 +143,7 @@ def _previous_release(root: Path, head: str, prefix: PurePosixPath, dirty: bool)
 def _record_of(relative: PurePosixPath) -> str | None:
     """Return the record type of a file under content/, as load.list_content_files assigns it."""
     if len(relative.parts) == 1:
-        return SINGLE_FILES.get(relative.name)
+        return SINGLE_FILES.get(relative.name) or OPTIONAL_FILES.get(relative.name)
     if len(relative.parts) == 2 and relative.suffix in (".yaml", ".yml"):
         return COLLECTIONS.get(relative.parts[0])
     return None

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, Protocol
 import yaml
 
 from .messages import Problem, format_message, make_problem
-from .schema import COLLECTIONS, FILES_FOLDER, SINGLE_FILES
+from .schema import COLLECTIONS, FILES_FOLDER, OPTIONAL_FILES, SINGLE_FILES
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 40
@@ -190,6 +190,13 @@ def _list_files(content_dir: Path, root: Path, problems: list[Problem] | None = 
         except OSError:
             plain = False
         found.append(_Listed(str(file), display_path(file, root), record, file.stem, plain))
+    for name, record in OPTIONAL_FILES.items():
+        file = content_dir / name
+        try:
+            mode = os.lstat(file).st_mode
+        except OSError:
+            continue  # left out on purpose: the toolbox works without it
+        found.append(_Listed(str(file), display_path(file, root), record, file.stem, stat.S_ISREG(mode)))
     for folder, record in sorted(COLLECTIONS.items()):
         directory = content_dir / folder
         if not directory.is_dir():

@@ -43,6 +43,33 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class FieldOfWork:
+    """One field (toimiala) of the institution's vocabulary; partners refer to it by id."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """A group of related fields: what the partner tables filter by, and the words search knows it by."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    fields: tuple[FieldOfWork, ...]
+
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """Every word staff may use for this group: its name, its synonyms and its fields' names and synonyms."""
+        words = [self.name, *self.synonyms]
+        for entry in self.fields:
+            words.extend((entry.name, *entry.synonyms))
+        return tuple(dict.fromkeys(words))
+
+
+@dataclass(frozen=True)
 class Cooperation:
     """What the institution does with a partner at one tier, and who handles it."""
 
@@ -97,6 +124,9 @@ class Partner:
     last_contact: date | None = None
     next_contact: date | None = None
     contact_rhythm_months: int | None = None
+    # The field group of the partner's field ("" when the toolbox has no field vocabulary); field holds the
+    # field's display name either way.
+    field_group: str = ""
 
     @property
     def contact_ids(self) -> tuple[str, ...]:
@@ -224,6 +254,15 @@ class Toolbox:
     crm_url: str = ""
     # Groups of words that mean the same in search (toolbox.yaml synonyms), each as written.
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # The field vocabulary (content/fields.yaml) in its own order; empty when the toolbox has none.
+    field_groups: tuple[FieldGroup, ...] = ()
+
+    def field_group(self, group_id: str) -> FieldGroup:
+        """Return the field group with the given id."""
+        for group in self.field_groups:
+            if group.id == group_id:
+                return group
+        raise KeyError(group_id)
 
     def tier(self, tier_id: str) -> Tier:
         """Return the tier with the given id."""

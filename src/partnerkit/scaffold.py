@@ -20,7 +20,7 @@ import yaml
 
 from .load import Content, parse_document
 from .messages import Problem, format_message
-from .schema import COLLECTIONS, RECORDS, SINGLE_FILES, TIER_IDS, TOOLBOX, Field, schema_files
+from .schema import COLLECTIONS, OPTIONAL_FILES, RECORDS, SINGLE_FILES, TIER_IDS, TOOLBOX, Field, schema_files
 from .validate import check_content, suggest_id
 
 RECORD_TYPES = ("partner", "method", "contact", "team", "guide")
@@ -274,7 +274,7 @@ def problems_in_new_file(content: Content, new: NewFile, record: str, lang: str 
 def render_vscode_settings() -> str:
     """Return .vscode/settings.json: every content folder tied to its JSON Schema, spaces for indentation."""
     schemas: dict[str, list[str]] = {}
-    for name, record in sorted(SINGLE_FILES.items()):
+    for name, record in sorted({**SINGLE_FILES, **OPTIONAL_FILES}.items()):
         schemas.setdefault(f"./schema/{record}.schema.json", []).append(f"content/{name}")
     for folder, record in sorted(COLLECTIONS.items()):
         schemas.setdefault(f"./schema/{record}.schema.json", []).extend(

@@ -634,6 +634,78 @@ TIERS_FILE = Record(
     ),
 )
 
+FIELD_ENTRY = Record(
+    "field_entry",
+    "Toimiala",
+    "Yksi toimiala tai koulutusala, johon kumppanit viittaavat tunnisteella.",
+    (
+        _id("Tunniste", "Toimialan pysyvä tunniste, jolla kumppani viittaa siihen kentässä field: pienet kirjaimet "
+            "a–z, numerot ja väliviivat, esimerkiksi ravintola-ala."),
+        Field("name", "str", "Nimi", "Toimialan nimi sellaisena kuin se näytetään, esimerkiksi Ravintola-ala.", True,
+              max_length=MAX_NAME),
+        Field(
+            "synonyms",
+            "list",
+            "Muut nimet",
+            "Sanat, joilla henkilöstö etsii tätä toimialaa, esimerkiksi ravitsemisala. Haku käyttää niitä.",
+            item_kind="str",
+            max_length=MAX_NAME,
+        ),
+    ),
+)
+
+FIELD_GROUP = Record(
+    "field_group",
+    "Toimialaryhmä",
+    "Joukko toisiaan lähellä olevia toimialoja, joiden mukaan kumppaniluetteloita suodatetaan, esimerkiksi "
+    "ravintola- ja ruokapalvelut.",
+    (
+        _id("Tunniste", "Ryhmän pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
+        Field("name", "str", "Nimi", "Ryhmän nimi sellaisena kuin se näytetään suodattimessa.", True,
+              max_length=MAX_NAME),
+        Field(
+            "synonyms",
+            "list",
+            "Muut nimet",
+            "Sanat, joilla henkilöstö etsii ryhmän kumppaneita, esimerkiksi ravintola, ravitsemis, kahvila ja "
+            "ruokapalvelut. Haku käyttää niitä.",
+            item_kind="str",
+            max_length=MAX_NAME,
+        ),
+        Field(
+            "fields",
+            "list",
+            "Toimialat",
+            "Ryhmään kuuluvat toimialat. Jokainen toimiala kuuluu yhteen ryhmään.",
+            True,
+            item_kind="record",
+            target="field_entry",
+            min_items=1,
+        ),
+    ),
+)
+
+FIELDS_FILE = Record(
+    "fields",
+    "Toimialat",
+    "Oppilaitoksen toimialasanasto (content/fields.yaml): toimialaryhmät, niiden toimialat ja muut nimet. Kun "
+    "tiedosto on olemassa, jokaisen kumppanin field-kentän on oltava jonkin tässä luetellun toimialan tunniste; "
+    "ilman tiedostoa toimiala on vapaata tekstiä. Komento partnerkit migrate fields ehdottaa sanaston käytössä "
+    "olevista toimialoista.",
+    (
+        Field(
+            "groups",
+            "list",
+            "Toimialaryhmät",
+            "Toimialaryhmät siinä järjestyksessä, jossa ne näytetään suodattimessa.",
+            True,
+            item_kind="record",
+            target="field_group",
+            min_items=1,
+        ),
+    ),
+)
+
 PARTNER = Record(
     "partner",
     "Kumppani",
@@ -649,7 +721,15 @@ PARTNER = Record(
             True,
             choices=tuple(PARTNER_TYPES),
         ),
-        Field("field", "str", "Toimiala", "Kumppanin toimiala tai koulutusala, esimerkiksi Ravintola-ala.", True),
+        Field(
+            "field",
+            "str",
+            "Toimiala",
+            "Kumppanin toimiala tai koulutusala. Kun toimialasanasto content/fields.yaml on olemassa, kirjoita "
+            "sanaston toimialan tunniste, esimerkiksi ravintola-ala; ilman sanastoa vapaa teksti, esimerkiksi "
+            "Ravintola-ala.",
+            True,
+        ),
         Field("website", "url", "Verkkosivu", "Kumppanin verkkosivun osoite (https://...)."),
         Field(
             "business_id",
@@ -856,11 +936,14 @@ TEAM = Record(
 RECORDS: dict[str, Record] = {
     r.name: r
     for r in (LINK, CONCEPT, SYNONYM, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
-              CONTACT, TEAM)
+              CONTACT, TEAM, FIELD_ENTRY, FIELD_GROUP, FIELDS_FILE)
 }
 
 # Where each kind of content file lives, relative to content/. Folders hold one record per file.
 SINGLE_FILES: dict[str, str] = {"toolbox.yaml": "toolbox", "tiers.yaml": "tiers"}
+# Single files a toolbox may leave out: without fields.yaml a partner's field is free text (as before the
+# vocabulary existed), so older toolboxes keep building until they migrate.
+OPTIONAL_FILES: dict[str, str] = {"fields.yaml": "fields"}
 # Names the site gives its own pages in a record type's folder (the listing page, the alphabetical listings):
 # a record with such an id would replace one of them.
 RESERVED_IDS: dict[str, tuple[str, ...]] = {"partner": ("aakkosittain", "index", "paattyneet")}
@@ -997,5 +1080,5 @@ def render_json_schema(record_name: str) -> str:
 
 def schema_files() -> dict[str, str]:
     """Return every shipped JSON Schema file as {file name: text}."""
-    names = sorted(set(SINGLE_FILES.values()) | set(COLLECTIONS.values()))
+    names = sorted(set(SINGLE_FILES.values()) | set(OPTIONAL_FILES.values()) | set(COLLECTIONS.values()))
     return {f"{name}.schema.json": render_json_schema(name) for name in names}

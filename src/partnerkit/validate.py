@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,8 +16,8 @@ import yaml
 from .load import Content, Document
 from .messages import ContentError, Problem, make_problem, word
 from .model import (
-    AccessibilityStatement, Agreement, Concept, Contact, Cooperation, Guide, Link, Method, Partner, PartnerContact,
-    PrivacyNotice, Team, Tier, Toolbox,
+    AccessibilityStatement, Agreement, Concept, Contact, Cooperation, FieldGroup, FieldOfWork, Guide, Link, Method,
+    Partner, PartnerContact, PrivacyNotice, Team, Tier, Toolbox,
 )
 from .schema import (
     ATTACHMENT_TYPES, BUSINESS_ID_PATTERN, COLLECTIONS, CRM_PLACEHOLDERS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT,
@@ -192,9 +192,10 @@ def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, b
     if document.record == "partner":
         _check_partner_tiers(located, ctx)
         _check_agreement_dates(located, ctx)
-        business_id = located.nodes.get("business_id")
-        if "business_id" in located.values and business_id is not None:
-            marks["business_id"] = (business_id.start_mark.line, business_id.start_mark.column)
+        for name in ("business_id", "field"):
+            node = located.nodes.get(name)
+            if name in located.values and node is not None:
+                marks[name] = (node.start_mark.line, node.start_mark.column)
     id_node = located.nodes.get("id")
     id_mark = (id_node.start_mark.line, id_node.start_mark.column) if id_node is not None else None
     # Nested records already carry no nodes (see _check_value), so the values hold none.
@@ -211,7 +212,7 @@ def build_toolbox(content: Content, lang: str = "fi") -> Toolbox:
 def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "fi") -> Toolbox:
     """Cross-check the files' results (ids, references) and return the Toolbox, or raise every problem."""
     ctx = _Context(lang, list(content.problems), attachments=content.attachments)
-    checked: dict[str, list[FileCheck]] = {name: [] for name in ("toolbox", "tiers", *COLLECTIONS.values())}
+    checked: dict[str, list[FileCheck]] = {name: [] for name in ("toolbox", "tiers", "fields", *COLLECTIONS.values())}
     for check in checks:
         if check.problems:
             ctx.problems.extend(check.problems)
@@ -220,6 +221,7 @@ def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "
             checked[check.record].append(check)
     ids = _check_ids(checked, ctx)
     _check_business_ids(checked["partner"], ctx)
+    _check_partner_fields(checked, ctx)
     ids["tiers"] = set(TIER_IDS)
     # A file that could not be read already has its own message; references to it would only repeat that.
     silent = {(folder, stem) for record, stem in content.unreadable for folder, r in COLLECTIONS.items() if r == record}
@@ -272,6 +274,8 @@ def _check_document(document: Document, ctx: _Context) -> _Located | None:
     located = _Located(values[0], values[1], root, document.path)
     if document.record == "tiers":
         _check_tier_order(located, ctx)
+    elif document.record == "fields":
+        _check_field_ids(located, ctx)
     return located
 
 
@@ -747,6 +751,77 @@ def _check_agreement_dates(located: _Located, ctx: _Context) -> None:
                    value=valid_until.isoformat(), signed=signed.isoformat())
 
 
+def _check_field_ids(located: _Located, ctx: _Context) -> None:
+    """Report a group or field id used twice in the vocabulary: partners refer to fields by id."""
+    groups = located.nodes.get("groups")
+    if not isinstance(groups, yaml.SequenceNode):
+        return
+    # Groups and fields are told apart by where they are used (filters, partner files), so a group may share
+    # its id with one of its fields; within each kind an id is unique.
+    group_lines: dict[str, int] = {}
+    field_lines: dict[str, int] = {}
+
+    def note(node: yaml.Node, label: str, first: dict[str, int]) -> None:
+        found = _scalar_at(node, "id")
+        if found is None:
+            return
+        value, value_node = found
+        if value in first:
+            ctx.report(value_node, "duplicate_vocabulary_id", key=label, value=value, first_line=first[value])
+        else:
+            first[value] = value_node.start_mark.line + 1
+
+    for position, group in enumerate(groups.value, start=1):
+        note(group, f"groups[{position}].id", group_lines)
+        fields = next((v for k, v in getattr(group, "value", ()) if getattr(k, "value", None) == "fields"), None)
+        if isinstance(fields, yaml.SequenceNode):
+            for inner, entry in enumerate(fields.value, start=1):
+                note(entry, f"groups[{position}].fields[{inner}].id", field_lines)
+
+
+def vocabulary_index(groups: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, tuple[str, str]]:
+    """Return {field id: (field name, group id)} of checked fields.yaml groups."""
+    index: dict[str, tuple[str, str]] = {}
+    for group, _ in groups:
+        for entry, _ in group.get("fields", []):
+            index.setdefault(entry["id"], (entry["name"], group["id"]))
+    return index
+
+
+def suggest_field(value: str, groups: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+    """Return the id of the vocabulary's field closest to value (by id, name or synonym), or ""."""
+    candidates: dict[str, str] = {}
+    for group, _ in groups:
+        for entry, _ in group.get("fields", []):
+            for text in (entry["id"], entry["name"], *entry.get("synonyms", [])):
+                candidates.setdefault(suggest_id(text), entry["id"])
+    close = difflib.get_close_matches(suggest_id(value), sorted(candidates), n=1, cutoff=0.6)
+    return candidates[close[0]] if close else ""
+
+
+def _check_partner_fields(checked: dict[str, list[FileCheck]], ctx: _Context) -> None:
+    """With a field vocabulary, report every partner whose field is not one of its ids, suggesting the nearest."""
+    if not checked["fields"]:
+        return  # no vocabulary: the field is free text, as it was before fields.yaml existed
+    vocabulary = checked["fields"][0]
+    groups = vocabulary.values.get("groups", []) if vocabulary.values is not None else []
+    index = vocabulary_index(groups)
+    for check in sorted(checked["partner"], key=lambda c: c.path):
+        value = check.values.get("field") if check.values is not None else None
+        mark = check.marks.get("field")
+        if not isinstance(value, str) or mark is None or value in index:
+            continue
+        close = suggest_field(value, groups)
+        if close:
+            hint = (" Tarkoititko '{0}' ({1})?" if ctx.lang == "fi" else " Did you mean '{0}' ({1})?").format(
+                close, index[close][0])
+        else:
+            hint = ""
+        ctx.path = check.path
+        ctx.report(_Marked(_Mark(*mark)), "unknown_field", key="field", value=value,  # type: ignore[arg-type]
+                   hint=hint, vocabulary=vocabulary.path)
+
+
 def _check_business_ids(partners: list[FileCheck], ctx: _Context) -> None:
     """Report every partner whose business ID an earlier partner (in file order) already has, naming both places."""
     first: dict[str, str] = {}
@@ -817,7 +892,9 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
             values["id"], values["title"], values["motto"], values["definition"],
             tuple(values["focus_points"]), values.get("transitions", ""), checked["tiers"][0].path,
         )
-    partners = [_partner_of(v) for v in checked["partner"]]
+    field_groups = _field_groups(checked["fields"])
+    index = vocabulary_index(checked["fields"][0].values["groups"]) if field_groups else {}  # type: ignore[index]
+    partners = [_with_field(_partner_of(v), v, index) for v in checked["partner"]]
     methods = [
         Method(
             v.values["id"], v.values["title"], v.values["kind"], v.values["summary"], v.values.get("body", ""),
@@ -867,7 +944,36 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         review_after_months=box.values.get("review_after_months", TOOLBOX.default_of("review_after_months")),
         crm_url=box.values.get("crm_url", ""),
         synonyms=tuple(tuple(group["words"]) for group, _ in box.values.get("synonyms", [])),
+        field_groups=field_groups,
     )
+
+
+def _field_groups(checks: list[FileCheck]) -> tuple[FieldGroup, ...]:
+    if not checks or checks[0].values is None:
+        return ()
+    return tuple(
+        FieldGroup(
+            group["id"], group["name"], tuple(group.get("synonyms", [])),
+            tuple(FieldOfWork(e["id"], e["name"], tuple(e.get("synonyms", []))) for e, _ in group["fields"]),
+        )
+        for group, _ in checks[0].values["groups"]
+    )
+
+
+def _with_field(partner: Partner, v: FileCheck, index: dict[str, tuple[str, str]]) -> Partner:
+    """Return the partner with its field's display name and group from the vocabulary (unchanged without one)."""
+    if not index:
+        return partner
+    name, group = index[partner.field] if partner.field in index else (partner.field, "")
+    if partner.field_group == group and partner.field == name:
+        return partner
+    # Kept with the check like the partner itself, so an unchanged file and vocabulary give the same object.
+    known = v.made.get("partner_in_vocabulary")
+    if known is not None and known.field == name and known.field_group == group:
+        return known  # type: ignore[no-any-return]
+    resolved = replace(partner, field=name, field_group=group)
+    v.made["partner_in_vocabulary"] = resolved
+    return resolved
 
 
 def _accessibility(values: dict[str, Any]) -> AccessibilityStatement:
