@@ -40,6 +40,12 @@ class Tier:
     focus_points: tuple[str, ...]
     transitions: str
     source: str
+    value_title: str = ""  # the institution's value for the tier ("Palveleva arjen kumppani"), or ""
+
+    @property
+    def heading(self) -> str:
+        """The tier's title where it heads a section (site pages and navigation, Moodle section): its value title if any."""
+        return self.value_title or self.title
 
 
 @dataclass(frozen=True)

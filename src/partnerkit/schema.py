@@ -592,6 +592,14 @@ TIER = Record(
         ),
         Field("title", "str", "Otsikko", "Tason nimi, esimerkiksi Arjen kumppanuudet.", True, max_length=MAX_NAME),
         Field(
+            "value_title",
+            "str",
+            "Arvo-otsikko",
+            "Tason arvo-otsikko, esimerkiksi Palveleva arjen kumppani. Kun se on annettu, se on tason otsikko "
+            "sivustolla ja Moodle-kurssin osion nimi, ja tason nimi (title) näkyy sen rinnalla.",
+            max_length=MAX_NAME,
+        ),
+        Field(
             "motto",
             "str",
             "Tunnuslause",

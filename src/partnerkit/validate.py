@@ -891,6 +891,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         tiers_by_id[values["id"]] = Tier(
             values["id"], values["title"], values["motto"], values["definition"],
             tuple(values["focus_points"]), values.get("transitions", ""), checked["tiers"][0].path,
+            values.get("value_title", ""),
         )
     field_groups = _field_groups(checked["fields"])
     index = vocabulary_index(checked["fields"][0].values["groups"]) if field_groups else {}  # type: ignore[index]

@@ -522,7 +522,7 @@ def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int,
         activities.append(Activity(f"tier/{tier.id}/partners", "page", f"{tier.title}: kumppanit",
                                    content_html=html.fragment("tier_partners.html.j2", tier=tier, partners=partners)))
     summary = html.fragment("tier_summary.html.j2", tier=tier, definition_start=first_paragraph)
-    return Section(f"tier/{tier.id}", number, tier.title, summary, tuple(activities))
+    return Section(f"tier/{tier.id}", number, tier.heading, summary, tuple(activities))
 
 
 def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:

@@ -311,7 +311,7 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     # Material writes navigation titles into every page unescaped, so content titles are escaped here, once.
     nav: list[Any] = [{"Etusivu": "index.md"}]
     for number, tier in enumerate(toolbox.tiers, start=1):
-        nav.append({f"{number}. {escape(tier.title)}": tier_path(tier.id)})
+        nav.append({f"{number}. {escape(tier.heading)}": tier_path(tier.id)})
     guides: list[Any] = [{"Kaikki ohjeet": "oppaat/index.md"}]
     guides.extend({str(escape(guide.title)): guide_path(guide.id)} for guide in toolbox.guides)
     nav.append({f"{len(toolbox.tiers) + 1}. Ohjeita ja oppaita": guides})
@@ -387,13 +387,13 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
         pairs = index.partners_by_tier.get(tier.id, [])
         methods = index.methods_by_tier.get(tier.id, [])
         if not settings.profile.tiers or not pairs:
-            emit(tier_path(tier.id), "tier.md.j2", tier.title, tier.source, tier=tier, partners=pairs, methods=methods,
+            emit(tier_path(tier.id), "tier.md.j2", tier.heading, tier.source, tier=tier, partners=pairs, methods=methods,
                  listing=[], letters=[], filter=None)
             continue
         folder = f"tasot/{tier.id}"
         listing = paginate(pairs, lambda pair: pair[0].name, folder, settings.page_size)
         entries = [(p.name, p.id, p.field, teams_of(coop.contacts)) for p, coop in pairs]
-        emit(tier_path(tier.id), "tier.md.j2", tier.title, tier.source, tier=tier, partners=pairs, methods=methods,
+        emit(tier_path(tier.id), "tier.md.j2", tier.heading, tier.source, tier=tier, partners=pairs, methods=methods,
              **browse(tier_path(tier.id), folder, entries, listing))
         if len(listing) > 1:
             for number, page in enumerate(listing, start=1):
