@@ -14,7 +14,7 @@ def test_staff_member_finds_a_partner_and_its_contact(built: BuiltSite, site_url
     page.goto(f"{site_url}/index.html")
     assert page.title().startswith(built.toolbox.title)
     number = [t.id for t in built.toolbox.tiers].index(first_tier.id) + 1
-    page.get_by_role("navigation", name="Navigaatio").get_by_role("link", name=f"{number}. {first_tier.title}").click()
+    page.get_by_role("navigation", name="Navigaatio").get_by_role("link", name=f"{number}. {first_tier.heading}").click()
     page.wait_for_url(f"**/tasot/{first_tier.id}.html")
     table = page.get_by_role("table")
     assert table.get_by_role("columnheader", name="Yhteyshenkilö").is_visible()

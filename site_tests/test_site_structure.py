@@ -128,9 +128,9 @@ def test_contact_pages_list_what_they_are_contact_for(built: BuiltSite) -> None:
 def test_navigation_follows_tier_order(built: BuiltSite) -> None:
     html = built.html("index.html")
     nav = html[html.index('class="md-nav md-nav--primary"'):]
-    positions = [nav.index(f"{number}. {tier.title}") for number, tier in enumerate(built.toolbox.tiers, start=1)]
+    positions = [nav.index(f"{number}. {tier.heading}") for number, tier in enumerate(built.toolbox.tiers, start=1)]
     assert positions == sorted(positions)
-    assert nav.index(built.toolbox.tiers[-1].title) < nav.index("Ohjeita ja oppaita")
+    assert nav.index(built.toolbox.tiers[-1].heading) < nav.index("Ohjeita ja oppaita")
 
 
 def test_navigation_stays_small(built: BuiltSite) -> None:
