@@ -29,7 +29,7 @@ from .model import Toolbox
 from .audience import PROFILES, history_for, view_for
 from .builders import source_date
 from .builders.mkdocs_runner import build_pages
-from .builders.site import build_site_files, site_settings, with_sheets
+from .builders.site import build_site_files, site_settings, with_editor, with_sheets
 from .project import Project
 from .render import make_environment
 from .mkdocs_plugin import MemoryBytecodeCache
@@ -193,7 +193,8 @@ class Preview:
         history = history_for(read_history(self.project.root, self.project.content_dir), self.profile, toolbox)
         files = render_site(toolbox, settings, self.env, history, only=wanted, memo=self.site_memo)
         # The downloadable lists hold every partner: rendered on each rebuild, written only when their bytes change.
-        return with_sheets(files, toolbox, self.profile), exists
+        # The editor (staff preview only) is part of the site too, so a preview can be edited through it.
+        return with_editor(with_sheets(files, toolbox, self.profile), self.project, toolbox, self.profile), exists
 
     def _full(self, toolbox: Toolbox) -> int:
         files, _ = self._render(toolbox, None, True)

@@ -19,6 +19,9 @@ from ..model import Toolbox
 from ..lexicon import Lexicon, open_morphology
 from ..render.search import search_documents
 from ..render.sheets import render_sheets
+from ..render import make_environment
+from ..render.editor import (CMS_FILE_PATTERN, CMS_PACKAGE, CMS_SCRIPT, EditorSettings, read_repository,
+                             render_editor_files)
 from ..render.site import SiteFiles, SiteSettings, render_site
 from ..write import OutputError, write_tree
 from . import Builder, Progress, quiet, rendering_aside, source_date
@@ -43,8 +46,8 @@ _PLAIN_ADDRESS = {
 }
 
 
-def read_edit_base(project: Project) -> str:
-    """Return the URL prefix of edit links (repo_url + edit_uri of mkdocs.yml), or '' when not configured."""
+def read_mkdocs_settings(project: Project) -> dict[str, Any]:
+    """Return mkdocs.yml as a mapping whose repo_url, site_url and edit_uri are plain web addresses."""
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load
 
@@ -60,6 +63,12 @@ def read_edit_base(project: Project) -> str:
         value = settings.get(key)
         if value and not (isinstance(value, str) and _PLAIN_ADDRESS[key].fullmatch(value)):
             raise OutputError("out_mkdocs_address", file=project.mkdocs_file.name, key=key)
+    return settings
+
+
+def read_edit_base(project: Project) -> str:
+    """Return the URL prefix of edit links (repo_url + edit_uri of mkdocs.yml), or '' when not configured."""
+    settings = read_mkdocs_settings(project)
     repo_url = str(settings.get("repo_url") or "")
     edit_uri = str(settings.get("edit_uri") or "")
     if not repo_url or not edit_uri:
@@ -86,7 +95,8 @@ class SiteBuilder(Builder):
                               self.view)
         with rendering_aside(render_sheets, self.view, self.profile, source_date(self.view)) as sheets:
             files = render_site(self.view, settings, self.env, history)
-            self.files = replace(files, static={**files.static, **sheets()})
+            files = replace(files, static={**files.static, **sheets()})
+        self.files = with_editor(files, self.project, self.view, self.profile, self.progress)
 
     def write(self, folder: Path) -> None:
         """Build the site into folder with MkDocs and Pagefind."""
@@ -97,6 +107,39 @@ class SiteBuilder(Builder):
                                                        folder, progress=self.progress)
         self.report = SiteReport(len(self.files.pages), time.perf_counter() - self.started, mkdocs_seconds,
                                  search_wait)
+
+
+def read_editor_settings(project: Project) -> EditorSettings:
+    """Return the web editor's backend: the repository of mkdocs.yml and the sign-in settings under extra."""
+    settings = read_mkdocs_settings(project)
+    extra = settings.get("extra") if isinstance(settings.get("extra"), dict) else {}
+    editor = extra.get("partnerkit_editor") if isinstance(extra.get("partnerkit_editor"), dict) else {}
+    repository = read_repository(str(settings.get("repo_url") or ""), str(settings.get("edit_uri") or ""))
+    return EditorSettings(repository, app_id=str(editor.get("app_id") or ""),
+                          auth_url=str(editor.get("auth_url") or ""))
+
+
+def read_cms_files(project: Project) -> dict[str, bytes] | None:
+    """Return the CMS package's files the editor loads, from node_modules; None when it is not installed."""
+    folder = project.root / "node_modules" / CMS_PACKAGE / "dist"
+    if not (folder / CMS_SCRIPT).is_file():
+        return None
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.is_file() and CMS_FILE_PATTERN.fullmatch(path.name)}
+
+
+def with_editor(files: SiteFiles, project: Project, view: Toolbox, profile: Profile,
+                progress: Any = None) -> SiteFiles:
+    """Return files with the web editor added (staff profile only); without the CMS package, a notice page."""
+    if not profile.staff_only:
+        return files
+    cms_files = read_cms_files(project)
+    if cms_files is None and progress is not None:
+        progress("cli_editor_missing")
+    # The editor's pages are not site pages: their own small template environment, not the pages' one.
+    editor = render_editor_files(view, read_editor_settings(project), make_environment(project.templates_dir),
+                                 cms_files)
+    return replace(files, static={**files.static, **editor})
 
 
 def with_sheets(files: SiteFiles, view: Toolbox, profile: Profile) -> SiteFiles:
