@@ -86,7 +86,7 @@ window.PARTNERKIT_FI = {
     editorControlPane: {
       widget: {
         required: '%{fieldLabel}: tämä tieto on pakollinen.',
-        regexPattern: '%{fieldLabel}: tarkista muoto.',
+        regexPattern: '%{fieldLabel}: %{pattern}',
         processing: '%{fieldLabel}: käsitellään…',
         range: '%{fieldLabel}: anna arvo väliltä %{minValue}–%{maxValue}.',
         min: '%{fieldLabel}: pienin sallittu arvo on %{minValue}.',
