@@ -208,6 +208,8 @@ INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts", "review", "ended")
 SPLIT_PAGE_TYPES = {"internal": ("tier", "tier_partners", "partners", "partners_page", "review", "review_page"),
                     "public": ("partners", "partners_page")}
 THEME_PAGES = {"404.html": "404"}  # pages the theme makes, not the site renderer
+# The web editor's page (render/editor.py, staff build only): Decap CMS draws it; test_editor.py runs axe on it.
+EDITOR_PAGES = {"muokkaa/index.html": "editor"}
 
 
 def page_types(audience: str) -> tuple[str, ...]:

@@ -20,7 +20,8 @@ import yaml
 from partnerkit.builders.site import read_editor_settings
 from partnerkit.messages import ContentError
 from partnerkit.pipeline import Project, read_toolbox
-from partnerkit.render.editor import (CHOICE_LABELS, EditorSettings, read_repository, render_editor_config)
+from partnerkit.render.editor import (CHOICE_LABELS, COMMIT_MESSAGES, EditorSettings, read_repository,
+                                      render_editor_config)
 from partnerkit.schema import COLLECTIONS, RECORDS, SINGLE_FILES, TIER_IDS, Field, Record
 
 from .conftest import ROOT, BuiltSite
@@ -199,12 +200,14 @@ def test_backend_follows_mkdocs_repository() -> None:
     toolbox = read_toolbox(project)
     config = yaml.safe_load(render_editor_config(toolbox, EditorSettings(gitlab, app_id="abc123")))
     assert config["backend"] == {"name": "gitlab", "repo": "tyoelama/kumppanuudet", "branch": "main",
+                                 "commit_messages": COMMIT_MESSAGES,
                                  "base_url": "https://git.jarvilaakso.example",
                                  "api_root": "https://git.jarvilaakso.example/api/v4", "auth_type": "pkce",
                                  "app_id": "abc123"}
     assert config["publish_mode"] == "editorial_workflow" and config["locale"] == "fi"
     config = yaml.safe_load(render_editor_config(toolbox, EditorSettings(github)))
-    assert config["backend"] == {"name": "github", "repo": "oppilaitos/tyokalupakki", "branch": "kehitys"}
+    assert config["backend"] == {"name": "github", "repo": "oppilaitos/tyokalupakki", "branch": "kehitys",
+                                 "commit_messages": COMMIT_MESSAGES}
 
 
 def test_editor_only_in_the_staff_build(built: BuiltSite, built_public: BuiltSite) -> None:

@@ -230,7 +230,7 @@ window.PARTNERKIT_FI = {
       datetime: {
         now: 'Tänään',
         clear: 'Tyhjennä',
-        setToNow: 'Aseta %{fieldLabel} tähän päivään',
+        setToNow: 'Tänään: %{fieldLabel}',
       },
       list: {
         add: 'Lisää: %{item}',

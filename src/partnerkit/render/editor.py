@@ -117,12 +117,25 @@ def _collection_order() -> list[str]:
     return [*preferred, *sorted(set(COLLECTIONS) - set(preferred))]
 
 
+# The titles of the commits and pull requests the editor makes, in Finnish ({{collection}} is the record type).
+COMMIT_MESSAGES = {
+    "create": "Uusi {{collection}}: {{slug}}",
+    "update": "Muutos {{collection}}: {{slug}}",
+    "delete": "Poisto {{collection}}: {{slug}}",
+    "uploadMedia": "Uusi liite {{path}}",
+    "deleteMedia": "Liitteen poisto {{path}}",
+    "openAuthoring": "{{message}}",
+}
+
+
 def _backend(settings: EditorSettings) -> dict[str, Any]:
     repository = settings.repository
     if repository is None:
         # No GitHub or GitLab address in mkdocs.yml: only the local backend (decap-server) can serve the editor.
-        return {"name": "proxy", "proxy_url": "http://localhost:8081/api/v1", "branch": "main"}
-    backend: dict[str, Any] = {"name": repository.host, "repo": repository.path, "branch": repository.branch}
+        return {"name": "proxy", "proxy_url": "http://localhost:8081/api/v1", "branch": "main",
+                "commit_messages": COMMIT_MESSAGES}
+    backend: dict[str, Any] = {"name": repository.host, "repo": repository.path, "branch": repository.branch,
+                               "commit_messages": COMMIT_MESSAGES}
     if repository.host == "gitlab":
         if repository.web != "https://gitlab.com":
             backend["base_url"] = repository.web
@@ -181,8 +194,13 @@ def _plural(record: Record) -> str:
     return plurals.get(record.name, record.title)
 
 
-def _fields(record: Record, toolbox: Toolbox, modeline: str = "") -> list[dict[str, Any]]:
+def _fields(record: Record, toolbox: Toolbox, modeline: str = "", optional: bool = False) -> list[dict[str, Any]]:
     fields = [_field(record, spec, toolbox) for spec in record.fields]
+    if optional:
+        # The CMS has no optional group of fields: it would demand the group's required fields of everyone who
+        # leaves the whole group empty. The check (and the pull request's CI) still requires them when it is filled.
+        for widget in fields:
+            widget["required"] = False
     if modeline and fields:
         # The CMS writes a field's comment above its key: on the first field it becomes the file's first line,
         # the modeline that ties the file to its JSON Schema in editors.
@@ -243,7 +261,8 @@ def _widget(record: Record, spec: Field, toolbox: Toolbox) -> dict[str, Any]:
         return _reference(spec.target, toolbox, multiple=False)
     if kind == "record":
         nested = RECORDS[spec.target]
-        return {"widget": "object", "collapsed": False, "fields": _fields(nested, toolbox)}
+        return {"widget": "object", "collapsed": not spec.required,
+                "fields": _fields(nested, toolbox, optional=not spec.required)}
     if kind == "list":
         if spec.item_kind == "ref":
             widget = _reference(spec.target, toolbox, multiple=True)
