@@ -8,6 +8,7 @@ exactly as the CMS does when it saves a file. The end-to-end test (test_editor_e
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -237,3 +238,102 @@ def test_missing_cms_package_gives_a_notice_page(tmp_path: Path) -> None:
     assert isinstance(page, str) and "npm ci" in page and "Muokkain puuttuu" in page
     assert [path for path in builder.files.static if path.startswith("muokkaa/")] == ["muokkaa/index.html"]
     assert said == ["cli_editor_missing"]
+
+
+# --- "Ehdota muutosta" ---------------------------------------------------------------------------------------
+
+
+def test_suggestion_opens_a_prefilled_issue_or_an_email() -> None:
+    """GitHub: the issue form with the page and file; GitLab: the template and a description; else e-mail."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from partnerkit.render.suggest import GITHUB_FORM, GITLAB_TEMPLATE, SuggestTarget, suggest_url
+
+    github = read_repository("https://github.com/oppilaitos/tyokalupakki", "edit/main/")
+    url = suggest_url(SuggestTarget(github, site_url="https://pakki.example/"), "Kahvila & Co", "kumppanit/k.html",
+                      "content/partners/k.yaml")
+    parts = urlsplit(url)
+    assert (parts.netloc, parts.path) == ("github.com", "/oppilaitos/tyokalupakki/issues/new")
+    assert parse_qs(parts.query) == {"template": [GITHUB_FORM], "title": ["Ehdotus: Kahvila & Co"],
+                                     "sivu": ["Kahvila & Co – https://pakki.example/kumppanit/k.html"],
+                                     "lahde": ["content/partners/k.yaml"]}
+    gitlab = read_repository("https://git.jarvilaakso.example/tyoelama/kumppanuudet", "-/edit/main/")
+    parts = urlsplit(suggest_url(SuggestTarget(gitlab), "Kahvila", "kumppanit/k.html", "content/partners/k.yaml"))
+    query = parse_qs(parts.query)
+    assert parts.path == "/tyoelama/kumppanuudet/-/issues/new"
+    assert query["issuable_template"] == [GITLAB_TEMPLATE] and query["issue[title]"] == ["Ehdotus: Kahvila"]
+    assert "Sivu: Kahvila – kumppanit/k.html\nLähdetiedosto: content/partners/k.yaml\n" in query["issue[description]"][0]
+    mail = suggest_url(SuggestTarget(None, owner_email="pakki@oppilaitos.example"), "Kahvila", "kumppanit/k.html",
+                       "content/partners/k.yaml")
+    parts = urlsplit(mail)
+    assert (parts.scheme, parts.path) == ("mailto", "pakki@oppilaitos.example")
+    assert "content/partners/k.yaml" in parse_qs(parts.query)["body"][0]
+    assert suggest_url(SuggestTarget(None), "Kahvila", "kumppanit/k.html", "") == ""
+
+
+def test_init_ships_the_issue_form_and_template_the_link_fills() -> None:
+    """The GitHub form's field ids and the GitLab template's name are the ones the suggestion link uses."""
+    from partnerkit.project import SHIPPED_TEMPLATES
+    from partnerkit.render import make_environment
+    from partnerkit.render.suggest import FIELD_PAGE, FIELD_SOURCE, GITHUB_FORM, GITLAB_TEMPLATE
+    from partnerkit.scaffold import render_skeleton
+
+    files = render_skeleton(make_environment(SHIPPED_TEMPLATES, autoescape=False), "X", "git+https://x.example/p",
+                            date(2026, 1, 1))
+    form = yaml.safe_load(files[f".github/ISSUE_TEMPLATE/{GITHUB_FORM}"])
+    ids = [item.get("id") for item in form["body"]]
+    assert FIELD_PAGE in ids and FIELD_SOURCE in ids and form["name"] == "Ehdota muutosta"
+    template = files[f".gitlab/issue_templates/{GITLAB_TEMPLATE}.md"]
+    assert "Sivu:" in template and "Lähdetiedosto:" in template
+
+
+def test_every_staff_page_has_a_suggestion_naming_its_source(built: BuiltSite, built_public: BuiltSite) -> None:
+    """Every page the renderer makes links to a suggestion; record pages name their file and open the editor."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    links = re.compile(r'<a href="([^"]+)" class="md-content__button md-button pk-action" rel="nofollow">'
+                       r"Ehdota muutosta</a>")
+    editor = re.compile(r'<a href="([^"]+)" class="md-content__button md-button pk-action">Muokkaa lomakkeella</a>')
+    for page in built.types:
+        html = built.html(page)
+        found = links.findall(html)
+        assert len(found) == 1, page
+        description = parse_qs(urlsplit(unquote_html(found[0])).query)["issue[description]"][0]
+        assert "Sivu: " in description and page in description, page
+    partner = built.toolbox.partners[0]
+    html = built.html(f"kumppanit/{partner.id}.html")
+    description = parse_qs(urlsplit(unquote_html(links.findall(html)[0])).query)["issue[description]"][0]
+    assert f"Lähdetiedosto: {partner.source}" in description
+    assert editor.findall(html) == [f"../muokkaa/index.html#/collections/partners/entries/{partner.id}"]
+    assert unquote(editor.findall(built.html("index.html"))[0]) == "muokkaa/index.html#/collections/asetukset/entries/toolbox"
+    for page in built_public.types:
+        html = built_public.html(page)
+        assert "Ehdota muutosta" not in html and "muokkaa/" not in html and "issues/new" not in html, page
+
+
+def unquote_html(text: str) -> str:
+    """Return an attribute's value with its HTML escapes undone."""
+    import html
+
+    return html.unescape(text)
+
+
+def test_notice_page_has_no_axe_violations(browser: object, tmp_path: Path) -> None:
+    """The page the editor's address shows without the CMS package passes axe (WCAG 2.1 A and AA)."""
+    from partnerkit.project import SHIPPED_TEMPLATES
+    from partnerkit.render import make_environment
+    from partnerkit.render.editor import render_editor_files
+
+    from .conftest import serving
+    from .test_editor_e2e import axe_violations
+
+    files = render_editor_files(read_toolbox(Project(ROOT)), EditorSettings(None), make_environment(SHIPPED_TEMPLATES),
+                                None)
+    (tmp_path / "muokkaa").mkdir()
+    (tmp_path / "muokkaa" / "index.html").write_text(str(files["muokkaa/index.html"]), encoding="utf-8")
+    with serving(tmp_path) as url:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(f"{url}/muokkaa/index.html")
+        assert page.get_by_role("heading", level=1).inner_text() == "Muokkain puuttuu tästä koonnista"
+        assert axe_violations(page) == []
+        page.close()

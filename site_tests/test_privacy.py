@@ -96,6 +96,13 @@ def forbidden_values(toolbox: Toolbox) -> dict[str, str]:
         count = sum(1 for p in toolbox.partners if p.status != "ended" for coop in p.cooperations if coop.tier == tier.id)
         values[f"{tier.title}: {count} kumppania"] = f"tason {tier.id} kumppanitaulukko"
         values[f"{tier.title}: kumppanit"] = f"tason {tier.id} kumppanitaulukko (Moodle)"
+    # The web editor and suggestions are for staff: the public site links to neither (issue 16).
+    values["Ehdota muutosta"] = "muutosehdotuksen linkki (vain henkilöstölle)"
+    values["Muokkaa lomakkeella"] = "verkkomuokkaimen linkki (vain henkilöstölle)"
+    values["muokkaa/index.html"] = "verkkomuokkaimen osoite (vain henkilöstölle)"
+    values["issues/new"] = "muutosehdotus arkiston ilmoituksena (vain henkilöstölle)"
+    if toolbox.owner_email:
+        values[toolbox.owner_email] = "ylläpitäjän sähköposti muutosehdotuksille (vain henkilöstölle)"
     for phrase in ("Kaikki tason kumppanit", "Sisäiset muistiinpanot", "Kaikki tämän kumppanin kanssa työskentelevät",
                    "Kumppanin yhteyshenkilöt", "Sopimusasiakirja", "Päättyneet kumppanuudet"):
         values[phrase] = "vain henkilöstön versiossa oleva otsikko"

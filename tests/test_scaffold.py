@@ -155,12 +155,14 @@ def test_new_asks_in_finnish_on_a_terminal(project: Callable[..., Path]) -> None
 # --- init ------------------------------------------------------------------------------------------------------
 
 INIT_FILES = [
-    ".github/workflows/tyokalupakki.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",
+    ".github/ISSUE_TEMPLATE/ehdota-muutosta.yml", ".github/workflows/tyokalupakki.yml", ".gitignore",
+    ".gitlab-ci.yml", ".gitlab/issue_templates/Ehdota muutosta.md", ".pre-commit-config.yaml",
     ".vscode/extensions.json", ".vscode/settings.json", "Makefile", "README.md", "build.py",
     "content/contacts/maija-meikalainen.yaml", "content/guides/miten-muokkaan.yaml",
+    "content/guides/nain-lisaat-tai-korjaat.yaml",
     "content/methods/kumppanuuskeskustelu.yaml", "content/partners/esimerkki-oy.yaml",
     "content/teams/tyoelamapalvelut.yaml", "content/tiers.yaml", "content/toolbox.yaml", "mkdocs.yml",
-    "requirements.txt", "schema/contact.schema.json", "schema/fields.schema.json", "schema/guide.schema.json", "schema/method.schema.json",
+    "package.json", "requirements.txt", "schema/contact.schema.json", "schema/fields.schema.json", "schema/guide.schema.json", "schema/method.schema.json",
     "schema/partner.schema.json", "schema/team.schema.json", "schema/tiers.schema.json", "schema/toolbox.schema.json",
 ]
 

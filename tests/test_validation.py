@@ -426,6 +426,11 @@ CASES = [
         id='agreement_dates',
     ),
     pytest.param(
+        {"toolbox.yaml": toolbox_with("owner_email: tyokalupakki(at)oppilaitos.example\n")},
+        ["content/toolbox.yaml:30:14: owner_email: 'tyokalupakki(at)oppilaitos.example' ei ole kelvollinen sähköpostiosoite. Muoto on nimi@organisaatio.fi."],
+        id='owner_email_bad',
+    ),
+    pytest.param(
         {"toolbox.yaml": toolbox_with("crm_url: http://crm.example.fi/{business_id}\n")},
         ["content/toolbox.yaml:30:10: crm_url: 'http://crm.example.fi/{business_id}' ei ole https-osoite. Kirjoita osoitemalli kokonaan, esimerkiksi https://crm.example.fi/yritykset/{business_id}."],
         id='crm_url_not_https',

@@ -195,7 +195,7 @@ def test_pre_commit_hook_definitions() -> None:
 
 @pytest.mark.parametrize("relative", [
     ".github/workflows/tyokalupakki.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".vscode/settings.json",
-    ".vscode/extensions.json", "content/guides/miten-muokkaan.yaml",
+    ".vscode/extensions.json", "content/guides/miten-muokkaan.yaml", "content/guides/nain-lisaat-tai-korjaat.yaml",
 ])
 def test_repository_files_equal_what_init_gives_a_new_toolbox(relative: str) -> None:
     # One source for both: a fix to the CI files reaches every toolbox made from now on.

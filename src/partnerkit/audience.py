@@ -83,5 +83,6 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
         guides=tuple(replace(guide, owner="") for guide in toolbox.guides if not guide.staff_only),
         teams=tuple(replace(team, lead="") for team in toolbox.teams),
         crm_url="",
+        owner_email="",
     )
 

@@ -263,6 +263,9 @@ class Toolbox:
     # The field vocabulary (content/fields.yaml) in its own order; empty when the toolbox has none.
     field_groups: tuple[FieldGroup, ...] = ()
 
+    # Where the staff site's "Ehdota muutosta" e-mails go when the repository is on no known host; "" for none.
+    owner_email: str = ""
+
     def field_group(self, group_id: str) -> FieldGroup:
         """Return the field group with the given id."""
         for group in self.field_groups:

@@ -19,6 +19,7 @@ import jinja2
 import yaml
 
 from .load import Content, parse_document
+from .render.suggest import GITHUB_FORM, GITLAB_TEMPLATE
 from .messages import Problem, format_message
 from .schema import COLLECTIONS, OPTIONAL_FILES, RECORDS, SINGLE_FILES, TIER_IDS, TOOLBOX, Field, schema_files
 from .validate import check_content, suggest_id
@@ -349,5 +350,8 @@ def _target_name(relative: str) -> str:
         "gitlab-ci.yml": ".gitlab-ci.yml",
         "pre-commit-config.yaml": ".pre-commit-config.yaml",
         "github-workflow.yml": ".github/workflows/tyokalupakki.yml",
+        # "Ehdota muutosta" (render/suggest.py) opens these, prefilled with the page and its source file.
+        "github-issue-form.yml": f".github/ISSUE_TEMPLATE/{GITHUB_FORM}",
+        "gitlab-issue-template.md": f".gitlab/issue_templates/{GITLAB_TEMPLATE}.md",
     }
     return mapping.get(relative, relative)

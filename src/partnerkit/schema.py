@@ -557,6 +557,15 @@ TOOLBOX = Record(
             example="https://crm.example.fi/yritykset?ytunnus={business_id}",
         ),
         Field(
+            "owner_email",
+            "email",
+            "Ylläpitäjän sähköposti",
+            "Työkalupakin ylläpitäjän yhteinen sähköpostiosoite. Henkilöstön version Ehdota muutosta -linkki avaa "
+            "viestin tähän osoitteeseen, kun mkdocs.yml:n repo_url ei ole GitHub- tai GitLab-arkisto. Käytä "
+            "yhteistä osoitetta, älä henkilön omaa.",
+            example="tyokalupakki@oppilaitos.fi",
+        ),
+        Field(
             "accessibility",
             "record",
             "Saavutettavuusseloste",

@@ -946,6 +946,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         crm_url=box.values.get("crm_url", ""),
         synonyms=tuple(tuple(group["words"]) for group, _ in box.values.get("synonyms", [])),
         field_groups=field_groups,
+        owner_email=box.values.get("owner_email", ""),
     )
 
 

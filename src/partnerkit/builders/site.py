@@ -23,6 +23,7 @@ from ..render import make_environment
 from ..render.editor import (CMS_FILE_PATTERN, CMS_PACKAGE, CMS_SCRIPT, EditorSettings, read_repository,
                              render_editor_files)
 from ..render.site import SiteFiles, SiteSettings, render_site
+from ..render.suggest import SuggestTarget
 from ..write import OutputError, write_tree
 from . import Builder, Progress, quiet, rendering_aside, source_date
 from .mkdocs_runner import build_date, build_jobs, run_mkdocs
@@ -80,7 +81,12 @@ def site_settings(project: Project, profile: Profile) -> SiteSettings:
     """Return the renderer's settings for the profile: edit links only in the staff's site."""
     # The edit links lead into the institution's repository, which the public can neither reach nor use.
     edit_base = read_edit_base(project)  # read in every profile: it refuses addresses Material cannot print
-    return SiteSettings(edit_base=edit_base if profile.staff_only else "", profile=profile)
+    if not profile.staff_only:
+        return SiteSettings(edit_base="", profile=profile)
+    settings = read_mkdocs_settings(project)
+    repository = read_repository(str(settings.get("repo_url") or ""), str(settings.get("edit_uri") or ""))
+    suggest = SuggestTarget(repository, site_url=str(settings.get("site_url") or ""))
+    return SiteSettings(edit_base=edit_base, profile=profile, suggest=suggest)
 
 
 class SiteBuilder(Builder):

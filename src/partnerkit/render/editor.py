@@ -46,7 +46,7 @@ DISPLAY_FIELD = {"partners": "name", "methods": "title", "guides": "title", "con
 RELATION_OPTIONS = 30
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 URL_PATTERN = r"^(https?://[^\s]+|mailto:[^\s]+)$"
-DATE_FORMAT = "YYYY-MM-DD"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,10 @@ def _widget(record: Record, spec: Field, toolbox: Toolbox) -> dict[str, Any]:
     if kind == "file":
         return {"widget": "string"}
     if kind == "date":
-        return {"widget": "datetime", "format": DATE_FORMAT, "date_format": "D.M.YYYY", "time_format": False}
+        # A text field, not Decap's date picker: typing a date into the picker digit by digit turns the year into
+        # 1906 (Decap 3.16 re-reads every intermediate value), so keyboard users could not enter dates.
+        return {"widget": "string", "pattern": [DATE_PATTERN, "Kirjoita päivämäärä muodossa VVVV-KK-PP, esimerkiksi "
+                                                "2026-09-15."]}
     if kind == "bool":
         return {"widget": "boolean"}
     if kind == "int":
@@ -305,6 +308,16 @@ def _reference(target: str, toolbox: Toolbox, multiple: bool) -> dict[str, Any]:
     if multiple:
         widget["multiple"] = True
     return widget
+
+
+def editor_entry(source: str) -> str:
+    """Return the editor's address fragment of the record in source (content/...), or "" for none."""
+    parts = source.split("/")
+    if len(parts) == 2 and parts[0] == "content" and parts[1] in SINGLE_FILES:
+        return f"#/collections/asetukset/entries/{SINGLE_FILES[parts[1]]}"
+    if len(parts) == 3 and parts[0] == "content" and parts[1] in COLLECTIONS and parts[2].endswith((".yaml", ".yml")):
+        return f"#/collections/{parts[1]}/entries/{parts[2].rsplit('.', 1)[0]}"
+    return ""
 
 
 def render_editor_files(toolbox: Toolbox, settings: EditorSettings, env: jinja2.Environment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -21,7 +21,9 @@ from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
 from ..review import Review, review_for_build
 from ..review import AGREEMENT_NOTICE_DAYS, contact_due_date, count_our_people
+from .editor import EDITOR_FOLDER, editor_entry
 from .sheets import DOWNLOAD_FOLDER
+from .suggest import SuggestTarget, suggest_url
 from ..schema import AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
@@ -56,6 +58,9 @@ class SiteSettings:
     edit_base: str = ""  # e.g. https://git.example/org/toolbox/edit/main/ ; empty: no edit links
     profile: Profile = INTERNAL  # what the pages show; the toolbox given is already this profile's view
     page_size: int = PAGE_SIZE  # rows per page of the tier and partner listings
+    # Staff only: where "Ehdota muutosta" leads (the toolbox's owner_email fills in the e-mail), and the web
+    # editor's links; None in the public profile.
+    suggest: SuggestTarget | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +245,9 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     }
     pages: dict[str, str] = {}
     emitted: dict[str, tuple[str, dict[str, Any]]] = {}  # the template and values of each page, for search
+    suggest = settings.suggest
+    if suggest is not None and toolbox.owner_email and not suggest.owner_email:
+        suggest = replace(suggest, owner_email=toolbox.owner_email)
 
     def emit(path: str, template: str, title: str, source: str, **extra: Any) -> None:
         if only is not None and not only(path, extra):
@@ -248,6 +256,12 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         front = {"title": str(escape(title))}
         if settings.edit_base and source:
             front["edit_url"] = settings.edit_base + source
+        if suggest is not None and suggest.usable:
+            front["suggest_url"] = suggest_url(suggest, title, html_path(path), source)
+            entry = editor_entry(source)
+            if entry:
+                front["editor_url"] = posixpath.relpath(f"{EDITOR_FOLDER}/index.html",
+                                                        posixpath.dirname(html_path(path)) or ".") + entry
         values = {**common, **extra, "here": path, "front_matter": Markup(_front_matter(front))}
         pages[path] = env.get_template(f"site/{template}").render(values)
         emitted[path] = (template, extra)
