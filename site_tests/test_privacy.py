@@ -101,8 +101,6 @@ def forbidden_values(toolbox: Toolbox) -> dict[str, str]:
     values["Muokkaa lomakkeella"] = "verkkomuokkaimen linkki (vain henkilöstölle)"
     values["muokkaa/index.html"] = "verkkomuokkaimen osoite (vain henkilöstölle)"
     values["issues/new"] = "muutosehdotus arkiston ilmoituksena (vain henkilöstölle)"
-    if toolbox.owner_email:
-        values[toolbox.owner_email] = "ylläpitäjän sähköposti muutosehdotuksille (vain henkilöstölle)"
     for phrase in ("Kaikki tason kumppanit", "Sisäiset muistiinpanot", "Kaikki tämän kumppanin kanssa työskentelevät",
                    "Kumppanin yhteyshenkilöt", "Sopimusasiakirja", "Päättyneet kumppanuudet"):
         values[phrase] = "vain henkilöstön versiossa oleva otsikko"
