@@ -205,8 +205,9 @@ def test_editor_end_to_end(built: BuiltSite, browser: object, repository: Path, 
         tab_to(page, "Tyyppi")
         page.keyboard.type("Yrit", delay=TYPING)
         page.keyboard.press("Enter")
-        tab_to(page, "Toimiala")
+        tab_to(page, "Toimiala")  # a select from the sample's field vocabulary
         page.keyboard.type("Ravintola-ala", delay=TYPING)
+        page.keyboard.press("Enter")
         tab_to(page, "Tarkistettu")
         page.keyboard.type("2026-10-01", delay=TYPING)
         for number, (tier, text, contact) in enumerate([
@@ -271,6 +272,9 @@ def test_editor_end_to_end(built: BuiltSite, browser: object, repository: Path, 
                                                                    ("kehittaminen", ("helmi-rantakari",))]
     assert (partner.name, partner.type, partner.field, partner.review_date) == (
         "Kahvila Kuppila Oy", "company", "Ravintola-ala", date(2026, 10, 1))
+    # The sample has a field vocabulary: the file refers to the field by its id.
+    assert "\nfield: ravintola-ala\n" in (repository / "content/partners/kahvila-kuppila.yaml").read_text(
+        encoding="utf-8")
     site_dir = tmp_path / "site"
     build_outputs(project, toolbox, "internal", site_dir, None, quiet)
     page_text = (site_dir / "kumppanit" / "kahvila-kuppila.html").read_text(encoding="utf-8")

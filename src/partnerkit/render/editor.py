@@ -20,8 +20,8 @@ import yaml
 
 from ..model import Toolbox
 from ..schema import (AGREEMENT_KINDS, BUSINESS_ID_PATTERN, COLLECTIONS, CONFORMANCE, CRM_PLACEHOLDERS, ID_PATTERN,
-                      METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES, RECORDS, SINGLE_FILES, TIER_IDS,
-                      Field, Record)
+                      METHOD_KINDS, OPTIONAL_FILES, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES, RECORDS,
+                      SINGLE_FILES, TIER_IDS, Field, Record)
 
 # The editor's address in the staff site, and the folder the CMS's own files are copied into.
 EDITOR_FOLDER = "muokkaa"
@@ -175,7 +175,10 @@ def _folder_collection(folder: str, toolbox: Toolbox) -> dict[str, Any]:
 
 def _settings_collection(toolbox: Toolbox) -> dict[str, Any]:
     files = []
-    for name, record_name in sorted(SINGLE_FILES.items()):
+    # The field vocabulary only where the toolbox has one: creating it here would turn every free-text field
+    # into an unknown reference at once.
+    single = {**SINGLE_FILES, **(OPTIONAL_FILES if toolbox.field_groups else {})}
+    for name, record_name in sorted(single.items()):
         record = RECORDS[record_name]
         files.append({
             "name": record_name,
@@ -220,6 +223,10 @@ def _field(record: Record, spec: Field, toolbox: Toolbox) -> dict[str, Any]:
 
 def _widget(record: Record, spec: Field, toolbox: Toolbox) -> dict[str, Any]:
     kind = spec.kind
+    if (record.name, spec.name) == ("partner", "field") and toolbox.field_groups:
+        # With a field vocabulary (content/fields.yaml) a partner's field is one of its ids: a select.
+        return {"widget": "select", "options": [{"label": f"{entry.name} ({group.name})", "value": entry.id}
+                                                for group in toolbox.field_groups for entry in group.fields]}
     if kind == "id":
         return {"widget": "string", "pattern": [ID_PATTERN, "Tunnisteessa saa olla vain pieniä kirjaimia a–z, "
                                                 "numeroita ja väliviivoja, esimerkiksi kahvila-kuppila."]}
@@ -313,8 +320,9 @@ def _reference(target: str, toolbox: Toolbox, multiple: bool) -> dict[str, Any]:
 def editor_entry(source: str) -> str:
     """Return the editor's address fragment of the record in source (content/...), or "" for none."""
     parts = source.split("/")
-    if len(parts) == 2 and parts[0] == "content" and parts[1] in SINGLE_FILES:
-        return f"#/collections/asetukset/entries/{SINGLE_FILES[parts[1]]}"
+    single = {**SINGLE_FILES, **OPTIONAL_FILES}
+    if len(parts) == 2 and parts[0] == "content" and parts[1] in single:
+        return f"#/collections/asetukset/entries/{single[parts[1]]}"
     if len(parts) == 3 and parts[0] == "content" and parts[1] in COLLECTIONS and parts[2].endswith((".yaml", ".yml")):
         return f"#/collections/{parts[1]}/entries/{parts[2].rsplit('.', 1)[0]}"
     return ""
