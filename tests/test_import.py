@@ -445,3 +445,51 @@ def test_a_file_changed_meanwhile_stops_the_write_and_nothing_changes(tmp_path: 
     replace_folder_files(folder, {"a.yaml": b"uusi a\n", "c.yaml": b"uusi c\n"}, {"a.yaml": b"vanha a\n", "c.yaml": None})
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
         "a.yaml": b"uusi a\n", "b.yaml": b"muokattu b\n", "c.yaml": b"uusi c\n"}
+
+
+GAMMA = (Path(__file__).parent / "fixtures/minimal/content/partners/gamma.yaml").read_text(encoding="utf-8")
+FIELDS = """groups:
+  - id: ravintola
+    name: Ravintola- ja ruokapalvelut
+    fields:
+      - id: ravintola-ala
+        name: Ravintola-ala
+        synonyms: [kahvila-ala]
+      - id: metalliala
+        name: Metalliala
+      - id: sosiaaliala
+        name: Sosiaaliala
+"""
+
+
+def test_field_names_and_synonyms_become_vocabulary_ids(project: Callable[..., Path],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project({"partners/alfa-oy.yaml": ALFA.replace("field: Ravintola-ala", "field: ravintola-ala"),
+                    "partners/gamma.yaml": GAMMA.replace("field: Sosiaaliala", "field: sosiaaliala"),
+                    "fields.yaml": FIELDS})
+    monkeypatch.chdir(root)
+    write_csv(root / "k.csv", [HEADER, ["Kahvila Kuppila Oy", NEW_ID, "KAHVILA-ALA", "arki"],
+                               ["Alfa & Beta Testi Oy", ALFA_ID, "Ravintola-ala", ""]])
+    code, out, err = run("k.csv")
+    assert code == 0, (out, err)
+    assert "field: ravintola-ala\n" in (root / "content/partners/kahvila-kuppila-oy.yaml").read_text(encoding="utf-8")
+    assert out[0] == "Uusia 1, päivitettyjä 0, ennallaan 1, ristiriitaisia 0, virheellisiä 0."
+
+
+def test_unknown_field_in_a_vocabulary(project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project({"partners/alfa-oy.yaml": ALFA.replace("field: Ravintola-ala", "field: ravintola-ala"),
+                    "partners/gamma.yaml": GAMMA.replace("field: Sosiaaliala", "field: sosiaaliala"),
+                    "fields.yaml": FIELDS})
+    monkeypatch.chdir(root)
+    write_csv(root / "k.csv", [HEADER, ["Delta Oy", NEW_ID, "Metallala", "arki"]])
+    before = snapshot(root)
+    code, out, _ = run("k.csv")
+    assert code == 1
+    assert problems(out, "k.csv") == [
+        "k.csv:2:C: Toimiala: toimialaa 'Metallala' ei ole toimialasanastossa (content/fields.yaml). Lähin: "
+        "'Metalliala'. Kirjoita sanaston toimialan nimi tai tunniste, tai lisää toimiala ensin sanastoon."]
+    assert snapshot(root) == before
+    code, out, _ = run("k.csv", lang="en")
+    assert problems(out, "k.csv") == [
+        "k.csv:2:C: Toimiala: field 'Metallala' is not in the field vocabulary (content/fields.yaml). Closest: "
+        "'Metalliala'. Write a field's name or id from the vocabulary, or add the field to the vocabulary first."]

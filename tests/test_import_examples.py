@@ -21,11 +21,11 @@ EXAMPLES = ROOT / "examples"
 HEADER = ["Yritys", "Y-tunnus", "Tyyppi", "Toimiala", "Kokoluokka", "Tasot", "Yhteyshenkilö", "Rooli", "Sähköposti",
           "Puhelin", "Kuvaus", "Tarkistettu"]
 ROWS = [
-    ["Pyöräkorjaamo Vauhtiratas Oy", "3184526-8", "Yritys", "Pyörä- ja pienkonehuolto", "mikro",
+    ["Pyöräkorjaamo Vauhtiratas Oy", "3184526-8", "Yritys", "Kone- ja metalliala", "mikro",
      "Arjen kumppanuudet", "Jere Lahtinen", "Yrittäjä", "jere.lahtinen@vauhtiratas.example", "040 718 2290",
      "Pienkonekorjaajaopiskelijoiden työpaikalla järjestettävä koulutus keväällä ja kesällä, kun huoltojono on "
      "pisimmillään. Yrittäjä ohjaa opiskelijaa itse ja toivoo tältä ajokorttia.", "2026-11-20"],
-    ["Järvilaakson Kierrätyskeskus ry", "3267019-9", "Järjestö tai yhdistys", "Kierrätys ja korjaus", "",
+    ["Järvilaakson Kierrätyskeskus ry", "3267019-9", "Järjestö tai yhdistys", "Työllisyyspalvelut", "",
      "arki", "Sirpa Hakala", "Työvalmentaja", "sirpa.hakala@kierratyskeskus.example", "044 302 5516",
      "Opiskelijat kunnostavat lahjoitettuja huonekaluja ja kodinkoneita myyntikuntoon. Yhdistys järjestää myös "
      "lyhyitä tutustumisjaksoja perusopetuksen päättäville nuorille.", "2026-11-20"],

@@ -103,6 +103,9 @@ class _Lookups:
     tiers: dict[str, str]
     contacts: dict[str, str]
     contact_names: list[str]
+    # The field vocabulary by folded id, name and synonym; empty when the toolbox has no content/fields.yaml.
+    fields: dict[str, str]
+    field_names: dict[str, str]
 
 
 def _lookups(toolbox: Toolbox) -> _Lookups:
@@ -123,7 +126,17 @@ def _lookups(toolbox: Toolbox) -> _Lookups:
         if contact.email:
             contacts.setdefault(_fold(contact.email), contact.id)
         contacts.setdefault(_fold(contact.name), contact.id)
-    return _Lookups(enums, tiers, contacts, sorted(c.id for c in toolbox.contacts))
+    fields: dict[str, str] = {}
+    field_names: dict[str, str] = {}
+    for group in toolbox.field_groups:
+        for entry in group.fields:
+            fields[_fold(entry.id)] = entry.id
+            field_names.setdefault(entry.name, entry.id)
+    for group in toolbox.field_groups:
+        for entry in group.fields:
+            for text in (entry.name, *entry.synonyms):
+                fields.setdefault(_fold(text), entry.id)
+    return _Lookups(enums, tiers, contacts, sorted(c.id for c in toolbox.contacts), fields, field_names)
 
 
 def _split_items(text: str) -> list[str]:
@@ -264,6 +277,8 @@ class Planner:
             return self._tiers(text, header)
         if name == "contacts":
             return self._contacts(text, header)
+        if name == "field" and self.lookups.fields:
+            return self._field(text, header)
         if name == "partner_contacts":
             return self._people(text, header)
         value, problems = check_cell(text, target.spec, header, self.lang)
@@ -278,6 +293,15 @@ class Planner:
             return None, [("import_unknown_tier", {"key": header, "value": unknown[0],
                                                    "allowed": ", ".join(t.id for t in self.toolbox.tiers)})]
         return list(dict.fromkeys(items)), []
+
+    def _field(self, text: str, header: str) -> tuple[Any, list[tuple[str, dict[str, Any]]]]:
+        # Spreadsheets name fields as people write them; the partner file stores the vocabulary's id.
+        found = self.lookups.fields.get(_fold(text))
+        if found is not None:
+            return found, []
+        close = difflib.get_close_matches(text.strip(), sorted(self.lookups.field_names), n=1)
+        hint = format_message("import_hint_field", self.lang, name=close[0]) if close else ""
+        return None, [("import_unknown_field", {"key": header, "value": text.strip(), "hint": hint})]
 
     def _contacts(self, text: str, header: str) -> tuple[Any, list[tuple[str, dict[str, Any]]]]:
         found: list[str] = []
@@ -489,7 +513,11 @@ class Planner:
         values = row.values
         for key in ("name", "business_id", "type", "field", "website", "status", "size", "review_date", "notes",
                     "last_contact", "next_contact", "contact_rhythm_months"):
-            if key in values and values[key] != getattr(partner, key):
+            current = getattr(partner, key)
+            if key == "field" and self.lookups.fields:
+                # The model holds the field's display name; the row holds the vocabulary id.
+                current = self.lookups.fields.get(_fold(current), current)
+            if key in values and values[key] != current:
                 if key == "name" and name_key(values[key]) == name_key(partner.name):
                     continue  # the same name in other letters or punctuation: the file's spelling stays
                 edits.append(Edit("set", key, values[key]))
