@@ -199,7 +199,8 @@ def browser() -> Iterator[object]:
 
 # Page types are named after the template that renders them (templates/site/<type>.md.j2); "404" is the theme's.
 PAGE_TYPES = ("home", "tier", "partner", "partners", "method", "methods", "contact", "contacts", "team", "teams",
-              "guides", "guide", "changes", "review", "publishing", "search", "404", "accessibility", "privacy", "ended")
+              "guides", "guide", "changes", "review", "publishing", "search", "404", "accessibility", "privacy", "ended",
+              "service", "services")
 # Ended partnerships are listed for staff only (the public view has no ended partner).
 INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts", "review", "ended")
 # The page types of the split variant (render_split) that the sample's own build has not, or shows otherwise:

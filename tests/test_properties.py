@@ -79,7 +79,7 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
     """Draw a whole valid toolbox as {content-relative path: data or bytes}, following the schema."""
     ids = {folder: draw(st.lists(SLUG, unique=True, min_size=minimum, max_size=maximum))
            for folder, minimum, maximum in (("teams", 1, 2), ("contacts", 0, 3), ("partners", 0, 3),
-                                            ("methods", 0, 2), ("guides", 0, 2))}
+                                            ("methods", 0, 2), ("guides", 0, 2), ("services", 0, 2))}
     ids["tiers"] = list(TIER_IDS)
     attachments = draw(st.lists(st.tuples(st.sampled_from(["", "lomakkeet/", "a b/"]), FILE_NAME).map("".join),
                                 unique=True, max_size=3))
@@ -177,6 +177,14 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
     for folder, kind in COLLECTIONS.items():
         for record_id in ids[folder]:
             files[f"{folder}/{record_id}.yaml"] = {**record(RECORDS[kind]), "id": record_id}
+    # A service's channel is shared: its team has an address, and its own address is no contact person's.
+    personal = {str(files[f"contacts/{c}.yaml"]["email"]).lower() for c in ids["contacts"]}
+    for service_id in ids["services"]:
+        service = files[f"services/{service_id}.yaml"]
+        if "contact_team" in service:
+            files[f"teams/{service['contact_team']}.yaml"].setdefault("email", "tiimi@palvelu.example")
+        elif str(service["contact_email"]).lower() in personal:
+            service["contact_email"] = "palvelupiste." + service["contact_email"]
     for name in attachments:
         files[f"files/{name}"] = b"%PDF-1.4\n" + name.encode()
     return files

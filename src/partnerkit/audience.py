@@ -84,5 +84,7 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
         teams=tuple(replace(team, lead="") for team in toolbox.teams),
         crm_url="",
         owner_email="",
+        # A service's tiers and methods answer the staff's "what can we offer this partner", not a company's.
+        services=tuple(replace(service, tiers=(), methods=()) for service in toolbox.services),
     )
 

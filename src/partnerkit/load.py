@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, Protocol
 import yaml
 
 from .messages import Problem, format_message, make_problem
-from .schema import COLLECTIONS, FILES_FOLDER, OPTIONAL_FILES, SINGLE_FILES
+from .schema import COLLECTIONS, FILES_FOLDER, OPTIONAL_FILES, OPTIONAL_FOLDERS, SINGLE_FILES
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 40
@@ -302,7 +302,7 @@ def load_content(content_dir: Path, root: Path, lang: str = "fi", parse: Parser 
         elif failed:
             unreadable.append((item.record, item.stem))
     for folder, record in sorted(COLLECTIONS.items()):
-        if not (content_dir / folder).is_dir():
+        if folder not in OPTIONAL_FOLDERS and not (content_dir / folder).is_dir():
             problems.append(make_problem(display_path(content_dir / folder, root), 1, 1, "missing_folder", record=record))
     attachments = list_attachments(content_dir / FILES_FOLDER)
     return Content(tuple(documents), tuple(problems), tuple(unreadable), attachments)

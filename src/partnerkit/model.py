@@ -203,6 +203,28 @@ class Team:
 
 
 @dataclass(frozen=True)
+class Service:
+    """What the institution offers working life: for whom, what it gives, how to start and where to ask.
+
+    The contact is a shared address (a team's or a service desk's), never a person's: services are public.
+    """
+
+    id: str
+    title: str
+    summary: str
+    for_whom: str
+    benefits: str
+    how_to_start: str
+    fields: tuple[str, ...]  # the fields it is meant for; () means every field
+    contact_team: str  # a team id whose shared address is the channel, or ""
+    contact_email: str  # the channel itself when no team is named (validated: never a contact person's address)
+    tiers: tuple[str, ...]  # staff only: the tiers whose partners it suits
+    methods: tuple[str, ...]  # staff only: method ids it is carried out with
+    order: int
+    source: str
+
+
+@dataclass(frozen=True)
 class AccessibilityStatement:
     """What the accessibility statement says (Act 306/2019): conformance, known gaps, feedback and supervision."""
 
@@ -265,6 +287,8 @@ class Toolbox:
 
     # Where the staff site's "Ehdota muutosta" e-mails go when the repository is on no known host; "" for none.
     owner_email: str = ""
+    # What the institution offers working life, sorted by (order, title, id); the public home is built from them.
+    services: tuple[Service, ...] = ()
 
     def field_group(self, group_id: str) -> FieldGroup:
         """Return the field group with the given id."""

@@ -1,6 +1,6 @@
 """New content files and new toolbox repositories, as text in memory. Pure: the command line asks, checks and writes.
 
-`partnerkit new partner|method|contact|team|guide` turns answers into one record file (with the editor modeline,
+`partnerkit new partner|method|contact|team|guide|service` turns answers into one record file (with the editor modeline,
 fields in schema order, values quoted only where YAML would misread them). `partnerkit init DIR` gets a whole
 repository skeleton that builds at once: content with one example of each record, mkdocs.yml, JSON Schemas,
 CI definitions for GitHub and GitLab, a pre-commit example and VS Code settings.
@@ -24,7 +24,7 @@ from .messages import Problem, format_message
 from .schema import COLLECTIONS, OPTIONAL_FILES, RECORDS, SINGLE_FILES, TIER_IDS, TOOLBOX, Field, schema_files
 from .validate import check_content, suggest_id
 
-RECORD_TYPES = ("partner", "method", "contact", "team", "guide")
+RECORD_TYPES = ("partner", "method", "contact", "team", "guide", "service")
 FOLDER_OF = {record: folder for folder, record in COLLECTIONS.items()}
 # Until a team lead writes the real text; the command tells them to.
 PLACEHOLDER_TEXT = "Kirjoita tähän kuvaus: mitä tehdään, kenen kanssa ja kuinka usein."
@@ -92,6 +92,16 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         Question("body", _field("guide", "body"), ask=False),
         Question("order", _field("guide", "order"), ask=False),
         Question("owner", _field("guide", "owner")),
+    ),
+    "service": (
+        Question("title", _field("service", "title"), True),
+        Question("summary", _field("service", "summary"), True),
+        Question("for_whom", _field("service", "for_whom"), True),
+        Question("benefits", _field("service", "benefits"), True),
+        Question("how_to_start", _field("service", "how_to_start"), True),
+        Question("field", _field("service", "fields"), many=True),
+        Question("contact_team", _field("service", "contact_team")),
+        Question("contact_email", _field("service", "contact_email")),
     ),
 }
 OPTION_KEYS: tuple[str, ...] = tuple(sorted({q.key for questions in QUESTIONS.values() for q in questions}))
@@ -182,6 +192,11 @@ def render_record(record: str, answers: dict[str, Any], today: date) -> NewFile:
     elif record == "guide":
         values.update(title=answers["title"], summary=answers["summary"], body=answers.get("body") or PLACEHOLDER_TEXT,
                       order=int(answers["order"]) if answers.get("order") else None, owner=answers.get("owner"))
+    elif record == "service":
+        values.update(title=answers["title"], summary=answers["summary"], for_whom=answers["for_whom"],
+                      benefits=answers["benefits"], how_to_start=answers["how_to_start"],
+                      fields=list(answers.get("field") or []) or None, contact_team=answers.get("contact_team"),
+                      contact_email=answers.get("contact_email"))
     elif record == "contact":
         values.update(name=answers["name"], title=answers["title"], email=answers["email"],
                       phone=answers.get("phone"), team=answers["team"])
@@ -321,6 +336,11 @@ def render_examples(today: date) -> dict[str, str]:
         ("method", {"title": "Kumppanuuskeskustelu", "kind": "method", "tier": ["arki", "kehittaminen"],
                     "summary": "Vuosittainen keskustelu kumppanin kanssa yhteistyön tilanteesta ja tavoitteista.",
                     "owner": "maija-meikalainen"}),
+        ("service", {"title": "Opiskelija työpaikalle", "contact_team": "tyoelamapalvelut",
+                     "summary": "Esimerkkipalvelu: opiskelija oppii työpaikallanne koulutussopimuksella.",
+                     "for_whom": "Yrityksille, joilla on alan työtehtäviä. Korvaa omalla tekstilläsi.",
+                     "benefits": "Tutustutte tuleviin osaajiin ennen rekrytointia. Korvaa omalla tekstilläsi.",
+                     "how_to_start": "Lähettäkää viesti yhteiseen osoitteeseemme. Korvaa omalla tekstilläsi."}),
     ]
     files: dict[str, str] = {}
     for record, answers in examples:

@@ -912,6 +912,51 @@ GUIDE = Record(
     ),
 )
 
+SERVICE = Record(
+    "service",
+    "Palvelu työelämälle",
+    "Mitä oppilaitos tarjoaa yrityksille ja muille työelämän organisaatioille, esimerkiksi koulutussopimus, "
+    "oppisopimus tai henkilöstökoulutus. Palvelut ovat julkisen version pääsisältö: yritys näkee, kenelle palvelu "
+    "sopii, mitä se antaa ja miten pääsee alkuun. Yhteyskanavana on aina tiimin tai palvelupisteen yhteinen osoite, "
+    "ei henkilön oma.",
+    (
+        _id("Tunniste", "Palvelun pysyvä tunniste: pienet kirjaimet a–z, numerot ja väliviivat."),
+        Field("title", "str", "Otsikko", "Palvelun nimi yrityksen näkökulmasta, esimerkiksi Oppisopimuskoulutus.",
+              True, max_length=MAX_NAME),
+        Field("summary", "str", "Tiivistelmä",
+              "Yksi virke siitä, mitä palvelu on. Näkyy palveluluettelossa ja hakukoneiden tuloksissa.", True),
+        Field("for_whom", "text", "Kenelle",
+              "Millaiselle yritykselle tai organisaatiolle palvelu sopii ja missä tilanteessa. Markdown on sallittu.",
+              True),
+        Field("benefits", "text", "Mitä yritys hyötyy",
+              "Mitä palvelu antaa yritykselle: osaavaa työvoimaa, kehitysapua, uusia näkökulmia... Kirjoita "
+              "yrityksen näkökulmasta. Markdown on sallittu.", True),
+        Field("how_to_start", "text", "Näin pääset alkuun",
+              "Ensimmäiset askeleet: kenelle ilmoittaa, mitä tietoja tarvitaan ja mitä sen jälkeen tapahtuu. "
+              "Markdown on sallittu.", True),
+        Field("fields", "list", "Alat",
+              "Toimialat, joille palvelu on tarkoitettu, esimerkiksi Ravintola-ala. Jätä pois, jos palvelu sopii "
+              "kaikille aloille.", item_kind="str"),
+        Field("contact_team", "ref", "Yhteystiimi",
+              "Tiimi, jonka yhteinen sähköpostiosoite on palvelun yhteyskanava (teams-kansion tiedoston id-kenttä; "
+              "tiimillä on oltava email). Anna joko contact_team tai contact_email.", target="teams"),
+        Field("contact_email", "email", "Yhteinen sähköposti",
+              "Palvelupisteen tai tiimin yhteinen osoite, esimerkiksi oppisopimus@oppilaitos.fi. Henkilön omaa "
+              "osoitetta ei hyväksytä, koska palvelu näkyy julkisesti. Anna joko contact_team tai contact_email.",
+              example="oppisopimus@oppilaitos.example"),
+        Field("tiers", "list", "Kumppanuustasot",
+              "Tasot, joiden kumppaneille palvelua tarjotaan: " + ", ".join(TIER_IDS) + ". Näkyy vain henkilöstön "
+              "versiossa (mitä voimme tarjota tälle kumppanille).", item_kind="ref", target="tiers"),
+        Field("methods", "list", "Menetelmät",
+              "Menetelmät ja työkalut, joilla palvelu toteutetaan (methods-kansion tiedostojen id-kentät). Näkyy "
+              "vain henkilöstön versiossa.", item_kind="ref", target="methods"),
+        Field("order", "int", "Järjestys",
+              "Palvelun paikka luettelossa: pienempi luku tulee ensin, oletus 100. Samat luvut järjestetään "
+              "otsikon mukaan.", default=100),
+    ),
+    one_of=("contact_team", "contact_email"),
+)
+
 CONTACT = Record(
     "contact",
     "Yhteyshenkilö",
@@ -953,7 +998,7 @@ TEAM = Record(
 RECORDS: dict[str, Record] = {
     r.name: r
     for r in (LINK, CONCEPT, SYNONYM, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
-              CONTACT, TEAM, FIELD_ENTRY, FIELD_GROUP, FIELDS_FILE)
+              CONTACT, TEAM, FIELD_ENTRY, FIELD_GROUP, FIELDS_FILE, SERVICE)
 }
 
 # Where each kind of content file lives, relative to content/. Folders hold one record per file.
@@ -971,7 +1016,10 @@ COLLECTIONS: dict[str, str] = {
     "guides": "guide",
     "contacts": "contact",
     "teams": "team",
+    "services": "service",
 }
+# Folders an older toolbox may not have yet: a missing one means no records of that type, not a problem.
+OPTIONAL_FOLDERS: tuple[str, ...] = ("services",)
 
 
 def describe_kind(item: Field) -> str:

@@ -17,11 +17,11 @@ from .load import Content, Document
 from .messages import ContentError, Problem, make_problem, word
 from .model import (
     AccessibilityStatement, Agreement, Concept, Contact, Cooperation, FieldGroup, FieldOfWork, Guide, Link, Method,
-    Partner, PartnerContact, PrivacyNotice, Team, Tier, Toolbox,
+    Partner, PartnerContact, PrivacyNotice, Service, Team, Tier, Toolbox,
 )
 from .schema import (
     ATTACHMENT_TYPES, BUSINESS_ID_PATTERN, COLLECTIONS, CRM_PLACEHOLDERS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT,
-    PARTNER, RECORDS, RESERVED_IDS, RESERVED_IN_EVERY_FOLDER, TIER_IDS, TOOLBOX, Field, Record, describe_kind,
+    PARTNER, RECORDS, RESERVED_IDS, SERVICE, RESERVED_IN_EVERY_FOLDER, TIER_IDS, TOOLBOX, Field, Record, describe_kind,
 )
 
 _ID = re.compile(ID_PATTERN)
@@ -36,7 +36,8 @@ _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0
 _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
-_FOLDER_OF = {"contacts": "content/contacts/", "teams": "content/teams/", "tiers": "content/tiers.yaml"}
+_FOLDER_OF = {"contacts": "content/contacts/", "teams": "content/teams/", "tiers": "content/tiers.yaml",
+              "methods": "content/methods/"}
 _INVALID = object()
 _NULL_TAG = "tag:yaml.org,2002:null"
 _TIER_ORDER = {tier: position for position, tier in enumerate(TIER_IDS)}
@@ -196,6 +197,11 @@ def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, b
             node = located.nodes.get(name)
             if name in located.values and node is not None:
                 marks[name] = (node.start_mark.line, node.start_mark.column)
+    if document.record == "service":
+        for key in ("contact_email", "contact_team"):
+            node = located.nodes.get(key)
+            if key in located.values and node is not None:
+                marks[key] = (node.start_mark.line, node.start_mark.column)
     id_node = located.nodes.get("id")
     id_mark = (id_node.start_mark.line, id_node.start_mark.column) if id_node is not None else None
     # Nested records already carry no nodes (see _check_value), so the values hold none.
@@ -222,6 +228,7 @@ def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "
     ids = _check_ids(checked, ctx)
     _check_business_ids(checked["partner"], ctx)
     _check_partner_fields(checked, ctx)
+    _check_service_contacts(checked, ctx)
     ids["tiers"] = set(TIER_IDS)
     # A file that could not be read already has its own message; references to it would only repeat that.
     silent = {(folder, stem) for record, stem in content.unreadable for folder, r in COLLECTIONS.items() if r == record}
@@ -839,6 +846,40 @@ def _check_business_ids(partners: list[FileCheck], ctx: _Context) -> None:
             first[value] = here
 
 
+def _check_service_contacts(checked: dict[str, list[FileCheck]], ctx: _Context) -> None:
+    """Report a service whose contact channel is a person (a contact's own address) or a team without an address."""
+    # Services are the public face of the institution: a person's address there would publish personal data and
+    # leave companies without an answer when that person moves on.
+    personal = {str(c.values.get("email", "")).lower(): str(c.values.get("id", ""))
+                for c in checked["contact"] if c.values is not None and c.values.get("email")}
+    team_email = {str(t.values.get("id", "")): str(t.values.get("email", ""))
+                  for t in checked["team"] if t.values is not None}
+    for check in sorted(checked["service"], key=lambda c: c.path):
+        assert check.values is not None
+        email, team = check.values.get("contact_email"), check.values.get("contact_team")
+        ctx.path = check.path
+        if isinstance(email, str) and email.lower() in personal and "contact_email" in check.marks:
+            ctx.report(_Marked(_Mark(*check.marks["contact_email"])), "service_personal_email",  # type: ignore[arg-type]
+                       key="contact_email", value=email, contact=personal[email.lower()])
+        if isinstance(team, str) and team in team_email and not team_email[team] and "contact_team" in check.marks:
+            ctx.report(_Marked(_Mark(*check.marks["contact_team"])), "service_team_without_email",  # type: ignore[arg-type]
+                       key="contact_team", value=team)
+
+
+def _services(checked: list[FileCheck]) -> list[Service]:
+    services = []
+    for v in checked:
+        assert v.values is not None
+        values = v.values
+        services.append(Service(
+            values["id"], values["title"], values["summary"], values["for_whom"], values["benefits"],
+            values["how_to_start"], tuple(values.get("fields", [])), values.get("contact_team", ""),
+            values.get("contact_email", ""), tuple(sorted(values.get("tiers", []), key=_TIER_ORDER.__getitem__)),
+            tuple(values.get("methods", [])), values.get("order", SERVICE.default_of("order")), v.path,
+        ))
+    return sorted(services, key=lambda s: (s.order, s.title, s.id))
+
+
 def _links(values: dict[str, Any]) -> tuple[Link, ...]:
     return tuple(Link(v["title"], v.get("url", ""), v.get("file", "")) for v, _ in values.get("links", []))
 
@@ -947,6 +988,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         synonyms=tuple(tuple(group["words"]) for group, _ in box.values.get("synonyms", [])),
         field_groups=field_groups,
         owner_email=box.values.get("owner_email", ""),
+        services=tuple(_services(checked["service"])),
     )
 
 

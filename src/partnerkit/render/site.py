@@ -18,7 +18,7 @@ from .search import SEARCH_PAGE, SearchEntry, narrowing_term, search_entries, se
 from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, letter_anchor, page_of_letter,
                      paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
-from ..model import Contact, Cooperation, Method, Partner, Team, Toolbox
+from ..model import Contact, Cooperation, Method, Partner, Service, Team, Toolbox
 from ..review import Review, review_for_build
 from ..review import AGREEMENT_NOTICE_DAYS, contact_due_date, count_our_people
 from .editor import EDITOR_FOLDER, editor_entry
@@ -44,6 +44,7 @@ REVIEW_LISTS = (("overdue", "vanhentuneet", "Tarkistus on vanhentunut"),
                 ("similar_names", "samankaltaiset-nimet", "Samankaltaiset nimet"))
 REVIEW_OLDEST_SHOWN = 20  # overdue partners the report page itself lists, oldest first, when the list is split
 ATTACHMENT_FOLDER = "liitteet"
+SERVICES_FOLDER = "palvelut"  # what the institution offers working life (content/services/)
 # Ended partnerships stay findable on their own pages and on this list (staff only: the public view has none);
 # the id "paattyneet" is reserved for it (schema.RESERVED_IDS).
 ENDED_PAGE = "kumppanit/paattyneet.md"
@@ -104,6 +105,8 @@ class _Index:
     coops_by_team: dict[str, list[tuple[Partner, Cooperation]]] = field(default_factory=lambda: defaultdict(list))
     owned_by_contact: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     members_by_team: dict[str, list[Contact]] = field(default_factory=lambda: defaultdict(list))
+    methods: dict[str, Method] = field(default_factory=dict)
+    services_by_tier: dict[str, list[Service]] = field(default_factory=lambda: defaultdict(list))
 
 
 def index_toolbox(toolbox: Toolbox) -> _Index:
@@ -131,6 +134,10 @@ def index_toolbox(toolbox: Toolbox) -> _Index:
             index.owned_by_contact[guide.owner].append((guide_path(guide.id), guide.title, "Ohje"))
     for contact in toolbox.contacts:
         index.members_by_team[contact.team].append(contact)
+    index.methods = {m.id: m for m in toolbox.methods}
+    for service in toolbox.services:
+        for tier_id in service.tiers:
+            index.services_by_tier[tier_id].append(service)
     for pairs in index.partners_by_tier.values():
         pairs.sort(key=lambda pair: (pair[0].name.lower(), pair[0].id))
     return index
@@ -149,6 +156,11 @@ def partner_path(partner_id: str) -> str:
 def method_path(method_id: str) -> str:
     """Return the docs path of a method page."""
     return f"menetelmat/{method_id}.md"
+
+
+def service_path(service_id: str) -> str:
+    """Return the docs path of a service page."""
+    return f"{SERVICES_FOLDER}/{service_id}.md"
 
 
 def guide_path(guide_id: str) -> str:
@@ -239,6 +251,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "partner_path": partner_path,
         "method_path": method_path,
         "guide_path": guide_path,
+        "service_path": service_path,
         "contact_path": contact_path,
         "team_path": team_path,
         "conformance": CONFORMANCE,
@@ -269,7 +282,13 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit("index.md", "home.md.j2", toolbox.title, toolbox.source)
     browse_files = _emit_listings(emit, toolbox, index, settings, memo)
     for partner in toolbox.partners:
-        emit(partner_path(partner.id), "partner.md.j2", partner.name, partner.source, partner=partner)
+        emit(partner_path(partner.id), "partner.md.j2", partner.name, partner.source, partner=partner,
+             offers=services_for(index, partner))
+    if toolbox.services:
+        emit(f"{SERVICES_FOLDER}/index.md", "services.md.j2", "Palvelut työelämälle", "")
+    for service in toolbox.services:
+        emit(service_path(service.id), "service.md.j2", service.title, service.source, service=service,
+             service_methods=[index.methods[m] for m in service.methods])
     emit("menetelmat/index.md", "methods.md.j2", "Menetelmät ja työkalut", "")
     for method in toolbox.methods:
         emit(method_path(method.id), "method.md.j2", method.title, method.source, method=method)
@@ -301,6 +320,13 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
                      search, search_synonyms(toolbox))
 
 
+def services_for(index: _Index, partner: Partner) -> list[Service]:
+    """Return the services offered at the partner's tiers (staff: "what can we offer this partner"), in order."""
+    # The public view has no service tiers, so this is empty there.
+    offered = {s.id: s for coop in partner.cooperations for s in index.services_by_tier.get(coop.tier, ())}
+    return sorted(offered.values(), key=lambda s: (s.order, s.title, s.id))
+
+
 def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
     """Return {docs path: content/files/ path} of every attachment linked from methods, guides and agreements."""
     files = {link.file for item in (*toolbox.methods, *toolbox.guides) for link in item.links if link.file}
@@ -329,6 +355,8 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     guides: list[Any] = [{"Kaikki ohjeet": "oppaat/index.md"}]
     guides.extend({str(escape(guide.title)): guide_path(guide.id)} for guide in toolbox.guides)
     nav.append({f"{len(toolbox.tiers) + 1}. Ohjeita ja oppaita": guides})
+    if toolbox.services:
+        nav.append({"Palvelut työelämälle": f"{SERVICES_FOLDER}/index.md"})
     nav.append({"Menetelmät ja työkalut": "menetelmat/index.md"})
     nav.append({"Kumppanit": "kumppanit/index.md"})
     if settings.profile.people:
