@@ -41,7 +41,8 @@ CHOICE_LABELS: dict[tuple[str, str], dict[str, str]] = {
     ("accessibility", "status"): CONFORMANCE,
 }
 # What a relation widget shows of each collection's records, and searches by.
-DISPLAY_FIELD = {"partners": "name", "methods": "title", "guides": "title", "contacts": "name", "teams": "name"}
+DISPLAY_FIELD = {"partners": "name", "methods": "title", "guides": "title", "contacts": "name", "teams": "name",
+                 "services": "title"}
 # Relation widgets list this many matches at a time: thousands of contacts stay one short, searchable list.
 RELATION_OPTIONS = 30
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -193,7 +194,7 @@ def _settings_collection(toolbox: Toolbox) -> dict[str, Any]:
 
 def _plural(record: Record) -> str:
     plurals = {"partner": "Kumppanit", "method": "Menetelmät ja työkalut", "guide": "Ohjeet ja oppaat",
-               "contact": "Yhteyshenkilöt", "team": "Tiimit"}
+               "contact": "Yhteyshenkilöt", "team": "Tiimit", "service": "Palvelut työelämälle"}
     return plurals.get(record.name, record.title)
 
 
