@@ -57,6 +57,7 @@ MARKDOWN_BITS = st.sampled_from([
 ])
 TEXT = st.lists(st.one_of(st.text(CHARACTER, max_size=40), MARKDOWN_BITS), max_size=4).map(" ".join).filter(
     lambda s: not any(marker in s for marker in MOODLE_MARKERS))
+PLAN_YEAR = 2026
 SLUG = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 HOST = st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5})?(\.[a-z0-9]{1,8}){0,2}\.[a-z]{2,6}", fullmatch=True)
 URL_PATH = st.text(string.ascii_letters + string.digits + "-._~/?=&%#+,;:@!$'()*äö", max_size=30)
@@ -81,6 +82,8 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
            for folder, minimum, maximum in (("teams", 1, 2), ("contacts", 0, 3), ("partners", 0, 3),
                                             ("methods", 0, 2), ("guides", 0, 2), ("services", 0, 2))}
     ids["tiers"] = list(TIER_IDS)
+    # Plans have no id: one file per team (at most one plan per team and year), all for PLAN_YEAR.
+    ids["plans"] = draw(st.lists(st.sampled_from(ids["teams"]), unique=True, max_size=len(ids["teams"])))
     attachments = draw(st.lists(st.tuples(st.sampled_from(["", "lomakkeet/", "a b/"]), FILE_NAME).map("".join),
                                 unique=True, max_size=3))
     business_ids: set[str] = set()  # unique across partners, as the checker requires
@@ -133,6 +136,9 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
     def items(spec: Field) -> list[Any]:
         if spec.item_kind == "str":
             return draw(st.lists(LINE, min_size=max(spec.min_items, 0), max_size=3, unique_by=str.strip))
+        if spec.item_kind == "int":
+            return draw(st.lists(st.integers(spec.minimum or 0, spec.maximum or 99), min_size=spec.min_items,
+                                 max_size=3))
         if spec.item_kind == "ref":
             pool = ids[spec.target]
             return draw(st.lists(st.sampled_from(pool), unique=True, min_size=spec.min_items, max_size=len(pool))
@@ -171,12 +177,27 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
         if spec.name == "agreement" and "signed" in values and "valid_until" in values:
             # An agreement cannot end before it was signed.
             values["signed"], values["valid_until"] = sorted((values["signed"], values["valid_until"]))
+        if spec.name == "plan":
+            values["year"] = PLAN_YEAR
+            if "spring_review" in values:
+                values["spring_review"] = values["spring_review"].replace(year=PLAN_YEAR, day=1)
+        if spec.name == "action":
+            # An action's days fall in its plan's year, the end not before the start and never without it.
+            days = sorted(values[name].replace(year=PLAN_YEAR, day=1) for name in ("start", "end") if name in values)
+            values.pop("end", None)
+            if "start" in values:
+                values["start"] = days[0]
+                if len(days) == 2:
+                    values["end"] = days[1]
         return values
 
     files: dict[str, Any] = {name: record(RECORDS[kind]) for name, kind in SINGLE_FILES.items()}
     for folder, kind in COLLECTIONS.items():
         for record_id in ids[folder]:
-            files[f"{folder}/{record_id}.yaml"] = {**record(RECORDS[kind]), "id": record_id}
+            if kind == "plan":
+                files[f"{folder}/{record_id}-{PLAN_YEAR}.yaml"] = {**record(RECORDS[kind]), "team": record_id}
+            else:
+                files[f"{folder}/{record_id}.yaml"] = {**record(RECORDS[kind]), "id": record_id}
     # A service's channel is shared: its team has an address, and its own address is no contact person's.
     personal = {str(files[f"contacts/{c}.yaml"]["email"]).lower() for c in ids["contacts"]}
     for service_id in ids["services"]:

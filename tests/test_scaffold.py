@@ -163,7 +163,7 @@ INIT_FILES = [
     "content/methods/kumppanuuskeskustelu.yaml", "content/partners/esimerkki-oy.yaml",
     "content/services/opiskelija-tyopaikalle.yaml", "content/teams/tyoelamapalvelut.yaml", "content/tiers.yaml", "content/toolbox.yaml", "mkdocs.yml",
     "package.json", "requirements.txt", "schema/contact.schema.json", "schema/fields.schema.json", "schema/guide.schema.json", "schema/method.schema.json",
-    "schema/partner.schema.json", "schema/service.schema.json", "schema/team.schema.json", "schema/tiers.schema.json", "schema/toolbox.schema.json",
+    "schema/partner.schema.json", "schema/plan.schema.json", "schema/service.schema.json", "schema/team.schema.json", "schema/tiers.schema.json", "schema/toolbox.schema.json",
 ]
 
 

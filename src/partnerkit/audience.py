@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .changes import History
-from .model import Cooperation, Toolbox
+from .model import Cooperation, Plan, Toolbox
 
 
 @dataclass(frozen=True)
@@ -86,5 +86,21 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
         owner_email="",
         # A service's tiers and methods answer the staff's "what can we offer this partner", not a company's.
         services=tuple(replace(service, tiers=(), methods=()) for service in toolbox.services),
+        plans=_public_plans(toolbox, {partner.id for partner in partners}),
     )
+
+
+def _public_plans(toolbox: Toolbox, shown_partners: set[str]) -> tuple[Plan, ...]:
+    # Plans are the teams' internal work: the public sees only open events (actions marked public), without the
+    # goals, the people responsible, the evaluation or any partner it may not see.
+    plans = []
+    for plan in toolbox.plans:
+        actions = tuple(
+            replace(action, people=(), evaluation=None,
+                    partners=tuple(p for p in action.partners if p in shown_partners))
+            for action in plan.actions if action.public and action.status != "cancelled"
+        )
+        if actions:
+            plans.append(replace(plan, goals=(), actions=actions))
+    return tuple(plans)
 

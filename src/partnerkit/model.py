@@ -225,6 +225,75 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Goal:
+    """What a team wants to reach at one tier during the plan's year."""
+
+    tier: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How an action went: when it was evaluated, what was learned, and whether it continues, changes or stops."""
+
+    date: date
+    learned: str
+    decision: str  # schema.EVALUATION_DECISIONS
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of an annual plan. Timing is months of the plan's year, or a start day (and an end day)."""
+
+    id: str
+    title: str
+    description: str
+    tier: str
+    months: tuple[int, ...]  # sorted, each once; empty when start is given
+    start: date | None
+    end: date | None
+    methods: tuple[str, ...]
+    partners: tuple[str, ...]
+    people: tuple[str, ...]  # contact ids: personal data, staff profile only
+    status: str  # schema.ACTION_STATUSES
+    evaluation: Evaluation | None
+    public: bool  # an open event the public profile may show (without people)
+
+    @property
+    def active_months(self) -> tuple[int, ...]:
+        """Return the months (1-12) the action takes place in, in order."""
+        if self.start is None:
+            return self.months
+        last = self.end or self.start
+        return tuple(range(self.start.month, last.month + 1))
+
+    def last_day(self, year: int) -> date:
+        """Return the action's last day in the plan's year (the last day of its last month for month timing)."""
+        if self.start is not None:
+            return self.end or self.start
+        month = self.months[-1] if self.months else 12
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A team's annual plan: goals per tier and actions, for one calendar year."""
+
+    team: str
+    year: int
+    spring_review: date  # done actions without an evaluation are findings after this day
+    goals: tuple[Goal, ...]
+    actions: tuple[Action, ...]
+    source: str
+
+    @property
+    def key(self) -> str:
+        """Return the plan's stable name, <team>-<year>: its page and calendar feed are named after it."""
+        return f"{self.team}-{self.year}"
+
+
+@dataclass(frozen=True)
 class AccessibilityStatement:
     """What the accessibility statement says (Act 306/2019): conformance, known gaps, feedback and supervision."""
 
@@ -282,6 +351,8 @@ class Toolbox:
     crm_url: str = ""
     # Groups of words that mean the same in search (toolbox.yaml synonyms), each as written.
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # Annual plans, sorted by team and year (staff profile; the public profile keeps only public actions).
+    plans: tuple[Plan, ...] = ()
     # The field vocabulary (content/fields.yaml) in its own order; empty when the toolbox has none.
     field_groups: tuple[FieldGroup, ...] = ()
 

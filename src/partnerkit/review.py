@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .model import Contact, Partner, Toolbox
+from .model import Action, Contact, Partner, Plan, Team, Toolbox
 
 # Reference date of a toolbox with neither Git history nor partners (the same as builders.source_date's 0).
 EPOCH = date(1970, 1, 1)
@@ -49,6 +49,12 @@ class Review:
     prospects_without_owner: tuple[Partner, ...] = ()
     similar_names: tuple[Partner, ...] = ()
     similar_to: dict[str, tuple[Partner, ...]] = field(default_factory=dict)  # partner id -> the others like it
+    # Annual plans (check and act): actions whose time has passed unfinished, done actions not evaluated after the
+    # plan's spring review, and teams with no plan for the year after the reference date's.
+    overdue_actions: tuple[tuple[Plan, Action], ...] = ()
+    unevaluated_actions: tuple[tuple[Plan, Action], ...] = ()
+    teams_without_plan: tuple[Team, ...] = ()
+    coming_year: int = 0
 
 
 def latest_review_date(toolbox: Toolbox) -> date | None:
@@ -79,6 +85,7 @@ def find_referenced_contacts(toolbox: Toolbox) -> set[str]:
     found |= {m.owner for m in toolbox.methods if m.owner}
     found |= {g.owner for g in toolbox.guides if g.owner}
     found |= {t.lead for t in toolbox.teams if t.lead}
+    found |= {person for plan in toolbox.plans for action in plan.actions for person in action.people}
     return found
 
 
@@ -132,7 +139,28 @@ def review_toolbox(toolbox: Toolbox, reference_date: date, reference: str) -> Re
                   for p in group}
     similar = sorted((p for p in toolbox.partners if p.id in similar_to), key=lambda p: (name_key(p.name), p.id))
     return Review(reference_date, reference, months, cutoff, tuple(overdue), tuple(without), tuple(unreferenced),
-                  tuple(p for _, p in ending), tuple(p for _, p in due), tuple(few), tuple(unowned), tuple(similar), similar_to)
+                  tuple(p for _, p in ending), tuple(p for _, p in due), tuple(few), tuple(unowned), tuple(similar), similar_to,
+                  find_overdue_actions(toolbox, reference_date), find_unevaluated_actions(toolbox, reference_date),
+                  find_teams_without_plan(toolbox, reference_date.year + 1), reference_date.year + 1)
+
+
+def find_overdue_actions(toolbox: Toolbox, reference_date: date) -> tuple[tuple[Plan, Action], ...]:
+    """Return (plan, action) of planned or under-way actions whose last day is before reference_date, soonest first."""
+    found = [(a.last_day(p.year), p.team, a.id, p, a) for p in toolbox.plans for a in p.actions
+             if a.status in ("planned", "under_way") and a.last_day(p.year) < reference_date]
+    return tuple((p, a) for *_, p, a in sorted(found, key=lambda row: row[:3]))
+
+
+def find_unevaluated_actions(toolbox: Toolbox, reference_date: date) -> tuple[tuple[Plan, Action], ...]:
+    """Return (plan, action) of done actions without an evaluation once their plan's spring review has passed."""
+    return tuple((p, a) for p in toolbox.plans if p.spring_review < reference_date
+                 for a in p.actions if a.status == "done" and a.evaluation is None)
+
+
+def find_teams_without_plan(toolbox: Toolbox, year: int) -> tuple[Team, ...]:
+    """Return the teams that have no plan for the given year."""
+    planned = {p.team for p in toolbox.plans if p.year == year}
+    return tuple(t for t in toolbox.teams if t.id not in planned)
 
 
 def review_for_build(toolbox: Toolbox, commit_date: date | None) -> Review:

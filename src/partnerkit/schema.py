@@ -102,7 +102,7 @@ class Field:
     def item_field(self) -> Field:
         """Return the field that checks one item of this list field."""
         return Field(self.name, self.item_kind, self.title, self.description, True, target=self.target,
-                     max_length=self.max_length)
+                     max_length=self.max_length, minimum=self.minimum, maximum=self.maximum)
 
 
 @dataclass(frozen=True)
@@ -995,10 +995,136 @@ TEAM = Record(
     ),
 )
 
+# An annual plan's actions: what state each is in, and what the spring evaluation decided about it.
+ACTION_STATUSES: dict[str, str] = {
+    "planned": "suunniteltu",
+    "under_way": "käynnissä",
+    "done": "tehty",
+    "cancelled": "peruttu",
+}
+EVALUATION_DECISIONS: dict[str, str] = {
+    "continue": "jatketaan",
+    "change": "muutetaan",
+    "stop": "lopetetaan",
+}
+# Without a spring_review date of its own, a plan's done actions are due for evaluation after 31 May of its year.
+SPRING_REVIEW_DAY = (5, 31)
+
+GOAL = Record(
+    "goal",
+    "Tavoite",
+    "Tiimin vuoden tavoite yhdellä kumppanuustasolla.",
+    (
+        Field("tier", "ref", "Kumppanuustaso", "Taso, jota tavoite koskee: " + ", ".join(TIER_IDS) + ".", True,
+              target="tiers"),
+        Field("text", "text", "Tavoite", "Mitä tiimi haluaa vuoden aikana saavuttaa tällä tasolla. Markdown on "
+              "sallittu.", True),
+    ),
+)
+
+EVALUATION = Record(
+    "evaluation",
+    "Arviointi",
+    "Toiminnon arviointi (tarkista ja toimi): milloin arvioitiin, mitä opittiin ja mitä seuraavaksi tehdään.",
+    (
+        Field("date", "date", "Arvioitu", "Päivä, jolloin toiminto arvioitiin, muodossa VVVV-KK-PP.", True,
+              example="2026-05-20"),
+        Field("learned", "text", "Mitä opimme", "Mitä toiminnosta opittiin: mikä onnistui, mikä ei ja miksi. "
+              "Markdown on sallittu.", True),
+        Field(
+            "decision",
+            "enum",
+            "Jatko",
+            "Mitä toiminnolle tehdään seuraavana vuonna: "
+            + ", ".join(f"{k} ({v})" for k, v in EVALUATION_DECISIONS.items()) + ".",
+            True,
+            choices=tuple(EVALUATION_DECISIONS),
+        ),
+    ),
+)
+
+ACTION = Record(
+    "action",
+    "Toiminto",
+    "Yksi vuosisuunnitelman toiminto: mitä tehdään, milloin, millä tasolla, kenen kanssa ja kuka vastaa. Ajankohta "
+    "on joko kuukaudet (months) tai päivämäärät (start ja halutessa end).",
+    (
+        _id("Tunniste", "Toiminnon pysyvä tunniste suunnitelman sisällä: pienet kirjaimet a–z, numerot ja "
+            "väliviivat. Kalenterimerkintä tunnistetaan tästä, joten älä vaihda sitä."),
+        Field("title", "str", "Otsikko", "Toiminnon lyhyt nimi, esimerkiksi Työpaikkaohjaajien syystapaaminen.", True,
+              max_length=MAX_NAME),
+        Field("description", "text", "Kuvaus", "Mitä tehdään ja miksi. Markdown on sallittu."),
+        Field("tier", "ref", "Kumppanuustaso", "Taso, jolla toiminto tehdään: " + ", ".join(TIER_IDS) + ".", True,
+              target="tiers"),
+        Field(
+            "months",
+            "list",
+            "Kuukaudet",
+            "Kuukaudet (1–12), joina toiminto tehdään, kun tarkkaa päivää ei ole, esimerkiksi [9, 10]. Anna joko "
+            "months tai start.",
+            item_kind="int",
+            minimum=1,
+            maximum=12,
+            example=[9, 10],
+        ),
+        Field("start", "date", "Alkaa", "Toiminnon päivä tai ensimmäinen päivä muodossa VVVV-KK-PP; suunnitelman "
+              "vuonna. Anna joko months tai start.", example="2026-10-08"),
+        Field("end", "date", "Päättyy", "Usean päivän toiminnon viimeinen päivä muodossa VVVV-KK-PP; vain start-"
+              "kentän kanssa, suunnitelman vuonna eikä ennen alkamispäivää.", example="2026-10-09"),
+        Field("methods", "list", "Menetelmät", "Käytettävien menetelmien ja työkalujen tunnisteet (methods-kansion "
+              "id-kentät).", item_kind="ref", target="methods"),
+        Field("partners", "list", "Kumppanit", "Mukana olevien kumppanien tunnisteet (partners-kansion id-kentät).",
+              item_kind="ref", target="partners"),
+        Field("people", "list", "Vastuuhenkilöt", "Toiminnosta vastaavien yhteyshenkilöiden tunnisteet "
+              "(contacts-kansion id-kentät). Henkilötietoa: näkyy vain henkilöstön versiossa.", item_kind="ref",
+              target="contacts"),
+        Field(
+            "status",
+            "enum",
+            "Tila",
+            "Toiminnon tila: " + ", ".join(f"{k} ({v})" for k, v in ACTION_STATUSES.items()) + ". Oletus planned.",
+            choices=tuple(ACTION_STATUSES),
+            default="planned",
+        ),
+        Field("evaluation", "record", "Arviointi", "Toiminnon arviointi: päivä, mitä opittiin ja jatketaanko, "
+              "muutetaanko vai lopetetaanko. Tehty toiminto ilman arviointia näkyy kevään arviointipäivän jälkeen "
+              "Tarkistettavat-raportissa.", target="evaluation"),
+        Field(
+            "public",
+            "bool",
+            "Julkinen",
+            "true, jos toiminto on avoin tilaisuus (esimerkiksi kumppaneille avoin tapahtuma), jonka otsikon, kuvauksen "
+            "ja ajankohdan saa näyttää julkisessa versiossa ilman henkilöitä. Oletus false.",
+            default=False,
+        ),
+    ),
+    one_of=("months", "start"),
+)
+
+PLAN = Record(
+    "plan",
+    "Vuosisuunnitelma",
+    "Tiimin kumppanuusyhteistyön suunnitelma yhdelle kalenterivuodelle (content/plans/<tiimi>-<vuosi>.yaml): "
+    "tavoitteet tasoittain ja toiminnot. Suunnitelmat ovat sisäisiä; julkisessa versiossa näkyvät vain julkisiksi "
+    "merkityt toiminnot ilman henkilöitä.",
+    (
+        Field("team", "ref", "Tiimi", "Tiimin tunniste (teams-kansion id-kenttä). Kullakin tiimillä on yksi "
+              "suunnitelma vuotta kohden.", True, target="teams"),
+        Field("year", "int", "Vuosi", "Kalenterivuosi, jota suunnitelma koskee, esimerkiksi 2026.", True,
+              example=2026, minimum=2000, maximum=2099),
+        Field("spring_review", "date", "Kevään arviointipäivä", "Päivä, johon mennessä tehdyt toiminnot arvioidaan, "
+              "muodossa VVVV-KK-PP; suunnitelman vuonna. Oletus 31.5.", example="2026-05-31"),
+        Field("goals", "list", "Tavoitteet", "Vuoden tavoitteet tasoittain: taso ja tavoite.", item_kind="record",
+              target="goal"),
+        Field("actions", "list", "Toiminnot", "Vuoden toiminnot: otsikko, ajankohta, taso, menetelmät, kumppanit, "
+              "vastuuhenkilöt, tila ja arviointi.", item_kind="record", target="action"),
+    ),
+)
+
 RECORDS: dict[str, Record] = {
     r.name: r
     for r in (LINK, CONCEPT, SYNONYM, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
-              CONTACT, TEAM, FIELD_ENTRY, FIELD_GROUP, FIELDS_FILE, SERVICE)
+              CONTACT, TEAM, FIELD_ENTRY, FIELD_GROUP, FIELDS_FILE, SERVICE, GOAL, EVALUATION, ACTION, PLAN)
 }
 
 # Where each kind of content file lives, relative to content/. Folders hold one record per file.
@@ -1017,9 +1143,11 @@ COLLECTIONS: dict[str, str] = {
     "contacts": "contact",
     "teams": "team",
     "services": "service",
+    "plans": "plan",
 }
-# Folders an older toolbox may not have yet: a missing one means no records of that type, not a problem.
-OPTIONAL_FOLDERS: tuple[str, ...] = ("services",)
+# Folders a toolbox may leave out: an older toolbox may not have services yet, and one without annual plans is
+# complete. A missing folder means no records of that type, not a problem.
+OPTIONAL_FOLDERS: tuple[str, ...] = ("services", "plans")
 
 
 def describe_kind(item: Field) -> str:
@@ -1088,6 +1216,12 @@ def _json_type(item: Field) -> dict[str, Any]:
             items: dict[str, Any] = {"$ref": f"#/definitions/{item.target}"}
         elif item.item_kind == "ref":
             items = _ref_schema(item.target)
+        elif item.item_kind == "int":
+            items = {"type": "integer"}
+            if item.minimum is not None:
+                items["minimum"] = item.minimum
+            if item.maximum is not None:
+                items["maximum"] = item.maximum
         else:
             items = {"type": "string", "maxLength": item.max_length}
         base.update(type="array", items=items)

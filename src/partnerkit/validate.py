@@ -16,11 +16,11 @@ import yaml
 from .load import Content, Document
 from .messages import ContentError, Problem, make_problem, word
 from .model import (
-    AccessibilityStatement, Agreement, Concept, Contact, Cooperation, FieldGroup, FieldOfWork, Guide, Link, Method,
-    Partner, PartnerContact, PrivacyNotice, Service, Team, Tier, Toolbox,
+    AccessibilityStatement, Action, Agreement, Concept, Contact, Cooperation, Evaluation, FieldGroup, FieldOfWork, Goal,
+    Guide, Link, Method, Partner, PartnerContact, Plan, PrivacyNotice, Service, Team, Tier, Toolbox,
 )
 from .schema import (
-    ATTACHMENT_TYPES, BUSINESS_ID_PATTERN, COLLECTIONS, CRM_PLACEHOLDERS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT,
+    ACTION, SPRING_REVIEW_DAY, ATTACHMENT_TYPES, BUSINESS_ID_PATTERN, COLLECTIONS, CRM_PLACEHOLDERS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT,
     PARTNER, RECORDS, RESERVED_IDS, SERVICE, RESERVED_IN_EVERY_FOLDER, TIER_IDS, TOOLBOX, Field, Record, describe_kind,
 )
 
@@ -37,7 +37,7 @@ _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 _FOLDER_OF = {"contacts": "content/contacts/", "teams": "content/teams/", "tiers": "content/tiers.yaml",
-              "methods": "content/methods/"}
+              "methods": "content/methods/", "partners": "content/partners/"}
 _INVALID = object()
 _NULL_TAG = "tag:yaml.org,2002:null"
 _TIER_ORDER = {tier: position for position, tier in enumerate(TIER_IDS)}
@@ -202,6 +202,11 @@ def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, b
             node = located.nodes.get(key)
             if key in located.values and node is not None:
                 marks[key] = (node.start_mark.line, node.start_mark.column)
+    if document.record == "plan":
+        _check_plan_dates(located, ctx)
+        year = located.nodes.get("year")
+        if year is not None:
+            marks["year"] = (year.start_mark.line, year.start_mark.column)
     id_node = located.nodes.get("id")
     id_mark = (id_node.start_mark.line, id_node.start_mark.column) if id_node is not None else None
     # Nested records already carry no nodes (see _check_value), so the values hold none.
@@ -229,6 +234,7 @@ def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "
     _check_business_ids(checked["partner"], ctx)
     _check_partner_fields(checked, ctx)
     _check_service_contacts(checked, ctx)
+    _check_plan_years(checked["plan"], ctx)
     ids["tiers"] = set(TIER_IDS)
     # A file that could not be read already has its own message; references to it would only repeat that.
     silent = {(folder, stem) for record, stem in content.unreadable for folder, r in COLLECTIONS.items() if r == record}
@@ -880,6 +886,82 @@ def _services(checked: list[FileCheck]) -> list[Service]:
     return sorted(services, key=lambda s: (s.order, s.title, s.id))
 
 
+def _check_plan_dates(located: _Located, ctx: _Context) -> None:
+    """Report action and review dates outside the plan's year, end days before start days and ends without starts."""
+    year = located.values.get("year")
+    if not isinstance(year, int):
+        return
+    ctx.path = located.path
+    review = _scalar_at(located.node, "spring_review")
+    if isinstance(located.values.get("spring_review"), date) and review is not None \
+            and located.values["spring_review"].year != year:
+        ctx.report(review[1], "plan_date_outside_year", key="spring_review", value=review[0], year=year)
+    actions = located.nodes.get("actions")
+    if not isinstance(actions, yaml.SequenceNode):
+        return
+    for position, item_node in enumerate(actions.value, start=1):
+        days: dict[str, tuple[date, yaml.Node]] = {}
+        for name in ("start", "end"):
+            found = _scalar_at(item_node, name)
+            if found is None:
+                continue
+            try:
+                day = date.fromisoformat(found[0])
+            except ValueError:
+                continue  # the field's own check reports it
+            days[name] = (day, found[1])
+            if day.year != year:
+                ctx.report(found[1], "plan_date_outside_year", key=f"actions[{position}].{name}", value=found[0],
+                           year=year)
+        if "end" in days and "start" not in days:
+            ctx.report(days["end"][1], "plan_end_without_start", key=f"actions[{position}].end")
+        elif "end" in days and "start" in days and days["end"][0] < days["start"][0]:
+            ctx.report(days["end"][1], "plan_dates_order", key=f"actions[{position}].end",
+                       value=days["end"][0].isoformat(), start=days["start"][0].isoformat())
+
+
+def _check_plan_years(plans: list[FileCheck], ctx: _Context) -> None:
+    """Report every plan for a team and year that an earlier plan (in file order) already covers."""
+    first: dict[tuple[str, int], str] = {}
+    for check in sorted(plans, key=lambda c: c.path):
+        values = check.values or {}
+        team, year, mark = values.get("team"), values.get("year"), check.marks.get("year")
+        if not isinstance(team, str) or not isinstance(year, int) or mark is None:
+            continue
+        if (team, year) in first:
+            ctx.path = check.path
+            ctx.report(_Marked(_Mark(*mark)), "duplicate_plan", key="year", team=team,  # type: ignore[arg-type]
+                       year=year, other=first[(team, year)])
+        else:
+            first[(team, year)] = check.path
+
+
+def _action_of(values: dict[str, Any]) -> Action:
+    evaluation = values.get("evaluation")
+    return Action(
+        values["id"], values["title"], values.get("description", ""), values["tier"],
+        tuple(sorted(set(values.get("months", [])))), values.get("start"), values.get("end"),
+        tuple(values.get("methods", [])), tuple(values.get("partners", [])), tuple(values.get("people", [])),
+        values.get("status", ACTION.default_of("status")),
+        None if evaluation is None else Evaluation(evaluation[0]["date"], evaluation[0]["learned"],
+                                                   evaluation[0]["decision"]),
+        values.get("public", ACTION.default_of("public")),
+    )
+
+
+def _plan_of(check: FileCheck) -> Plan:
+    assert check.values is not None
+    values = check.values
+    year = values["year"]
+    return Plan(
+        values["team"], year, values.get("spring_review") or date(year, *SPRING_REVIEW_DAY),
+        tuple(Goal(g["tier"], g["text"]) for g, _ in sorted(values.get("goals", []),
+                                                           key=lambda pair: _TIER_ORDER[pair[0]["tier"]])),
+        tuple(_action_of(a) for a, _ in values.get("actions", [])),
+        check.path,
+    )
+
+
 def _links(values: dict[str, Any]) -> tuple[Link, ...]:
     return tuple(Link(v["title"], v.get("url", ""), v.get("file", "")) for v, _ in values.get("links", []))
 
@@ -989,6 +1071,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         field_groups=field_groups,
         owner_email=box.values.get("owner_email", ""),
         services=tuple(_services(checked["service"])),
+        plans=tuple(sorted((_plan_of(v) for v in checked["plan"]), key=lambda p: (p.team, p.year))),
     )
 
 
