@@ -184,3 +184,17 @@ def test_the_public_view_keeps_only_open_events_without_people(project: Callable
     shown = {p.id for p in view.partners}
     assert (public.goals, action.id, action.people, action.evaluation) == ((), "avoin", (), None)
     assert set(action.partners) <= shown
+
+
+def test_new_plan_is_named_after_team_and_year_and_checks(project: Callable[..., Path]) -> None:
+    from partnerkit.load import load_content
+    from partnerkit.scaffold import PLACEHOLDER_GOAL, problems_in_new_file, render_record
+
+    root = project()
+    new = render_record("plan", {"team": "ravintola", "year": "2027", "tier": ["arki"]}, date(2026, 12, 5))
+    assert new.path == "content/plans/ravintola-2027.yaml"
+    assert new.text == ("# yaml-language-server: $schema=../../schema/plan.schema.json\nteam: ravintola\nyear: 2027\n"
+                        f'goals:\n  - tier: arki\n    text: "{PLACEHOLDER_GOAL}"\n')
+    assert problems_in_new_file(load_content(root / "content", root), new, "plan", "fi") == []
+    hostile = render_record("plan", {"team": "../../x", "year": "2027"}, date(2026, 12, 5))
+    assert hostile.path == "content/plans/x-2027.yaml"

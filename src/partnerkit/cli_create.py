@@ -21,7 +21,7 @@ from .pipeline import SHIPPED_TEMPLATES, Project
 from .render import make_environment
 from .schema import METHOD_KINDS, PARTNER_TYPES
 from .scaffold import (
-    DEFAULT_SOURCE, OPTION_KEYS, PLACEHOLDER_TEXT, QUESTIONS, RECORD_TYPES, Question, check_answer, collect_ids,
+    DEFAULT_SOURCE, OPTION_KEYS, PLACEHOLDER_GOAL, PLACEHOLDER_TEXT, QUESTIONS, RECORD_TYPES, Question, check_answer, collect_ids,
     find_missing, problems_in_new_file, render_record, render_skeleton,
 )
 from .messages import format_message
@@ -159,6 +159,8 @@ def run_new(args: argparse.Namespace, project: Project, say: Say, ask: Ask = inp
     say(format_message("new_created", lang, path=new.path, id=new.id))
     if PLACEHOLDER_TEXT in new.text:
         say(format_message("new_fill_description", lang, placeholder=PLACEHOLDER_TEXT))
+    if PLACEHOLDER_GOAL in new.text:
+        say(format_message("new_fill_description", lang, placeholder=PLACEHOLDER_GOAL))
     say(format_message("new_check_next", lang))
     return EXIT_OK
 

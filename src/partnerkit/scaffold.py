@@ -1,7 +1,7 @@
 """New content files and new toolbox repositories, as text in memory. Pure: the command line asks, checks and writes.
 
-`partnerkit new partner|method|contact|team|guide|service` turns answers into one record file (with the editor modeline,
-fields in schema order, values quoted only where YAML would misread them). `partnerkit init DIR` gets a whole
+`partnerkit new partner|method|contact|team|guide|service|plan` turns answers into one record file (with the editor
+modeline, fields in schema order, values quoted only where YAML would misread them). `partnerkit init DIR` gets a whole
 repository skeleton that builds at once: content with one example of each record, mkdocs.yml, JSON Schemas,
 CI definitions for GitHub and GitLab, a pre-commit example and VS Code settings.
 """
@@ -24,7 +24,7 @@ from .messages import Problem, format_message
 from .schema import COLLECTIONS, OPTIONAL_FILES, RECORDS, SINGLE_FILES, TIER_IDS, TOOLBOX, Field, schema_files
 from .validate import check_content, suggest_id
 
-RECORD_TYPES = ("partner", "method", "contact", "team", "guide", "service")
+RECORD_TYPES = ("partner", "method", "contact", "team", "guide", "service", "plan")
 FOLDER_OF = {record: folder for folder, record in COLLECTIONS.items()}
 # Until a team lead writes the real text; the command tells them to.
 PLACEHOLDER_TEXT = "Kirjoita tähän kuvaus: mitä tehdään, kenen kanssa ja kuinka usein."
@@ -103,7 +103,14 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         Question("contact_team", _field("service", "contact_team")),
         Question("contact_email", _field("service", "contact_email")),
     ),
+    "plan": (
+        Question("team", _field("plan", "team"), True),
+        Question("year", _field("plan", "year"), True),
+        Question("tier", _field("goal", "tier"), many=True),
+    ),
 }
+# A new plan's goal texts until the team writes them; the command tells them to, as for descriptions.
+PLACEHOLDER_GOAL = "Kirjoita tähän tavoite: mitä tiimi haluaa vuoden aikana saavuttaa tällä tasolla."
 OPTION_KEYS: tuple[str, ...] = tuple(sorted({q.key for questions in QUESTIONS.values() for q in questions}))
 
 
@@ -165,6 +172,16 @@ def find_missing(record: str, answers: dict[str, Any]) -> list[Question]:
 
 def render_record(record: str, answers: dict[str, Any], today: date) -> NewFile:
     """Return the new record file for the answers; optional answers that are empty are left out."""
+    if record == "plan":
+        # A plan is named after its team and year: one file each, and the checker refuses a second one.
+        # Both are input: the file name is made of their id forms, the file holds them as given for the checker.
+        year = str(answers["year"])
+        plan_id = f"{suggest_id(str(answers['team']))}-{suggest_id(year)}"
+        plan: dict[str, Any] = {"team": answers["team"], "year": int(year) if year.isdigit() else year,
+                                "goals": [{"tier": tier, "text": PLACEHOLDER_GOAL}
+                                          for tier in answers.get("tier") or []] or None}
+        return NewFile(f"content/{FOLDER_OF[record]}/{plan_id}.yaml", plan_id,
+                       render_modeline(record, 1) + emit_record(record, plan))
     title_key = "name" if record in ("partner", "contact", "team") else "title"
     record_id = answers.get("id") or suggest_id(str(answers[title_key]))
     values: dict[str, Any] = {"id": record_id}
