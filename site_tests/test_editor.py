@@ -120,6 +120,8 @@ def _value(record: Record, spec: Field, ids: dict[str, list[str]], depth: int) -
             return ids[spec.target][:2]
         if spec.item_kind == "record":
             return [filled(RECORDS[spec.target], ids, depth + 1)]
+        if spec.item_kind == "int":
+            return [spec.minimum or 1, spec.maximum or 2]
         return ["NO", "12:30"]
     raise AssertionError(kind)
 
@@ -146,8 +148,19 @@ def test_what_the_editor_writes_passes_check_and_keeps_the_modeline(record: str,
         if record == "partner":  # the sample has a field vocabulary: a partner's field is one of its ids
             vocabulary = yaml.safe_load((project / "content" / "fields.yaml").read_text(encoding="utf-8"))
             new["field"] = vocabulary["groups"][0]["fields"][0]["id"]
+        name = "editorin-testi"
+        if record == "plan":
+            # A plan is named after its team and year (the collection's slug) and its dates fall in its year:
+            # the new plan replaces the team's sample plan for the year the filled dates are in.
+            new["year"] = 2026
+            name = f"{new['team']}-2026"
+            for action in new["actions"]:
+                del action["end"]  # months were filled, and an end day belongs to a start day
+            keep = [i for i, path in enumerate(paths) if path.stem != name]
+            jobs = [jobs[i] for i in keep]
+            paths = [paths[i] for i in keep]
         jobs.append({"data": new, "keys": keys, "comments": comments})
-        paths.append(project / "content" / FOLDER_OF[record] / "editorin-testi.yaml")
+        paths.append(project / "content" / FOLDER_OF[record] / f"{name}.yaml")
     texts = decap_yaml(jobs)
     for path, text in zip(paths, texts):
         path.write_text(text, encoding="utf-8")
@@ -163,6 +176,10 @@ def test_what_the_editor_writes_passes_check_and_keeps_the_modeline(record: str,
         assert written.partner_contacts[0].phone == "0401234567"
         assert written.review_date == date(2026, 9, 15)
         assert written.cooperations[0].description.startswith("Ensimmäinen rivi.\n\n- luettelo")
+    if record == "plan":
+        plan = next(p for p in toolbox.plans if p.source.endswith(paths[-1].name))
+        assert plan.year == 2026 and plan.actions[0].months == (1, 12)
+        assert plan.actions[0].evaluation is not None and plan.actions[0].people
 
 
 def test_config_has_a_collection_per_record_type_with_finnish_labels() -> None:

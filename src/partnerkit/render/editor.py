@@ -42,7 +42,9 @@ CHOICE_LABELS: dict[tuple[str, str], dict[str, str]] = {
 }
 # What a relation widget shows of each collection's records, and searches by.
 DISPLAY_FIELD = {"partners": "name", "methods": "title", "guides": "title", "contacts": "name", "teams": "name",
-                 "services": "title"}
+                 "services": "title", "plans": "team"}
+# A new record's file name: its id, except an annual plan, which has none and is named after its team and year.
+SLUG = {"plans": "{{fields.team}}-{{fields.year}}"}
 # Relation widgets list this many matches at a time: thousands of contacts stay one short, searchable list.
 RELATION_OPTIONS = 30
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -166,7 +168,7 @@ def _folder_collection(folder: str, toolbox: Toolbox) -> dict[str, Any]:
         # Removing a record would skip the review every other change gets (Decap deletes at once).
         "delete": False,
         "identifier_field": shown,
-        "slug": "{{fields.id}}",
+        "slug": SLUG.get(folder, "{{fields.id}}"),
         "summary": "{{" + shown + "}}",
         "sortable_fields": [shown],
         "editor": {"preview": False},
@@ -194,7 +196,8 @@ def _settings_collection(toolbox: Toolbox) -> dict[str, Any]:
 
 def _plural(record: Record) -> str:
     plurals = {"partner": "Kumppanit", "method": "Menetelmät ja työkalut", "guide": "Ohjeet ja oppaat",
-               "contact": "Yhteyshenkilöt", "team": "Tiimit", "service": "Palvelut työelämälle"}
+               "contact": "Yhteyshenkilöt", "team": "Tiimit", "service": "Palvelut työelämälle",
+               "plan": "Vuosisuunnitelmat"}
     return plurals.get(record.name, record.title)
 
 
@@ -281,6 +284,11 @@ def _widget(record: Record, spec: Field, toolbox: Toolbox) -> dict[str, Any]:
             nested = RECORDS[spec.target]
             widget = {"widget": "list", "label_singular": nested.title, "collapsed": False,
                       "summary": _summary(nested), "fields": _fields(nested, toolbox)}
+        elif spec.item_kind == "int":
+            item: dict[str, Any] = {"name": "item", "label": spec.title, "widget": "number", "value_type": "int"}
+            item.update({key: value for key, value in (("min", spec.minimum), ("max", spec.maximum))
+                         if value is not None})
+            widget = {"widget": "list", "field": item}
         else:
             widget = {"widget": "list", "field": {"name": "item", "label": spec.title, "widget": "string"}}
         if spec.min_items:
