@@ -45,7 +45,7 @@ KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_L
 KINDS = (KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE)
 # Pages that list other records (and are searchable on their own pages): found by their title only.
 _LISTINGS = frozenset({"partners.md.j2", "contacts.md.j2", "teams.md.j2", "methods.md.j2", "guides.md.j2",
-                       "ended.md.j2", "changes.md.j2", "review.md.j2"})
+                       "ended.md.j2", "changes.md.j2", "review.md.j2", "services.md.j2"})
 
 # Expansions: (word of the page) -> words added after it for search.
 Expand = Callable[[str], tuple[str, ...]]
