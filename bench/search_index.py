@@ -52,7 +52,7 @@ def measure(n: int, audience: str) -> tuple[object, ...]:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         started = time.perf_counter()
-        with indexing_search(documents, folder / "work", folder / "pagefind"):
+        with indexing_search({"pagefind": documents}, folder / "work", folder):
             pass
         pagefind_seconds = time.perf_counter() - started
         index = sum(f.stat().st_size for f in (folder / "pagefind").rglob("*") if f.is_file())

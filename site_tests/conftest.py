@@ -102,6 +102,9 @@ def render_page_types(project: Project, toolbox: Toolbox, audience: str) -> tupl
 SPLIT_PAGE_SIZE = 3
 # ... and the build's reference date is this many years after the latest commit, so every partner is overdue.
 SPLIT_YEARS_LATER = 3
+# Searchable pages per search index bundle in the split variant: the sample's index then comes in several bundles,
+# as a site of many thousand pages does (render/search.py).
+SPLIT_BUNDLE_PAGES = 40
 
 
 def render_split(project: Project, toolbox: Toolbox, audience: str) -> tuple[SiteFiles, dict[str, str]]:
@@ -111,7 +114,8 @@ def render_split(project: Project, toolbox: Toolbox, audience: str) -> tuple[Sit
     assert history is not None
     commit = history.commit_date or date(2026, 1, 1)  # no Git here: any fixed day, the split is what matters
     history = replace(history, commit_date=commit + timedelta(days=366 * SPLIT_YEARS_LATER))
-    settings = replace(site_settings(project, profile), page_size=SPLIT_PAGE_SIZE)
+    settings = replace(site_settings(project, profile), page_size=SPLIT_PAGE_SIZE,
+                       search_bundle_pages=SPLIT_BUNDLE_PAGES)
     seen: dict[str, str] = {}
     files = render_site(view, settings, recording_environment(project, seen), history)
     return files, seen

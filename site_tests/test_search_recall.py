@@ -9,11 +9,16 @@ site_tests/artifacts/search-recall.txt.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .conftest import ARTIFACTS, BuiltSite
+import pytest
+
+from .conftest import ARTIFACTS, BuiltSite, serving
 
 TOP = 5
 # (query as staff type it, the page they are looking for). Inflected forms, base forms of words the content only
@@ -88,22 +93,66 @@ def top_hits(page: Any, url: str, query: str) -> list[str]:
     return [str(href) for href in hrefs[:TOP]]
 
 
-def test_staff_queries_find_their_page_in_the_top_five(built: BuiltSite, site_url: str, browser: Any) -> None:
-    """At least RECALL_FLOOR of the staff queries have their expected page among the first five hits."""
-    for _, expected in QUERIES:
-        assert (built.root / expected).is_file(), f"expected page {expected} is not in the sample's build"
+def _pages_of_bundle(folder: Path) -> set[str]:
+    """Return the site paths of the pages one bundle of the search index holds (read from its fragments)."""
+    pages = set()
+    for fragment in folder.glob("fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
+        pages.add(str(data["url"]).lstrip("/"))
+    return pages
+
+
+def run_queries(browser: Any, url: str) -> dict[str, list[str]]:
+    """Return {query: its first TOP hits} for every query, through the search page of the site at url."""
     context = browser.new_context()
     try:
         page = context.new_page()
-        misses = []
-        for query, expected in QUERIES:
-            hits = top_hits(page, site_url, query)
-            if expected not in hits:
-                misses.append(f"{query!r}: {expected} not in top {TOP} {hits}")
+        return {query: top_hits(page, url, query) for query, _ in QUERIES}
     finally:
         context.close()
+
+
+def recall_report(hits: dict[str, list[str]]) -> tuple[int, list[str]]:
+    """Return the number of queries whose expected page is in their top hits, and a report naming every miss."""
+    misses = [f"{query!r}: {expected} not in top {TOP} {hits[query]}" for query, expected in QUERIES
+              if expected not in hits[query]]
     found = len(QUERIES) - len(misses)
-    report = [f"recall@{TOP}: {found}/{len(QUERIES)} = {found / len(QUERIES):.2f}", *misses]
+    return found, [f"recall@{TOP}: {found}/{len(QUERIES)} = {found / len(QUERIES):.2f}", *misses]
+
+
+@pytest.fixture(scope="module")
+def single(site_url: str, browser: Any) -> dict[str, list[str]]:
+    """The queries' top hits over the session's staff build (its index in one bundle)."""
+    return run_queries(browser, site_url)
+
+
+def test_staff_queries_find_their_page_in_the_top_five(built: BuiltSite, single: dict[str, list[str]]) -> None:
+    """At least RECALL_FLOOR of the staff queries have their expected page among the first five hits."""
+    for _, expected in QUERIES:
+        assert (built.root / expected).is_file(), f"expected page {expected} is not in the sample's build"
+    found, report = recall_report(single)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "search-recall.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
     assert found >= RECALL_FLOOR, "\n".join(report)
+
+
+def test_an_index_in_bundles_finds_what_one_index_finds(built: BuiltSite, single: dict[str, list[str]],
+                                                       built_split: dict[str, BuiltSite], browser: Any) -> None:
+    """A large site's index comes in bundles merged by the search page: the same recall, hits from every bundle."""
+    split = built_split["internal"].root
+    bundles = sorted(p.name for p in split.iterdir() if p.name.startswith("pagefind"))
+    assert len(bundles) >= 3 and (built.root / "pagefind").is_dir(), bundles
+    assert not [p for p in built.root.iterdir() if p.name.startswith("pagefind-")], "the sample needs one bundle"
+    assert f'data-pagefind-merge="{" ".join(b + "/" for b in bundles[1:])}"' in (split / "haku.html").read_text(
+        encoding="utf-8")
+    with serving(split) as url:
+        merged = run_queries(browser, url)
+    found, report = recall_report(merged)
+    same = sum(1 for query in single if single[query] == merged[query])
+    report.append(f"top {TOP} the same as with one index: {same}/{len(single)}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "search-recall-bundles.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
+    assert found >= RECALL_FLOOR, "\n".join(report)
+    # Each bundle holds a share of the pages, and hits come from all of them.
+    dealt = {page: bundle for bundle in bundles for page in _pages_of_bundle(split / bundle)}
+    assert {dealt[hit] for hits in merged.values() for hit in hits if hit in dealt} == set(bundles)

@@ -19,11 +19,13 @@ import pytest
 import yaml
 
 from partnerkit import checkcache, load
+from partnerkit import project as project_module
 from partnerkit.checkcache import CheckMemo, compute_result, decode_result, store_key
 from partnerkit.cli import UsageError, check_choices, make_parser, parse_arguments
 from partnerkit.load import list_content_files, load_content, parse_document
 from partnerkit.messages import ContentError
-from partnerkit.project import Project, read_toolbox
+from partnerkit.model import Toolbox
+from partnerkit.project import Project, read_toolbox, read_toolbox_apart
 from partnerkit.validate import build_toolbox
 from tests.bad_inputs.cases import CASES, materialise
 
@@ -332,3 +334,30 @@ def test_the_preview_reads_only_the_edited_file_again(tmp_path: Path, monkeypatc
     preview.rebuild()
     assert read == [str(partner)]
     assert "Uusi." in (preview.site / "kumppanit" / f"{partner.stem}.html").read_text(encoding="utf-8")
+
+
+def test_a_build_reads_content_apart_with_the_same_toolbox_and_problems(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every project counts as large here, so each read happens in a forked process; the loader notes where.
+    monkeypatch.setattr(project_module, "APART_MIN_FILES", 0)
+    readers = tmp_path / "readers.txt"
+    original = load._read_limited
+
+    def reading(path: str, plain: bool = False) -> Any:
+        with open(readers, "a", encoding="utf-8") as notes:
+            notes.write(f"{os.getpid()}\n")
+        return original(path, plain)
+
+    monkeypatch.setattr(load, "_read_limited", reading)
+    # Each read forks this test process (about 0.25 s): the sample and every tenth bad input.
+    projects = [Project(ROOT)] + [Project(materialise(case, tmp_path / case.id)) for case in CASES[::10]]
+    for project in projects:
+        expected = outcome(project, cache=False)
+        readers.write_text("", encoding="utf-8")
+        try:
+            apart: Any = read_toolbox_apart(project)
+        except ContentError as error:
+            apart = [(p.render("fi"), p.params) for p in error.problems]
+        assert apart == expected, project.root
+        assert set(readers.read_text(encoding="utf-8").split()) - {str(os.getpid())}, "read in this process"
+    assert isinstance(outcome(projects[0], cache=False), Toolbox)

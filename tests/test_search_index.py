@@ -8,8 +8,8 @@ import pytest
 
 from partnerkit.pipeline import SHIPPED_TEMPLATES
 from partnerkit.render import make_environment
-from partnerkit.render.search import (EXPANSION_MARK, KINDS, SearchEntry, narrowing_term, search_document,
-                                      search_documents)
+from partnerkit.render.search import (EXPANSION_MARK, KINDS, SEARCH_BUNDLE_PAGES, SearchEntry, deal_documents,
+                                      narrowing_term, search_bundles, search_document, search_documents)
 from tests.conftest import MINIMAL, site_for, toolbox_of
 
 
@@ -101,3 +101,19 @@ def test_hostile_text_is_escaped_and_cannot_pose_as_an_added_word() -> None:
     # A word of the page that starts with the mark loses it: only added words carry it.
     assert "<p data-pagefind-weight=\"2\">^salainen sana ^^lisä</p>" in document
     assert EXPANSION_MARK == "^^"
+
+
+def test_a_large_site_gets_bundles_of_at_most_the_set_size() -> None:
+    assert search_bundles(0) == search_bundles(SEARCH_BUNDLE_PAGES) == ("pagefind",)
+    assert search_bundles(SEARCH_BUNDLE_PAGES + 1) == ("pagefind", "pagefind-2")
+    assert search_bundles(22_749) == ("pagefind", "pagefind-2", "pagefind-3", "pagefind-4")
+    assert search_bundles(7, bundle_pages=3) == ("pagefind", "pagefind-2", "pagefind-3")
+
+
+def test_documents_are_dealt_to_the_bundles_in_path_order_whatever_order_they_come_in() -> None:
+    documents = {f"kumppanit/{name}.html": name for name in ("e", "a", "d", "b", "c")}
+    dealt = deal_documents(documents, ("pagefind", "pagefind-2"))
+    assert dealt == {"pagefind": {"kumppanit/a.html": "a", "kumppanit/c.html": "c", "kumppanit/e.html": "e"},
+                     "pagefind-2": {"kumppanit/b.html": "b", "kumppanit/d.html": "d"}}
+    assert deal_documents(dict(reversed(documents.items())), ("pagefind", "pagefind-2")) == dealt
+    assert deal_documents(documents, ("pagefind",)) == {"pagefind": documents}

@@ -117,3 +117,7 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in content")
         self.problems = sorted(problems)
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # Rebuilt from its problems when it crosses processes (read_toolbox_apart), not from the summary text.
+        return ContentError, (self.problems,)

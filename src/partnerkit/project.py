@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,11 +104,41 @@ def wants_cache(project: Project) -> bool:
     """Return True when the check cache pays off: a large project, and PARTNERKIT_CACHE is not 0."""
     if os.environ.get("PARTNERKIT_CACHE") == "0":
         return False
+    return count_partner_files(project) >= CACHE_MIN_FILES
+
+
+def count_partner_files(project: Project) -> int:
+    """Return the number of entries in content/partners (0 when it cannot be read)."""
     try:
         with os.scandir(project.content_dir / "partners") as entries:
-            return sum(1 for _ in entries) >= CACHE_MIN_FILES
+            return sum(1 for _ in entries)
     except OSError:
-        return False
+        return 0
+
+
+# From this many partner files a build reads its content in a forked process (read_toolbox_apart).
+APART_MIN_FILES = 1000
+
+
+def read_toolbox_apart(project: Project, lang: str = "fi", cache: bool = False) -> Toolbox:
+    """Return read_toolbox(project, lang, cache), read in a forked process when the content is large.
+
+    Reading builds every file's located node tree; CPython keeps the heap that held them (measured at 20,000
+    partners: 475 MB after reading in-process, 104 MB in a process that gets only the model, for about 1 s of
+    pickling). The model is the same either way: it is the same function's result, pickled and unpickled.
+    Where forking is unsafe (another thread runs, as in the preview server) or unavailable, or the content is
+    small, the content is read here.
+    """
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods() \
+            or count_partner_files(project) < APART_MIN_FILES:
+        return read_toolbox(project, lang, cache)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(read_toolbox, project, lang, cache)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass  # the reading process died (killed, out of memory): read here, where any error shows as usual
+    return read_toolbox(project, lang, cache)
 
 
 def check_cache_file(project: Project, lang: str) -> Path:

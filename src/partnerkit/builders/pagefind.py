@@ -13,22 +13,69 @@ from ..write import OutputError
 
 
 @contextmanager
-def indexing_search(documents: Mapping[str, str], work_dir: Path, target: Path, lang: str = "fi") -> Iterator[None]:
-    """Run Pagefind over documents while the with-block runs; on success its index is written to target."""
+def indexing_search(bundles: Mapping[str, Mapping[str, str]], work_dir: Path, site: Path,
+                    lang: str = "fi") -> Iterator[None]:
+    """Run Pagefind over each bundle's documents while the with-block runs; on success site/<bundle> holds its index."""
     # Pagefind is a separate program: it indexes on another core while MkDocs renders the pages. The documents
-    # go to it through its service protocol, not as 20,000 files written to disk and deleted again.
+    # go to it through its service protocol, not as 20,000 files written to disk and deleted again. The bundles
+    # are indexed one after another, so only one bundle's index is in memory at a time (render/search.py).
     work_dir.mkdir(parents=True, exist_ok=True)
-    log_file = work_dir / "pagefind.log"
-    # Written beside the site, and moved in when MkDocs is done with it.
-    indexer = _PagefindIndexer(documents, work_dir / "index", lang, log_file)
-    indexer.start()
+    runner = _BundleRunner(bundles, work_dir, lang)
+    runner.start()
     try:
         yield
     except BaseException:
-        indexer.stop()
+        runner.stop()
         raise
-    indexer.finish()
-    os.rename(work_dir / "index", target)
+    runner.finish()
+    for bundle in bundles:
+        # Written beside the site, and moved in when MkDocs is done with it.
+        os.rename(work_dir / bundle / "index", site / bundle)
+
+
+class _BundleRunner:
+    """Index the bundles in turn in a thread of their own; the first failure stops the rest."""
+
+    def __init__(self, bundles: Mapping[str, Mapping[str, str]], work_dir: Path, lang: str) -> None:
+        self.bundles, self.work_dir, self.lang = bundles, work_dir, lang
+        self.error: OutputError | None = None
+        self.current: _PagefindIndexer | None = None
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        """Start indexing the first bundle."""
+        self.thread.start()
+
+    def _run(self) -> None:
+        for bundle, documents in self.bundles.items():
+            folder = self.work_dir / bundle
+            folder.mkdir(parents=True, exist_ok=True)
+            with self.lock:
+                if self.stopping.is_set():
+                    return
+                self.current = _PagefindIndexer(documents, folder / "index", self.lang, folder / "pagefind.log")
+                self.current.start()
+            try:
+                self.current.finish()
+            except OutputError as error:
+                self.error = error
+                return
+
+    def stop(self) -> None:
+        """Stop indexing without writing anything more."""
+        with self.lock:
+            self.stopping.set()
+            if self.current is not None:
+                self.current.stop()
+        self.thread.join()
+
+    def finish(self) -> None:
+        """Wait for every bundle's index; raise OutputError if Pagefind failed."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _encode_request(message_id: int, payload: dict[str, Any]) -> bytes:

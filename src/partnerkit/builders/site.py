@@ -17,7 +17,7 @@ from ..load import read_attachment
 from ..project import Project
 from ..model import Toolbox
 from ..lexicon import Lexicon, open_morphology
-from ..render.search import search_documents
+from ..render.search import deal_documents, search_documents
 from ..render.sheets import render_sheets
 from ..render import make_environment
 from ..render.editor import (CMS_FILE_PATTERN, CMS_PACKAGE, CMS_SCRIPT, EditorSettings, read_repository,
@@ -165,7 +165,8 @@ def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: P
     write_tree(work / "docs", {**files.static, **attachments})
     started = time.perf_counter()
     documents = search_documents(files.search, search_lexicon(files, progress).expand)
-    with build_date(timestamp), indexing_search(documents, work / "search", site / "pagefind"):
+    bundles = deal_documents(documents, files.search_bundles)
+    with build_date(timestamp), indexing_search(bundles, work / "search", site):
         run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
                    files.pages, files.extra, jobs=build_jobs(), compiled=compiled)
         mkdocs_seconds = time.perf_counter() - started

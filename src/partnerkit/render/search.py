@@ -47,6 +47,13 @@ KINDS = (KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEA
 _LISTINGS = frozenset({"partners.md.j2", "contacts.md.j2", "teams.md.j2", "methods.md.j2", "guides.md.j2",
                        "ended.md.j2", "changes.md.j2", "review.md.j2", "services.md.j2"})
 
+# Pagefind holds a whole index in memory while it writes it: about 65 kB per page here, 1.5 GB for the 22,700
+# pages of 20,000 partners. A larger site's index is therefore written as several bundles of at most this many
+# pages, one Pagefind process after another, and the search page merges them (Pagefind's mergeIndex); a site of
+# this many searchable pages or fewer has the one bundle it always had.
+SEARCH_BUNDLE_PAGES = 6000
+SEARCH_BUNDLE = "pagefind"
+
 # Expansions: (word of the page) -> words added after it for search.
 Expand = Callable[[str], tuple[str, ...]]
 
@@ -246,3 +253,19 @@ def search_documents(entries: Mapping[str, SearchEntry], expand: Expand | None =
     """Return {built HTML path: the document Pagefind indexes} for every entry."""
     rendered: dict[str, str] = {}
     return {path: search_document(entry, expand, lang, rendered) for path, entry in sorted(entries.items())}
+
+
+def search_bundles(count: int, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> tuple[str, ...]:
+    """Return the site folders of the search index for count searchable pages: pagefind, then pagefind-2 ..."""
+    total = max(1, -(-count // bundle_pages))
+    return (SEARCH_BUNDLE, *(f"{SEARCH_BUNDLE}-{number}" for number in range(2, total + 1)))
+
+
+def deal_documents(documents: Mapping[str, str], bundles: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Return {bundle folder: its documents}: the documents in path order dealt to the bundles in turn."""
+    # Dealt, not cut in runs: each bundle gets a like mix of page types, so the word statistics Pagefind ranks
+    # by are alike in every bundle and merged results rank as one index's would.
+    dealt: dict[str, dict[str, str]] = {bundle: {} for bundle in bundles}
+    for number, path in enumerate(sorted(documents)):
+        dealt[bundles[number % len(bundles)]][path] = documents[path]
+    return dealt

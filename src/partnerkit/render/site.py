@@ -14,9 +14,10 @@ from markupsafe import Markup, escape
 
 from ..audience import INTERNAL, Profile
 from . import package_slug
-from .search import SEARCH_PAGE, SearchEntry, narrowing_term, search_entries, search_kinds, search_synonyms
-from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, letter_anchor, page_of_letter,
-                     paginate, relative_file_url, relative_url)
+from .search import (SEARCH_BUNDLE, SEARCH_BUNDLE_PAGES, SEARCH_PAGE, SearchEntry, narrowing_term, search_bundles,
+                     search_entries, search_kinds, search_synonyms)
+from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, is_listing_page, letter_anchor,
+                     page_of_letter, paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Service, Team, Toolbox
 from ..review import Review, review_for_build
@@ -59,6 +60,7 @@ class SiteSettings:
     edit_base: str = ""  # e.g. https://git.example/org/toolbox/edit/main/ ; empty: no edit links
     profile: Profile = INTERNAL  # what the pages show; the toolbox given is already this profile's view
     page_size: int = PAGE_SIZE  # rows per page of the tier and partner listings
+    search_bundle_pages: int = SEARCH_BUNDLE_PAGES  # searchable pages per search index bundle (render/search.py)
     # Staff only: where "Ehdota muutosta" leads (the toolbox's owner_email fills in the e-mail), and the web
     # editor's links; None in the public profile.
     suggest: SuggestTarget | None = None
@@ -80,6 +82,8 @@ class SiteFiles:
     search: dict[str, SearchEntry] = field(default_factory=dict)
     # Groups of words that mean the same in search (render/search.py search_synonyms).
     search_synonyms: tuple[tuple[str, ...], ...] = ()
+    # The site folders the search index is written to (render/search.py search_bundles).
+    search_bundles: tuple[str, ...] = (SEARCH_BUNDLE,)
 
 
 FilterRows = tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
@@ -258,11 +262,16 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     }
     pages: dict[str, str] = {}
     emitted: dict[str, tuple[str, dict[str, Any]]] = {}  # the template and values of each page, for search
+    # Every page the site has, rendered now or not (a preview renders only what an edit changed): the search
+    # index's bundles are counted from the whole site, so the search page names the bundles the full build wrote.
+    searchable: set[str] = set()
     suggest = settings.suggest
     if suggest is not None and toolbox.owner_email and not suggest.owner_email:
         suggest = replace(suggest, owner_email=toolbox.owner_email)
 
     def emit(path: str, template: str, title: str, source: str, **extra: Any) -> None:
+        if path != SEARCH_PAGE and not is_listing_page(path):
+            searchable.add(path)
         if only is not None and not only(path, extra):
             return
         # Material puts the meta title into <title> unescaped, so it is escaped here, once.
@@ -311,13 +320,14 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
     emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
     static: dict[str, str | bytes] = {"robots.txt": ROBOTS_DISALLOW_ALL} if profile.staff_only else {}
-    # The search page sits at the site root: the header's search form on every page submits to it.
-    emit(SEARCH_PAGE, "search.md.j2", "Haku", "", search_kinds=search_kinds(profile),
-         search_term=narrowing_term)
     static.update(browse_files)
     search = search_entries(pages, emitted, toolbox, env.filters["markdown"])
+    bundles = search_bundles(len(searchable), settings.search_bundle_pages)
+    # The search page sits at the site root: the header's search form on every page submits to it.
+    emit(SEARCH_PAGE, "search.md.j2", "Haku", "", search_kinds=search_kinds(profile),
+         search_term=narrowing_term, search_merge=bundles[1:])
     return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings), static, collect_attachments(toolbox),
-                     search, search_synonyms(toolbox))
+                     search, search_synonyms(toolbox), bundles)
 
 
 def services_for(index: _Index, partner: Partner) -> list[Service]:

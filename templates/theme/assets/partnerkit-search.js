@@ -26,7 +26,17 @@
   function pagefind() {
     if (!loading) {
       var url = new URL(box.getAttribute("data-pagefind"), document.baseURI).href;
-      loading = import(url);
+      // A large site's index comes in several bundles (render/search.py): the others are merged into the first.
+      var others = (box.getAttribute("data-pagefind-merge") || "").split(" ").filter(Boolean);
+      loading = import(url).then(function (module) {
+        return Promise.all(others.map(function (folder) {
+          // The bundle's path, not its whole address: Pagefind makes its hits' addresses from it, and the
+          // first bundle's hits start from the site's path as well.
+          return module.mergeIndex(new URL(folder, document.baseURI).pathname);
+        })).then(function () {
+          return module;
+        });
+      });
     }
     return loading;
   }
