@@ -244,9 +244,9 @@ def _with_tar_member(mbz: bytes, name: str, content: bytes) -> bytes:
 
 
 def search_entries(site: Path) -> list[tuple[str, str]]:
-    """Return (page path, indexed text) of every entry of the site's search index (Pagefind's fragments)."""
+    """Return (page path, indexed text) of every entry of the site's search index (every bundle's fragments)."""
     entries = []
-    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted(site.glob("pagefind*/fragment/*.pf_fragment")):
         record = json.loads(gzip.decompress(fragment.read_bytes())[len(PAGEFIND_PREFIX):])
         entries.append((record["url"].lstrip("/"), json.dumps(record, ensure_ascii=False)))
     return entries

@@ -166,10 +166,16 @@ def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: P
     started = time.perf_counter()
     documents = search_documents(files.search, search_lexicon(files, progress).expand)
     bundles = deal_documents(documents, files.search_bundles)
-    with build_date(timestamp), indexing_search(bundles, work / "search", site):
+    # A small site's index is made on the other core while MkDocs builds. A large one (several bundles) is made
+    # after MkDocs, whose processes then use both cores anyway: its memory is then not on top of theirs.
+    alongside = len(bundles) == 1
+    with build_date(timestamp), indexing_search(bundles if alongside else {}, work / "search", site):
         run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
                    files.pages, files.extra, jobs=build_jobs(), compiled=compiled)
         mkdocs_seconds = time.perf_counter() - started
+    if not alongside:
+        with indexing_search(bundles, work / "search", site):
+            pass
     return mkdocs_seconds, time.perf_counter() - started - mkdocs_seconds
 
 
