@@ -5,7 +5,7 @@
 For each N it generates the synthetic project (bench/generate.py, reused when already there), renders the site in
 memory as a build does, makes the search documents (timed twice: bare, and with the words the build adds: Voikko's
 base forms and compound parts, synonyms), and runs Pagefind over the latter through its service protocol, as a
-build does, into a temporary folder. Voikko analyses each distinct word once (counted). Pagefind's peak memory is the largest resident set of the
+build does (a bundle of at most 6,000 pages at a time, render/search.py), into a temporary folder. Voikko analyses each distinct word once (counted). Pagefind's peak memory is the largest resident set of the
 processes this script waited for (getrusage RUSAGE_CHILDREN: Pagefind, and git's small history lookup); its time
 runs from starting Pagefind until the index is written. MkDocs does not run: the figures are the index's own.
 """
@@ -28,9 +28,9 @@ from partnerkit.builders import quiet  # noqa: E402
 from partnerkit.builders.pagefind import indexing_search  # noqa: E402
 from partnerkit.builders.site import SiteBuilder, search_lexicon  # noqa: E402
 from partnerkit.pipeline import Project, make_view, read_toolbox  # noqa: E402
-from partnerkit.render.search import search_documents  # noqa: E402
+from partnerkit.render.search import deal_documents, search_documents  # noqa: E402
 
-COLUMNS = ("N", "pages indexed", "bare s", "with added words s", "distinct words", "documents MB", "Pagefind s",
+COLUMNS = ("N", "pages indexed", "bundles", "bare s", "with added words s", "distinct words", "documents MB", "Pagefind s",
            "Pagefind peak MB", "index MB")
 
 
@@ -52,12 +52,13 @@ def measure(n: int, audience: str) -> tuple[object, ...]:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         started = time.perf_counter()
-        with indexing_search({"pagefind": documents}, folder / "work", folder):
+        bundles = deal_documents(documents, builder.files.search_bundles)
+        with indexing_search(bundles, folder / "work", folder):
             pass
         pagefind_seconds = time.perf_counter() - started
-        index = sum(f.stat().st_size for f in (folder / "pagefind").rglob("*") if f.is_file())
+        index = sum(f.stat().st_size for f in folder.glob("pagefind*/**/*") if f.is_file())
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (n, len(documents), f"{bare_seconds:.2f}", f"{documents_seconds:.2f}", len(lexicon.known),
+    return (n, len(documents), len(builder.files.search_bundles), f"{bare_seconds:.2f}", f"{documents_seconds:.2f}", len(lexicon.known),
             f"{size / 1e6:.1f}", f"{pagefind_seconds:.1f}", f"{peak_kb / 1024:.0f}", f"{index / 1e6:.1f}")
 
 
