@@ -10,6 +10,7 @@ byte-identical files. toolbox.yaml and tiers.yaml are the bundled sample institu
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import shutil
@@ -377,8 +378,11 @@ def write_project(generated: Generated, out: Path, label: str = "") -> None:
 
 
 def project_label(partners: int, seed: int) -> str:
-    """Return the marker text that tells which N and seed a generated project was made with."""
-    return f"partners={partners} seed={seed}"
+    """Return the marker text that tells which N, seed and generator version a generated project was made with."""
+    # The generator's own source is part of the label: a project made by an older generator is made again.
+    folder = Path(__file__).parent
+    source = hashlib.sha256(b"".join((folder / name).read_bytes() for name in ("generate.py", "prose.py")))
+    return f"partners={partners} seed={seed} generator={source.hexdigest()[:12]}"
 
 
 def main(argv: list[str] | None = None) -> int:
