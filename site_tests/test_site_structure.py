@@ -152,3 +152,9 @@ def test_generated_pages_link_to_their_yaml_source(built: BuiltSite) -> None:
 
 def test_site_language_is_finnish(built: BuiltSite) -> None:
     assert '<html lang="fi"' in built.html("index.html")
+
+
+def test_footer_has_no_english_theme_credit(built: BuiltSite) -> None:
+    pages = sorted(built.root.rglob("*.html"))
+    assert pages
+    assert [p for p in pages if "Made with" in p.read_text(encoding="utf-8")] == []
