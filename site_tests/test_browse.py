@@ -17,7 +17,7 @@ def test_staff_member_finds_a_partner_and_its_contact(built: BuiltSite, site_url
     page.get_by_role("navigation", name="Navigaatio").get_by_role("link", name=f"{number}. {first_tier.heading}").click()
     page.wait_for_url(f"**/tasot/{first_tier.id}.html")
     table = page.get_by_role("table")
-    assert table.get_by_role("columnheader", name="Yhteyshenkilö").is_visible()
+    assert table.get_by_role("columnheader", name="Yhteyshenkilöt").is_visible()
     table.get_by_role("link", name=partner.name, exact=True).click()
     page.wait_for_url(f"**/kumppanit/{partner.id}.html")
     assert page.get_by_role("heading", level=1).inner_text() == partner.name

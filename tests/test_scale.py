@@ -13,7 +13,7 @@ import pytest
 from partnerkit.builders import mkdocs_runner, quiet
 from partnerkit.load import load_content
 from partnerkit.pipeline import Project, build_outputs, read_toolbox
-from partnerkit.render.browse import filter_script, filter_set, initial_of, is_listing_page, paginate
+from partnerkit.render.browse import FilterNames, FilterRow, filter_script, filter_set, initial_of, is_listing_page, paginate
 from partnerkit.render.search import page_text
 from partnerkit.validate import check_content
 
@@ -91,14 +91,24 @@ def test_pages_keep_letters_together_and_split_only_letters_larger_than_a_page()
 
 
 def test_filter_data_is_compact_and_cannot_end_a_script() -> None:
-    data = filter_set([("A </script> Oy", "a-oy", "Kauppa", [("t1", "Tiimi 1")]),
-                       ("B Oy", "b-oy", "Autoala", [("t1", "Tiimi 1"), ("t2", "Tiimi 2")])])
-    assert data.fields == ("Autoala", "Kauppa")
-    assert data.rows == (("A </script> Oy", "a-oy", 1, (0,)), ("B Oy", "b-oy", 0, (0, 1)))
-    script = filter_script("tasot/arki", data)
+    rows = [FilterRow("A </script> Oy", "a-oy", "Kahvila", "ravintola", "", "", "<p>Ty\u00f6</p>", ("aino",), "t2",
+                      ("t1", "t2"), ()),
+            FilterRow("B Oy", "b-oy", "Autoala", "auto", "Potentiaalinen", "https://b.example", "", (), "", ("t1",), ())]
+    names = FilterNames(groups={"ravintola": "Ravintola", "auto": "Autot", "muu": "Muu"},
+                        teams={"t1": "Tiimi 1", "t2": "Tiimi 2"}, contacts={"aino": ("Aino", "")},
+                        tiers={"arki": "Arki"}, people=True, with_tiers=False)
+    data = filter_set(rows, names)
+    # Choices are only those some row has, by name; no tier choice on a tier's own listing.
+    assert data.groups == (("auto", "Autot"), ("ravintola", "Ravintola"))
+    assert data.teams == (("t1", "Tiimi 1"), ("t2", "Tiimi 2"))
+    assert data.people == (("aino", "Aino"),)
+    assert data.tiers == ()
+    script = filter_script("tasot/arki", data, names, {"partner": "kumppanit/{id}.html"})
     assert "</script>" not in script
     payload = json.loads(script.split('["tasot/arki"]=', 1)[1].rstrip(";\n"))
-    assert payload["rows"][0][0] == "A </script> Oy"
+    assert payload["rows"][0] == ["A </script> Oy", "a-oy", "Kahvila", 1, "", "", "<p>Ty\u00f6</p>", [0], 1, [0, 1], []]
+    assert payload["rows"][1][3:6] == [0, "Potentiaalinen", "https://b.example"]
+    assert payload["contacts"] == [["aino", "Aino", ""]]
 
 
 def test_search_text_of_a_page_is_its_text_without_markup_or_chrome() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Generic, TypeVar
@@ -41,12 +41,91 @@ class ListPage(Generic[Item]):
 
 
 @dataclass(frozen=True)
-class FilterSet:
-    """What the filter form offers and searches: field and team choices, and one row per listed partner."""
+class FilterRow:
+    """One partner row of a listing, as the table filter matches it and draws it."""
 
-    fields: tuple[str, ...]
-    teams: tuple[tuple[str, str], ...]  # (team id, team name), by name
-    rows: tuple[tuple[str, str, int, tuple[int, ...]], ...]  # (name, partner id, field index, team indexes)
+    name: str
+    partner_id: str
+    field: str  # the field's display name
+    group: str  # the field group's id; without a field vocabulary the field itself is its own group
+    status: str  # the status label shown after the name ("" for an active partnership)
+    website: str
+    cooperation: str  # the cooperation's description as sanitised HTML, as the page has it ("" on the partner list)
+    contacts: tuple[str, ...]  # who the contact column names: contact ids, or team ids in views without people
+    team: str  # the cooperation's responsible team, "" for none (shown on tier tables of views with people)
+    teams: tuple[str, ...]  # the teams the team choice finds the row by
+    tiers: tuple[str, ...]  # the partner's tiers (partner list of views with tiers)
+
+
+@dataclass(frozen=True)
+class FilterSet:
+    """What a listing's filter offers (choices as (id, label) in label order) and the rows it filters."""
+
+    groups: tuple[tuple[str, str], ...]
+    teams: tuple[tuple[str, str], ...]
+    people: tuple[tuple[str, str], ...]  # the contact person choice; empty in views without people
+    tiers: tuple[tuple[str, str], ...]  # the tier choice; only on the partner list of views with tiers
+    rows: tuple[FilterRow, ...]
+
+
+@dataclass(frozen=True)
+class FilterNames:
+    """The names the filter shows for ids, and whether contacts are people (else teams stand in for them)."""
+
+    groups: dict[str, str]
+    teams: dict[str, str]
+    contacts: dict[str, tuple[str, str]]  # id -> (name, e-mail shown beside it, "" for none)
+    tiers: dict[str, str]
+    people: bool
+    with_tiers: bool  # the listing has a tier column and a tier choice
+
+
+def _choices(ids: Iterable[str], names: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((i, names[i]) for i in set(ids) if i in names), key=lambda pair: (pair[1].lower(), pair[0])))
+
+
+def filter_set(rows: Sequence[FilterRow], names: FilterNames) -> FilterSet:
+    """Return the filter of a listing: the choices its rows give (no choice that finds nothing) and the rows."""
+    return FilterSet(
+        groups=_choices((row.group for row in rows), names.groups),
+        teams=_choices((team for row in rows for team in row.teams), names.teams),
+        people=_choices((c for row in rows for c in row.contacts), {k: v[0] for k, v in names.contacts.items()})
+        if names.people else (),
+        # Tiers keep the toolbox's order (their numbers in the navigation), not the alphabet's.
+        tiers=tuple((t, name) for t, name in names.tiers.items() if any(t in row.tiers for row in rows))
+        if names.with_tiers else (),
+        rows=tuple(rows),
+    )
+
+
+def filter_script(key: str, data: FilterSet, names: FilterNames, paths: dict[str, str]) -> str:
+    """Return the JavaScript data file of one filter: it registers the rows under key for partnerkit-filter.js.
+
+    paths gives the site-root-relative address of each kind of page with {id} in place of the id.
+    """
+    groups = {group_id: number for number, (group_id, _) in enumerate(data.groups)}
+    teams = sorted({row.team for row in data.rows if row.team} | {t for row in data.rows for t in row.teams})
+    team_index = {team_id: number for number, team_id in enumerate(teams)}
+    contacts = sorted({c for row in data.rows for c in row.contacts})
+    contact_index = {contact_id: number for number, contact_id in enumerate(contacts)}
+    tiers = [tier_id for tier_id, _ in data.tiers]
+    tier_index = {tier_id: number for number, tier_id in enumerate(tiers)}
+    payload = {
+        "paths": paths,
+        "people": names.people,
+        "groups": [[group_id, name] for group_id, name in data.groups],
+        "teams": [[team_id, names.teams.get(team_id, team_id)] for team_id in teams],
+        "contacts": [[contact_id, *names.contacts.get(contact_id, (contact_id, ""))] for contact_id in contacts],
+        "tiers": [[tier_id, names.tiers[tier_id]] for tier_id in tiers],
+        "rows": [[row.name, row.partner_id, row.field, groups.get(row.group, -1), row.status, row.website,
+                  row.cooperation, [contact_index[c] for c in row.contacts],
+                  team_index[row.team] if row.team else -1, sorted(team_index[t] for t in row.teams),
+                  [tier_index[t] for t in row.tiers if t in tier_index]] for row in data.rows],
+    }
+    # json.dumps escapes nothing that could end a script, so "</script>" in a name is written as "<\/script>".
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return (f"window.partnerkitFilterData=window.partnerkitFilterData||{{}};"
+            f"window.partnerkitFilterData[{json.dumps(key)}]={text};\n")
 
 
 def initial_of(name: str) -> str:
@@ -127,30 +206,6 @@ def relative_url(target: str, here: str) -> str:
     """Return the URL of a built file (target, relative to the site root) as seen from the docs page here."""
     page_dir = posixpath.dirname(here)
     return posixpath.relpath(target, page_dir or ".")
-
-
-def filter_set(entries: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]]) -> FilterSet:
-    """Return the filter choices and rows of (name, partner id, field, [(team id, team name)]) entries."""
-    fields = tuple(sorted({field for _, _, field, _ in entries}, key=str.lower))
-    team_names = {team_id: name for _, _, _, teams in entries for team_id, name in teams}
-    teams = tuple(sorted(team_names.items(), key=lambda pair: (pair[1].lower(), pair[0])))
-    field_index = {field: number for number, field in enumerate(fields)}
-    team_index = {team_id: number for number, (team_id, _) in enumerate(teams)}
-    rows = tuple(
-        (name, partner_id, field_index[field], tuple(sorted({team_index[team_id] for team_id, _ in row_teams})))
-        for name, partner_id, field, row_teams in entries
-    )
-    return FilterSet(fields, teams, rows)
-
-
-def filter_script(key: str, data: FilterSet) -> str:
-    """Return the JavaScript data file of one filter: it registers the rows under key for partnerkit-filter.js."""
-    payload = {"fields": list(data.fields), "teams": [name for _, name in data.teams],
-               "rows": [[name, partner_id, field, list(teams)] for name, partner_id, field, teams in data.rows]}
-    # json.dumps escapes nothing that could end a script, so "</script>" in a name is written as "<\/script>".
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return (f"window.partnerkitFilterData=window.partnerkitFilterData||{{}};"
-            f"window.partnerkitFilterData[{json.dumps(key)}]={text};\n")
 
 
 def is_listing_page(path: str) -> bool:

@@ -16,8 +16,8 @@ from ..audience import INTERNAL, Profile
 from . import package_slug
 from .search import (SEARCH_BUNDLE, SEARCH_BUNDLE_PAGES, SEARCH_PAGE, SearchEntry, narrowing_term, search_bundles,
                      search_entries, search_kinds, search_synonyms)
-from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterSet, filter_script, filter_set, is_listing_page, letter_anchor,
-                     page_of_letter, paginate, relative_file_url, relative_url)
+from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterNames, FilterRow, FilterSet, filter_script, filter_set,
+                     is_listing_page, letter_anchor, page_of_letter, paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
 from ..model import Contact, Cooperation, Method, Partner, Service, Team, Toolbox
 from ..review import Review, review_for_build
@@ -50,6 +50,9 @@ SERVICES_FOLDER = "palvelut"  # what the institution offers working life (conten
 # the id "paattyneet" is reserved for it (schema.RESERVED_IDS).
 ENDED_PAGE = "kumppanit/paattyneet.md"
 ENDED_FOLDER = "kumppanit/paattyneet"
+# Listing pages give their tables the full content width: Material's table of contents is left out (front matter
+# hide: [toc]); the tier page's own sections are few and short.
+WIDE_TEMPLATES = frozenset({"tier.md.j2", "tier_partners.md.j2", "partners.md.j2", "partners_page.md.j2"})
 # The staff build must stay out of search engines: a robots meta tag on every page and this file at the root.
 ROBOTS_DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
@@ -86,7 +89,7 @@ class SiteFiles:
     search_bundles: tuple[str, ...] = (SEARCH_BUNDLE,)
 
 
-FilterRows = tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
+FilterRows = tuple[FilterRow, ...]
 
 
 @dataclass
@@ -275,7 +278,9 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         if only is not None and not only(path, extra):
             return
         # Material puts the meta title into <title> unescaped, so it is escaped here, once.
-        front = {"title": str(escape(title))}
+        front: dict[str, Any] = {"title": str(escape(title))}
+        if template in WIDE_TEMPLATES:
+            front["hide"] = ["toc"]
         if settings.edit_base and source:
             front["edit_url"] = settings.edit_base + source
         if suggest is not None and suggest.usable:
@@ -289,7 +294,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         emitted[path] = (template, extra)
 
     emit("index.md", "home.md.j2", toolbox.title, toolbox.source)
-    browse_files = _emit_listings(emit, toolbox, index, settings, memo)
+    browse_files = _emit_listings(emit, toolbox, index, settings, memo, env.filters["markdown"])
     for partner in toolbox.partners:
         emit(partner_path(partner.id), "partner.md.j2", partner.name, partner.source, partner=partner,
              offers=services_for(index, partner))
@@ -377,7 +382,7 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     return nav
 
 
-def _front_matter(values: dict[str, str]) -> str:
+def _front_matter(values: dict[str, Any]) -> str:
     # JSON strings are valid YAML scalars, so any title (quotes, colons, #) survives the front matter.
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -402,7 +407,7 @@ def _emit_review(emit: Any, review: Review, settings: SiteSettings) -> None:
 
 
 def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSettings,
-                   memo: SiteMemo | None) -> dict[str, str]:
+                   memo: SiteMemo | None, markdown: Callable[[str], str]) -> dict[str, str]:
     """Emit the tier pages and the partner index, long listings split into pages; return the filters' data files."""
     # A listing of thousands of rows on one page would weigh megabytes: it is split alphabetically into pages of
     # at most settings.page_size rows, and a filter over the whole listing reads a compact data file.
@@ -410,30 +415,50 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     data_files: dict[str, str] = {}
     earlier = memo.filters if memo is not None else {}
     used: dict[tuple[str, FilterRows], tuple[FilterSet, str]] = {}
+    team_of = {c.id: c.team for c in index.contacts.values()} if people else {}
+    names = FilterNames(
+        groups={g.id: g.name for g in toolbox.field_groups} or {p.field: p.field for p in toolbox.partners},
+        teams={t.id: t.name for t in index.teams.values()},
+        contacts=({c.id: (c.name, "") for c in index.contacts.values()} if people
+                  else {t.id: (t.name, t.email) for t in index.teams.values()}),
+        tiers={t.id: t.title for t in toolbox.tiers}, people=people, with_tiers=False)
+    paths = {"partner": html_path(partner_path("{id}")), "tier": html_path(tier_path("{id}")),
+             "team": html_path(team_path("{id}")),
+             "contact": html_path(contact_path("{id}") if people else team_path("{id}"))}
 
-    def filter_files(folder: str, rows: FilterRows) -> tuple[FilterSet, str]:
+    def filter_files(folder: str, rows: FilterRows, with_tiers: bool) -> tuple[FilterSet, str]:
         found = earlier.get((folder, rows))
         if found is None:
-            choices = filter_set(rows)
-            found = choices, filter_script(folder, choices)
+            listing_names = replace(names, with_tiers=with_tiers)
+            choices = filter_set(rows, listing_names)
+            found = choices, filter_script(folder, choices, listing_names, paths)
         used[folder, rows] = found
         return found
 
-    team_of = {c.id: c.team for c in index.contacts.values()} if people else {}
-    team_names = {t.id: t.name for t in index.teams.values()}
-
-    def teams_of(contact_ids: Any) -> tuple[tuple[str, str], ...]:
+    def teams_of(contact_ids: Any, *more: str) -> tuple[str, ...]:
         # Views without people carry team ids where contact ids were (see audience.py).
-        team_ids = [team_of[c] for c in contact_ids] if people else contact_ids
-        return tuple((t, team_names[t]) for t in team_ids if t in team_names)
+        team_ids = [team_of[c] for c in contact_ids] if people else list(contact_ids)
+        return tuple(sorted({t for t in (*team_ids, *more) if t in names.teams}))
 
-    def browse(here: str, folder: str, entries: list[tuple[str, str, str, tuple[tuple[str, str], ...]]],
-               listing: list[Any]) -> dict[str, Any]:
+    def row_of(partner: Partner, coop: Cooperation | None) -> FilterRow:
+        group = partner.field_group or partner.field
+        status = PARTNER_STATUSES[partner.status] if partner.status != "active" else ""
+        if coop is not None:
+            return FilterRow(partner.name, partner.id, partner.field, group, status, partner.website,
+                             str(markdown(coop.description)), tuple(coop.contacts), coop.team if people else "",
+                             teams_of(coop.contacts, coop.team), ())
+        contacts = tuple(dict.fromkeys(c for each in partner.cooperations for c in each.contacts))
+        return FilterRow(partner.name, partner.id, partner.field, group, status, partner.website, "", contacts, "",
+                         teams_of(contacts, *(each.team for each in partner.cooperations)),
+                         tuple(dict.fromkeys(each.tier for each in partner.cooperations)))
+
+    def browse(here: str, folder: str, rows: list[FilterRow], listing: list[Any],
+               with_tiers: bool = False) -> dict[str, Any]:
         data_path = f"{folder}/kumppanit.js"
-        choices, data_files[data_path] = filter_files(folder, tuple(entries))
+        choices, data_files[data_path] = filter_files(folder, tuple(rows), with_tiers)
         return {"listing": listing, "letters": page_of_letter(listing), "filter": choices, "filter_key": folder,
                 "filter_data": relative_url(data_path, here), "filter_script": relative_url(FILTER_SCRIPT, here),
-                "filter_base": relative_url("kumppanit/", here), "letter_anchor": letter_anchor}
+                "filter_root": relative_url(".", here), "letter_anchor": letter_anchor}
 
     for tier in toolbox.tiers:
         pairs = index.partners_by_tier.get(tier.id, [])
@@ -444,21 +469,21 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
             continue
         folder = f"tasot/{tier.id}"
         listing = paginate(pairs, lambda pair: pair[0].name, folder, settings.page_size)
-        entries = [(p.name, p.id, p.field, teams_of(coop.contacts)) for p, coop in pairs]
+        # The filter draws its rows in the order of the alphabetical pages.
+        rows = [row_of(p, coop) for page in listing for p, coop in page.items]
         emit(tier_path(tier.id), "tier.md.j2", tier.heading, tier.source, tier=tier, partners=pairs, methods=methods,
-             **browse(tier_path(tier.id), folder, entries, listing))
+             **browse(tier_path(tier.id), folder, rows, listing))
         if len(listing) > 1:
             for number, page in enumerate(listing, start=1):
                 emit(page.path, "tier_partners.md.j2", f"{tier.title}: {page.label}", "", tier=tier, page=page,
                      number=number, listing=listing, letters=page_of_letter(listing), letter_anchor=letter_anchor)
     folder = "kumppanit/aakkosittain"
-    listing = paginate(sorted(toolbox.partners, key=lambda p: (p.name.lower(), p.id)), lambda p: p.name, folder,
-                       settings.page_size)
-    entries = [(p.name, p.id, p.field, teams_of(c for coop in p.cooperations for c in coop.contacts))
-               for p in toolbox.partners]
+    listing_order = sorted(toolbox.partners, key=lambda p: (p.name.lower(), p.id))
+    listing = paginate(listing_order, lambda p: p.name, folder, settings.page_size)
+    rows = [row_of(p, None) for page in listing for p in page.items]
     ended = [p for p in toolbox.partners if p.status == "ended"]
     emit("kumppanit/index.md", "partners.md.j2", "Kumppanit", "", ended=ended, ended_page=ENDED_PAGE,
-         **browse("kumppanit/index.md", folder, entries, listing))
+         **browse("kumppanit/index.md", folder, rows, listing, with_tiers=settings.profile.tiers))
     if len(listing) > 1:
         for number, page in enumerate(listing, start=1):
             emit(page.path, "partners_page.md.j2", f"Kumppanit: {page.label}", "", page=page, number=number,

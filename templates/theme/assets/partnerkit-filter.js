@@ -1,35 +1,46 @@
-// partnerkit: filter a long partner listing by name, field and team without a server. The rows come from a
-// data file loaded as a script (so the filter works from file:// too), fetched when the filter is first used.
-// The form stays hidden without JavaScript; the alphabetical pages work without it.
+// partnerkit: the partner table filters itself. A listing's rows come from a data file loaded as a script (so the
+// filter works from file:// too); matching rows are drawn into the listing's own table, every column kept, the
+// count is told in a status line (read out by screen readers), and the choices are kept in the address so a
+// filtered view can be bookmarked and shared. Without JavaScript the form stays hidden and the full table (or the
+// alphabetical pages of a long listing) shows. The rows drawn here mirror the templates' partner_table and
+// partner_list_table (templates/site/_browse.j2).
 (function () {
   "use strict";
   var STEP = 100;
+  // Form field name -> [data list holding the choices, row position of the row's ids in that list].
+  var CHOICES = {ala: ["groups", 3], tiimi: ["teams", 9], henkilo: ["contacts", 7], taso: ["tiers", 10]};
 
   function fold(text) {
     return text.toLocaleLowerCase("fi");
   }
 
+  function stripTags(html) {
+    return html.replace(/<[^>]*>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+      .replace(/&quot;/g, "\"").replace(/&#x27;|&#39;/g, "'");
+  }
+
   function setup(box) {
     var form = box.querySelector("form");
-    var name = form.elements.namedItem("nimi");
-    var field = form.elements.namedItem("toimiala");
-    var team = form.elements.namedItem("tiimi");
     var status = box.querySelector(".pk-filter__status");
-    var results = box.querySelector(".pk-filter__results");
-    var more = document.createElement("button");
     var key = box.getAttribute("data-key");
-    var base = box.getAttribute("data-base");
+    var root = box.getAttribute("data-root");
+    var kind = box.getAttribute("data-kind");
+    var wrap = document.querySelector(".pk-table-wrap[data-filter-table='" + key + "']");
+    var table = wrap.querySelector("table");
+    var original = table.tBodies[0];
+    var originalHidden = table.hidden;
+    var drawn = document.createElement("tbody");
+    var more = document.createElement("button");
     var loading = null;
-    var timer = 0;
+    var data = null;
     var matches = [];
     var shown = 0;
-    var data = null;
-    var answered = null; // the criteria whose matches are on the page
+    var answered = ""; // the criteria whose answer is on the page
 
     more.type = "button";
     more.className = "md-button pk-filter__more";
     more.hidden = true;
-    results.parentNode.insertBefore(more, results.nextSibling);
+    wrap.parentNode.insertBefore(more, wrap.nextSibling);
 
     function load() {
       if (!loading) {
@@ -49,116 +60,286 @@
             reject(new Error("load"));
           };
           document.head.appendChild(script);
-        }).then(function (loaded) {
-          // Folded once: filtering 15,000 names on every keystroke must stay instant.
-          loaded.folded = loaded.rows.map(function (row) {
-            return fold(row[0]);
-          });
-          data = loaded;
-          return loaded;
-        });
+        }).then(prepare);
       }
       return loading;
     }
 
-    function item(row) {
-      var li = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = base + "/" + row[1] + ".html";
-      link.textContent = row[0];
-      li.appendChild(link);
-      var kind = document.createElement("span");
-      kind.className = "pk-field";
-      kind.textContent = " " + data.fields[row[2]];
-      li.appendChild(kind);
-      return li;
+    // Everything a keystroke needs is worked out once: the folded text of each row and the choices' positions.
+    function prepare(loaded) {
+      loaded.position = {};
+      Object.keys(CHOICES).forEach(function (name) {
+        var index = {};
+        loaded[CHOICES[name][0]].forEach(function (entry, number) {
+          index[entry[0]] = number;
+        });
+        loaded.position[name] = index;
+      });
+      loaded.folded = loaded.rows.map(function (row) {
+        var words = [row[0], row[2], row[3] >= 0 ? loaded.groups[row[3]][1] : "", stripTags(row[6])];
+        row[7].forEach(function (c) {
+          words.push(loaded.contacts[c][1]);
+        });
+        row[9].forEach(function (t) {
+          words.push(loaded.teams[t][1]);
+        });
+        return fold(words.join("\n"));
+      });
+      data = loaded;
+      return loaded;
+    }
+
+    function link(path, id, text) {
+      var a = document.createElement("a");
+      a.href = root + "/" + data.paths[path].replace("{id}", id);
+      a.textContent = text;
+      return a;
+    }
+
+    function cell(label) {
+      var td = document.createElement("td");
+      td.setAttribute("data-label", label);
+      return td;
+    }
+
+    function contactCell(row, label) {
+      var td = cell(label);
+      if (!row[7].length) {
+        var missing = document.createElement("span");
+        missing.className = "pk-missing";
+        missing.textContent = "Ei yhteyshenkilöä";
+        td.appendChild(missing);
+      }
+      row[7].forEach(function (c, number) {
+        var contact = data.contacts[c];
+        if (number) {
+          td.appendChild(document.createTextNode(", "));
+        }
+        td.appendChild(link("contact", contact[0], contact[1]));
+        if (contact[2]) {
+          var mail = document.createElement("a");
+          mail.href = "mailto:" + contact[2];
+          mail.textContent = contact[2];
+          td.appendChild(document.createTextNode(" ("));
+          td.appendChild(mail);
+          td.appendChild(document.createTextNode(")"));
+        }
+      });
+      return td;
+    }
+
+    function draw(row) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.appendChild(link("partner", row[1], row[0]));
+      if (row[4]) {
+        var mark = document.createElement("span");
+        mark.className = "pk-status";
+        mark.textContent = "(" + row[4] + ")";
+        th.appendChild(document.createTextNode(" "));
+        th.appendChild(mark);
+      }
+      var contactLabel = data.people ? "Yhteyshenkilöt" : "Yhteystiedot";
+      if (kind === "tier" && row[5]) {
+        var site = document.createElement("a");
+        site.className = "pk-external";
+        site.href = row[5];
+        site.textContent = "Verkkosivu";
+        var hidden = document.createElement("span");
+        hidden.className = "pk-sr";
+        hidden.textContent = " (" + row[0] + ")";
+        site.appendChild(hidden);
+        th.appendChild(document.createElement("br"));
+        th.appendChild(site);
+      }
+      tr.appendChild(th);
+      var field = cell("Toimiala");
+      field.textContent = row[2];
+      tr.appendChild(field);
+      if (kind === "tier") {
+        var coop = cell("Yhteistyö");
+        // The description is the page's own sanitised HTML (partnerkit.markup): parsed inert, then moved in.
+        var parsed = document.createElement("template");
+        parsed.innerHTML = row[6];
+        coop.appendChild(parsed.content);
+        tr.appendChild(coop);
+        var contacts = contactCell(row, contactLabel);
+        if (row[8] >= 0) {
+          var team = data.teams[row[8]];
+          if (row[7].length) {
+            contacts.appendChild(document.createElement("br"));
+          }
+          contacts.appendChild(document.createTextNode("Tiimi: "));
+          contacts.appendChild(link("team", team[0], team[1]));
+        }
+        tr.appendChild(contacts);
+      } else {
+        if (table.tHead.rows[0].cells.length === 4) {
+          var tiers = cell("Tasot");
+          row[10].forEach(function (t, number) {
+            if (number) {
+              tiers.appendChild(document.createTextNode(", "));
+            }
+            tiers.appendChild(link("tier", data.tiers[t][0], data.tiers[t][1]));
+          });
+          tr.appendChild(tiers);
+        }
+        tr.appendChild(contactCell(row, contactLabel));
+      }
+      return tr;
     }
 
     function showMore() {
+      var rows = document.createDocumentFragment();
       var next = matches.slice(shown, shown + STEP);
       next.forEach(function (row) {
-        results.appendChild(item(row));
+        rows.appendChild(draw(row));
       });
+      drawn.appendChild(rows);
       shown += next.length;
       var left = matches.length - shown;
       more.hidden = left <= 0;
       more.textContent = "Näytä seuraavat " + Math.min(STEP, left) + " (" + left + " jäljellä)";
     }
 
-    function describe(count) {
+    function describe(count, total) {
       if (count === 0) {
-        return "Ei yhtään kumppania näillä ehdoilla.";
+        return "Ei yhtään kumppania näillä ehdoilla (kaikkiaan " + total + ").";
       }
-      var text = count === 1 ? "Löytyi 1 kumppani." : "Löytyi " + count + " kumppania.";
-      return count > STEP ? text + " Näytetään ensimmäiset " + STEP + "." : text;
+      var text = "Näytetään " + (count === 1 ? "1 kumppani" : count + " kumppania") + " / " + total + ".";
+      return count > STEP ? text + " Taulukossa ensimmäiset " + STEP + "." : text;
+    }
+
+    function wanted() {
+      var criteria = {q: fold(form.elements.namedItem("q").value.trim())};
+      Object.keys(CHOICES).forEach(function (name) {
+        var control = form.elements.namedItem(name);
+        criteria[name] = control ? control.value : "";
+      });
+      return criteria;
+    }
+
+    function remember(criteria) {
+      var params = new URLSearchParams(window.location.search);
+      ["q"].concat(Object.keys(CHOICES)).forEach(function (name) {
+        var control = form.elements.namedItem(name);
+        var value = control ? control.value.trim() : "";
+        if (value) {
+          params.set(name, value);
+        } else {
+          params.delete(name);
+        }
+      });
+      var query = params.toString();
+      var address = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+      if (address !== window.location.pathname + window.location.search + window.location.hash) {
+        window.history.replaceState(window.history.state, "", address);
+      }
+      return criteria;
+    }
+
+    function restore() {
+      table.hidden = originalHidden;
+      if (drawn.parentNode) {
+        table.replaceChild(original, drawn);
+      }
+      matches = [];
+      more.hidden = true;
+      status.textContent = "";
+    }
+
+    // Returns the rows that meet every criterion; a choice that is not offered matches nothing.
+    function match(loaded, criteria) {
+      var rows = loaded.rows;
+      var tests = [];
+      Object.keys(CHOICES).forEach(function (name) {
+        if (criteria[name]) {
+          var at = loaded.position[name][criteria[name]];
+          tests.push([CHOICES[name][1], at === undefined ? -2 : at]);
+        }
+      });
+      var found = [];
+      for (var i = 0; i < rows.length; i++) {
+        var row = rows[i];
+        var ok = true;
+        for (var t = 0; t < tests.length && ok; t++) {
+          var value = row[tests[t][0]];
+          ok = typeof value === "number" ? value === tests[t][1] : value.indexOf(tests[t][1]) >= 0;
+        }
+        if (ok && criteria.q && loaded.folded[i].indexOf(criteria.q) < 0) {
+          ok = false;
+        }
+        if (ok) {
+          found.push(row);
+        }
+      }
+      return found;
     }
 
     function run() {
-      var query = fold(name.value.trim());
-      var wantField = field.value === "" ? -1 : Number(field.value);
-      var wantTeam = !team || team.value === "" ? -1 : Number(team.value);
-      var criteria = [query, wantField, wantTeam].join("\n");
-      // The name field fires "change" when it loses focus, as it does when the visitor goes on to press
-      // "show the next ones": unchanged criteria keep the rows already shown.
-      if (criteria === answered) {
-        return;
+      var criteria = remember(wanted());
+      var asked = JSON.stringify(criteria);
+      // The text field fires "change" when it loses focus, as it does when the visitor goes on to a row's link
+      // or to "show the next ones": unchanged criteria keep the rows already drawn.
+      if (asked === answered) {
+        return Promise.resolve();
       }
-      if (!query && wantField < 0 && wantTeam < 0) {
-        answered = criteria;
-        results.replaceChildren();
-        matches = [];
-        more.hidden = true;
-        status.textContent = "";
-        return;
+      var active = criteria.q || Object.keys(CHOICES).some(function (name) {
+        return criteria[name];
+      });
+      if (!active) {
+        restore();
+        answered = asked;
+        return Promise.resolve();
       }
-      load().then(function (loaded) {
-        var rows = loaded.rows;
-        matches = [];
-        for (var i = 0; i < rows.length; i++) {
-          var row = rows[i];
-          if (wantField >= 0 && row[2] !== wantField) {
-            continue;
-          }
-          if (wantTeam >= 0 && row[3].indexOf(wantTeam) < 0) {
-            continue;
-          }
-          if (query && loaded.folded[i].indexOf(query) < 0) {
-            continue;
-          }
-          matches.push(row);
+      return load().then(function (loaded) {
+        if (JSON.stringify(wanted()) !== asked) {
+          return; // a later keystroke answers for itself
         }
-        results.replaceChildren();
+        answered = asked;
+        matches = match(loaded, criteria);
+        drawn.replaceChildren();
         shown = 0;
+        if (original.parentNode) {
+          table.replaceChild(drawn, original);
+        }
+        table.hidden = matches.length === 0;
         showMore();
-        status.textContent = describe(matches.length);
-        answered = criteria;
+        status.textContent = describe(matches.length, loaded.rows.length);
       }, function () {
         status.textContent = "Suodattimen tietoja ei voitu ladata. Selaa kumppaneita aakkosittain.";
       });
     }
 
-    function later() {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(run, 200);
-    }
-
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      window.clearTimeout(timer);
       run();
     });
-    form.addEventListener("input", later);
-    form.addEventListener("change", later);
+    form.addEventListener("input", run);
+    form.addEventListener("change", run);
     form.addEventListener("reset", function () {
       window.setTimeout(run, 0);
     });
     more.addEventListener("click", showMore);
-    // Fetch the rows as soon as the visitor heads for the filter, so the first result comes without a wait.
+    // Fetch the rows as soon as the visitor heads for the filter, so the first answer comes without a wait.
     box.addEventListener("focusin", function () {
       load().catch(function () {});
     });
+    // A shared address brings its choices along: they are put into the form and answered at once.
+    var params = new URLSearchParams(window.location.search);
+    var given = false;
+    ["q"].concat(Object.keys(CHOICES)).forEach(function (name) {
+      var control = form.elements.namedItem(name);
+      if (control && params.get(name)) {
+        control.value = params.get(name);
+        given = true;
+      }
+    });
     box.hidden = false;
-    box.setAttribute("data-ready", "");
+    (given ? run() : Promise.resolve()).then(function () {
+      box.setAttribute("data-ready", "");
+    });
   }
 
   document.querySelectorAll(".pk-filter[data-key]").forEach(setup);
