@@ -158,3 +158,31 @@ def test_footer_has_no_english_theme_credit(built: BuiltSite) -> None:
     pages = sorted(built.root.rglob("*.html"))
     assert pages
     assert [p for p in pages if "Made with" in p.read_text(encoding="utf-8")] == []
+
+
+# English or Git words Material would put into the staff site's chrome (the header's repository button reads
+# "Git" and is titled "Mene repositoryyn"); a page's own content may of course name Git.
+_CHROME_WORDS = ("Mene repositoryyn", "md-source", "md-header__source", "Made with")
+_ISO_DATE = re.compile(r">[^<]*\b20\d\d-\d\d-\d\d\b[^<]*<")
+_CODE = re.compile(r"<pre.*?</pre>|<code.*?</code>", re.S)  # examples of YAML files keep the files' own format
+
+
+def test_staff_chrome_is_finnish_and_dates_read_d_m_yyyy(built: BuiltSite) -> None:
+    pages = sorted(built.root.rglob("*.html"))
+    assert len(pages) > 50
+    chrome = {str(p.relative_to(built.root)): [w for w in _CHROME_WORDS if w in p.read_text(encoding="utf-8")]
+              for p in pages}
+    assert {page: words for page, words in chrome.items() if words} == {}
+    # Dates shown to readers are d.m.yyyy: no ISO date in any page's text (addresses and attributes may hold them).
+    iso = {str(p.relative_to(built.root)): _ISO_DATE.findall(_CODE.sub("", p.read_text(encoding="utf-8")))[:2]
+           for p in pages if "/muokkaa/" not in f"/{p.relative_to(built.root)}"}
+    assert {page: found for page, found in iso.items() if found} == {}
+    review = built.html("muutokset/tarkistettavat.html")
+    assert re.search(r"Vertailupäivä on \d{1,2}\.\d{1,2}\.20\d\d ", review)
+
+
+def test_methods_are_listed_by_title(built: BuiltSite) -> None:
+    for tier in built.toolbox.tiers:
+        html = built.html(f"tasot/{tier.id}.html")
+        titles = re.findall(r'<li><a href="\.\./menetelmat/[^"]+\.html">([^<]+)</a>', html)
+        assert titles and titles == sorted(titles, key=str.lower), tier.id

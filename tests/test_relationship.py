@@ -154,8 +154,8 @@ def test_review_report_finds_the_relationship_gaps() -> None:
 def test_review_page_lists_the_findings(related: Path) -> None:
     page = pages_of(related, "internal", date(2027, 3, 15))[REVIEW_PAGE]
     assert "## Päättyvät sopimukset (1)" in page
-    assert "Kumppanuussopimus, voimassa 2027-05-31 asti (päättyy 77 päivän kuluttua)" in page
-    assert "## Yhteydenpito myöhässä (1)" in page and "yhteydenpito 2026-06-01 mennessä" in page
+    assert "Kumppanuussopimus, voimassa 31.5.2027 asti (päättyy 77 päivän kuluttua)" in page
+    assert "## Yhteydenpito myöhässä (1)" in page and "yhteydenpito 1.6.2026 mennessä" in page
     assert "## Liian vähän yhteyshenkilöitä (0)" in page  # Alfa: Maija and Pekka, Aino and Bertta
     assert "## Potentiaaliset kumppanit ilman vastuuhenkilöä (0)" in page
     assert "## Samankaltaiset nimet (0)" in page
@@ -168,7 +168,7 @@ def test_ended_and_prospect_partners(project: Callable[..., Path]) -> None:
     pages = pages_of(root, "internal")
     # Ended: out of the tier tables, still with its own page, in the alphabetical list and on the ended list.
     assert "alfa-oy" not in pages["tasot/arki.md"] and "alfa-oy" not in pages["tasot/kehittaminen.md"]
-    assert "kumppanit/alfa-oy.md" in pages and "<dt>Tila</dt><dd><strong>päättynyt</strong></dd>" in pages[
+    assert "kumppanit/alfa-oy.md" in pages and '<span class="pk-badge pk-badge--status">Päättynyt</span>' in pages[
         "kumppanit/alfa-oy.md"]
     assert 'href="alfa-oy.html">Alfa &amp; Beta &#34;Testi&#34; Oy</a> <span class="pk-status">' \
            '(päättynyt)</span>' in pages[ENDED_PAGE]

@@ -304,7 +304,7 @@ def test_changes_since_the_latest_tag(repository: Path) -> None:
     _git(repository, "commit", "--quiet", "-m", "Muutoksia", when="2026-04-02T09:00:00+00:00")
     history = read_history(repository, repository / "content")
     assert history.reason == ""
-    assert re.fullmatch(r"tagi v1 \(commit [0-9a-f]{7}, 2026-03-01\)", history.base)
+    assert re.fullmatch(r"tagi v1 \(commit [0-9a-f]{7}, 1\.3\.2026\)", history.base)
     assert history.commit_date == date(2026, 4, 2)
     assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
     assert read_history(repository, repository / "content") == history  # same commit, same answer
@@ -326,7 +326,7 @@ def test_without_tags_the_previous_content_commit_is_the_release(repository: Pat
     _git(repository, "add", "-A")
     _git(repository, "commit", "--quiet", "-m", "Muu muutos", when="2026-04-03T09:00:00+00:00")
     history = read_history(repository, repository / "content")
-    assert re.fullmatch(r"edellinen sisältöä muuttanut commit \([0-9a-f]{7}, 2026-03-01\)", history.base)
+    assert re.fullmatch(r"edellinen sisältöä muuttanut commit \([0-9a-f]{7}, 1\.3\.2026\)", history.base)
     assert history.commit_date == date(2026, 4, 3)
     assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
 
@@ -453,9 +453,9 @@ def test_review_report_findings() -> None:
 
 def test_review_report_page_explains_its_reference_date() -> None:
     page = _pages("internal", History(None, reason="x", commit_date=date(2027, 3, 15)))[REVIEW_PAGE]
-    assert "Vertailupäivä on 2027-03-15 (viimeisimmän Git-commitin päivä)." in page
+    assert "Vertailupäivä on 15.3.2027 (viimeisimmän Git-commitin päivä)." in page
     assert "## Tarkistus on vanhentunut (2)" in page
-    assert '<a href="../kumppanit/alfa-oy.html">Alfa &amp; Beta &#34;Testi&#34; Oy</a></th><td>2026-03-01</td>' in page
+    assert '<a href="../kumppanit/alfa-oy.html">Alfa &amp; Beta &#34;Testi&#34; Oy</a></th><td data-label="Tarkistettu">1.3.2026</td>' in page
 
 
 # Initials of the big review toolbox's names: K holds 400 (more than a page), "9…" is listed under "#".
@@ -594,7 +594,7 @@ def test_from_new_toolbox_to_published_change(tmp_path: Path, capsys: pytest.Cap
     _git(root, "commit", "--quiet", "-m", "Kahvila Kuppila", when="2026-03-02T08:00:00+00:00")
     assert main(["--root", str(root), "--site-dir", str(root / "site")]) == 0
     changes = (root / "site/muutokset/index.html").read_text(encoding="utf-8")
-    assert re.search(r"Vertailukohta: tagi v1 \(commit [0-9a-f]{7}, 2026-03-01\)", changes)
+    assert re.search(r"Vertailukohta: tagi v1 \(commit [0-9a-f]{7}, 1\.3\.2026\)", changes)
     assert '<a href="../kumppanit/kahvila-kuppila-oy.html">Kahvila Kuppila Oy</a>' in changes
 
 

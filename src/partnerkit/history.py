@@ -117,7 +117,8 @@ def _commit_date(root: Path, revision: str) -> date | None:
 def _describe(root: Path, revision: str) -> str:
     short = _text(root, "rev-parse", "--short=7", revision) or revision[:7]
     day = _commit_date(root, revision)
-    return f"{short}, {day.isoformat()}" if day else short
+    # Dates read d.m.yyyy in the toolbox like everywhere else in the staff site.
+    return f"{short}, {day.day}.{day.month}.{day.year}" if day else short
 
 
 def _previous_release(root: Path, head: str, prefix: PurePosixPath, dirty: bool) -> tuple[str | None, str]:

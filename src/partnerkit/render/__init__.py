@@ -40,6 +40,8 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
     markdown = MarkdownCache()
     env.filters["markdown"] = lambda text: Markup(markdown.html(text))
     env.filters["inline"] = lambda text: Markup(markdown.inline(text))
+    # One date format for readers everywhere, the Finnish d.m.yyyy (1.3.2026).
+    env.filters["pvm"] = lambda day: f"{day.day}.{day.month}.{day.year}"
     return env
 
 

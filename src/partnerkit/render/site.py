@@ -240,7 +240,10 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     env.globals["sheet_href"] = _sheet_href
     profile = settings.profile
     index = index_toolbox(toolbox)
+    # Staff only: the review report, whose cutoff also marks a partner page "needs checking".
+    review = review_for_build(toolbox, history.commit_date if history else None) if profile.staff_only else None
     common = {
+        "review_cutoff": review.cutoff if review is not None else None,
         "toolbox": toolbox,
         "index": index,
         "partner_types": PARTNER_TYPES,
@@ -318,8 +321,8 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team)
     emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
          changes=compare_history(toolbox, history))
-    if profile.staff_only:
-        _emit_review(emit, review_for_build(toolbox, history.commit_date if history else None), settings)
+    if review is not None:
+        _emit_review(emit, review, settings)
     emit(ACCESSIBILITY_PAGE, "accessibility.md.j2", "Saavutettavuusseloste", toolbox.source,
          statement=toolbox.accessibility)
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)

@@ -36,6 +36,7 @@
     var matches = [];
     var shown = 0;
     var answered = ""; // the criteria whose answer is on the page
+    var narrowed = null; // the last answer's criteria and row numbers, which a longer text can only narrow
 
     more.type = "button";
     more.className = "md-button pk-filter__more";
@@ -249,7 +250,8 @@
       status.textContent = "";
     }
 
-    // Returns the rows that meet every criterion; a choice that is not offered matches nothing.
+    // Returns the rows that meet every criterion; a choice that is not offered matches nothing. Typing on narrows
+    // the previous answer: when only the text grew, just the rows that matched before are looked at again.
     function match(loaded, criteria) {
       var rows = loaded.rows;
       var tests = [];
@@ -259,8 +261,15 @@
           tests.push([CHOICES[name][1], at === undefined ? -2 : at]);
         }
       });
+      var choices = JSON.stringify(tests);
+      var candidates = null;
+      if (narrowed && narrowed.choices === choices && narrowed.q && criteria.q.indexOf(narrowed.q) === 0) {
+        candidates = narrowed.found;
+      }
+      var count = candidates ? candidates.length : rows.length;
       var found = [];
-      for (var i = 0; i < rows.length; i++) {
+      for (var n = 0; n < count; n++) {
+        var i = candidates ? candidates[n] : n;
         var row = rows[i];
         var ok = true;
         for (var t = 0; t < tests.length && ok; t++) {
@@ -271,10 +280,13 @@
           ok = false;
         }
         if (ok) {
-          found.push(row);
+          found.push(i);
         }
       }
-      return found;
+      narrowed = {choices: choices, q: criteria.q, found: found};
+      return found.map(function (i) {
+        return rows[i];
+      });
     }
 
     function run() {
