@@ -33,8 +33,8 @@ CASES = [(profile, "sample", page_type) for profile in PROFILES for page_type in
     (profile, "split", page_type) for profile in PROFILES for page_type in SPLIT_PAGE_TYPES[profile]]
 # What a visitor does to a page before axe looks at it: type into a listing's filter (matches, or none), search
 # (results, or none), open the navigation drawer at phone width. Public builds have no filter on tier pages.
-STATES = {"internal": ("tier-filter-results", "tier-filter-empty", "search-results", "search-empty",
-                       "search-narrowed", "menu-open"),
+STATES = {"internal": ("tier-filter-results", "tier-filter-empty", "tier-filter-cards", "partners-filter-results",
+                       "search-results", "search-empty", "search-narrowed", "menu-open"),
           "public": ("partners-filter-results", "partners-filter-empty", "search-results", "search-empty",
                      "search-narrowed", "menu-open")}
 STATE_CASES = [(profile, state) for profile in PROFILES for state in STATES[profile]]
@@ -219,6 +219,16 @@ def _bring_into_state(page: Any, url: str, site: BuiltSite, profile: str, state:
         page.locator("#pk-search-type").select_option("Kumppani")
         page.locator(".pk-search__status").filter(has_text="rajauksella Kumppani").wait_for()
         assert page.locator(SEARCH_RESULT).count() > 0
+    elif state == "tier-filter-cards":
+        # A field group chosen on a phone: the filtered rows are cards.
+        page.set_viewport_size({"width": PHONE, "height": 844})
+        page.goto(f"{url}/{page_of_type(site, 'tier', profile)}")
+        page.locator(".pk-filter[data-ready]").wait_for(state="attached")
+        group = page.locator("#pk-filter-group option").nth(1).get_attribute("value")
+        page.locator("#pk-filter-group").select_option(group)
+        page.locator(FILTER_STATUS).filter(has_text="Näytetään").wait_for()
+        row = page.locator("article .pk-partner-table tbody tr").first
+        assert row.evaluate("r => getComputedStyle(r).display") == "block"
     elif state.startswith(("tier-filter", "partners-filter")):
         listing = page_of_type(site, state.split("-")[0], profile)
         page.goto(f"{url}/{listing}")
