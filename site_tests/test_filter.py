@@ -97,6 +97,9 @@ def test_tier_table_filters_itself_by_group_team_person_and_text(built: BuiltSit
     for row in page.locator(ROWS).all():
         assert _normalised(row) == server_rows[row.locator("th a").first.inner_text()]
     assert parse_qs(urlsplit(page.url).query) == {"ala": [RESTAURANTS]}
+    caption = page.locator("article .pk-partner-table caption")
+    tier_title = toolbox.tier("arki").title
+    assert caption.inner_text() == f"{tier_title}: rajattu, {len(restaurants)} / {len(pairs)} kumppania"
 
     # Team and person on top of the group, then free text alone.
     page.get_by_label("Toimialaryhmä", exact=True).select_option("")
@@ -118,6 +121,7 @@ def test_tier_table_filters_itself_by_group_team_person_and_text(built: BuiltSit
     page.get_by_role("button", name="Tyhjennä").click()
     page.wait_for_function("() => document.querySelector('.pk-filter__status').textContent === ''")
     assert len(_shown(page)) == len(pairs) and urlsplit(page.url).query == ""
+    assert caption.inner_text() == f"{tier_title}: {len(pairs)} kumppania"
     word = "kahvila"
     page.get_by_label("Hakusana", exact=True).press_sequentially(word)
     by_text = [p.name for p, coop in pairs if word in _text_of(toolbox, p, coop)]

@@ -28,6 +28,8 @@
     var wrap = document.querySelector(".pk-table-wrap[data-filter-table='" + key + "']");
     var table = wrap.querySelector("table");
     var original = table.tBodies[0];
+    var caption = table.caption;
+    var captionText = caption ? caption.textContent : "";
     var originalHidden = table.hidden;
     var drawn = document.createElement("tbody");
     var more = document.createElement("button");
@@ -248,6 +250,9 @@
       matches = [];
       more.hidden = true;
       status.textContent = "";
+      if (caption) {
+        caption.textContent = captionText;
+      }
     }
 
     // Returns the rows that meet every criterion; a choice that is not offered matches nothing. Typing on narrows
@@ -319,6 +324,12 @@
         table.hidden = matches.length === 0;
         showMore();
         status.textContent = describe(matches.length, loaded.rows.length);
+        if (caption) {
+          // The caption names what the table holds now, as the visitor narrowed it.
+          var cut = captionText.lastIndexOf(": ");
+          caption.textContent = (cut > 0 ? captionText.slice(0, cut) : captionText) + ": rajattu, " +
+            matches.length + " / " + loaded.rows.length + " kumppania";
+        }
       }, function () {
         status.textContent = "Suodattimen tietoja ei voitu ladata. Selaa kumppaneita aakkosittain.";
       });
