@@ -210,9 +210,10 @@ INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts", "review", "ended")
 # The page types of the split variant (render_split) that the sample's own build has not, or shows otherwise:
 # the alphabetical pages of long listings, the pages that link to them instead of listing, and the review report
 # with every partner overdue. Public builds list no partners by tier and have no review report.
-# The search page changes too: the split variant's search index comes in bundles (SPLIT_BUNDLE_PAGES).
-SPLIT_PAGE_TYPES = {"internal": ("tier", "tier_partners", "partners", "partners_page", "review", "review_page",
-                                 "search"),
+# The search page changes too: the split variant's search index comes in bundles (SPLIT_BUNDLE_PAGES); and the
+# staff build's partner pages, which with every review overdue carry their "Tarkistettava" mark.
+SPLIT_PAGE_TYPES = {"internal": ("tier", "tier_partners", "partners", "partners_page", "partner", "review",
+                                 "review_page", "search"),
                     "public": ("partners", "partners_page", "search")}
 THEME_PAGES = {"404.html": "404"}  # pages the theme makes, not the site renderer
 # The web editor's page (render/editor.py, staff build only): Decap CMS draws it; test_editor.py runs axe on it.
