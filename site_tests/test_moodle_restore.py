@@ -42,11 +42,16 @@ READ_COURSE_PHP = r"""<?php
 define('CLI_SCRIPT', true);
 require(getenv('MOODLE_DIR') . '/config.php');
 $courseid = (int)$argv[1];
-$course = $DB->get_record('course', ['id' => $courseid], 'id, fullname, format, enablecompletion', MUST_EXIST);
+$course = $DB->get_record('course', ['id' => $courseid], 'id, fullname, format, enablecompletion, lang', MUST_EXIST);
+$course->formatoptions = $DB->get_records_menu('course_format_options', ['courseid' => $courseid, 'sectionid' => 0],
+    '', 'name, value');
+$criteria = array_values($DB->get_records('course_completion_criteria', ['course' => $courseid], 'id',
+    'id, criteriatype, module, moduleinstance'));
 $sections = array_values($DB->get_records('course_sections', ['course' => $courseid], 'section',
     'id, section, name, summary, summaryformat, sequence'));
 $modules = [];
-$sql = 'SELECT cm.id, m.name AS modname, cm.instance, cm.section, cm.completion, cm.showdescription
+$sql = 'SELECT cm.id, m.name AS modname, cm.instance, cm.section, cm.completion, cm.completionview, cm.idnumber,
+               cm.showdescription
           FROM {course_modules} cm JOIN {modules} m ON m.id = cm.module
          WHERE cm.course = ?';
 foreach ($DB->get_records_sql($sql, [$courseid]) as $cm) {
@@ -62,7 +67,9 @@ foreach ($DB->get_records_sql($sql, [$courseid]) as $cm) {
     }
     $modules[$cm->id] = $cm;
 }
-echo json_encode(['version' => $CFG->release, 'course' => $course, 'sections' => $sections, 'modules' => $modules]);
+echo json_encode(['version' => $CFG->release, 'wwwroot' => $CFG->wwwroot, 'course' => $course,
+    'sections' => $sections, 'modules' => $modules, 'criteria' => $criteria,
+    'languages' => array_keys(get_string_manager()->get_list_of_translations())]);
 """
 
 # What the web UI does for "Delete the contents of this course and then restore" with the course settings
@@ -145,6 +152,26 @@ def restored(sample: tuple[Course, bytes], tmp_path_factory: pytest.TempPathFact
         php(str(scripts["delete"]), courseid)
 
 
+_ENCODED = re.compile(r"\$@([A-Z]+)\*(\d+)@\$")
+
+
+def decoded(html_text: str, course: Course, restored: dict[str, Any]) -> str:
+    """The package's HTML as restore leaves it: each encoded link decoded to the restored activity or section."""
+    by_idnumber = {m["idnumber"]: m["id"] for m in restored["modules"].values()}
+    section_ids = {int(s["section"]): s["id"] for s in restored["sections"]}
+    cm_targets = {str(a.cmid): (a.modname, by_idnumber[a.idnumber]) for s in course.sections for a in s.activities}
+    section_targets = {str(s.id): section_ids[s.number] for s in course.sections}
+
+    def link(match: re.Match[str]) -> str:
+        if match[1] == "COURSESECTIONBYID":
+            return f"{restored['wwwroot']}/course/section.php?id={section_targets[match[2]]}"
+        modname, cmid = cm_targets[match[2]]
+        assert match[1] == f"{modname.upper()}VIEWBYID"
+        return f"{restored['wwwroot']}/mod/{modname}/view.php?id={cmid}"
+
+    return _ENCODED.sub(link, html_text)
+
+
 def modules_in_order(restored: dict[str, Any], section: dict[str, Any]) -> list[dict[str, Any]]:
     """The section's activities in the order Moodle shows them."""
     ids = [i for i in (section["sequence"] or "").split(",") if i]
@@ -156,7 +183,7 @@ def test_every_section_arrived_in_order(sample: tuple[Course, bytes], restored: 
     sections = restored["sections"]
     assert [s["name"] for s in sections] == [s.name for s in course.sections]
     for expected, actual in zip(course.sections, sections, strict=True):
-        assert actual["summary"] == expected.summary_html
+        assert actual["summary"] == decoded(expected.summary_html, course, restored)
         assert str(actual["summaryformat"]) == "1"
 
 
@@ -165,8 +192,10 @@ def test_every_activity_arrived_in_its_section(sample: tuple[Course, bytes], res
         modules = modules_in_order(restored, actual)
         assert [(m["modname"], m["name"]) for m in modules] == [(a.modname, a.name) for a in expected.activities]
         for activity, module in zip(expected.activities, modules, strict=True):
+            assert module["idnumber"] == activity.idnumber
+            assert module["intro"] == decoded(activity.intro_html, sample[0], restored)
             if activity.modname == "page":
-                assert module["content"] == activity.content_html
+                assert module["content"] == decoded(activity.content_html, sample[0], restored)
                 assert str(module["contentformat"]) == "1"
             elif activity.modname == "url":
                 assert module["externalurl"] == activity.url
@@ -200,9 +229,35 @@ def test_republishing_replaces_the_course_contents(restored: dict[str, Any]) -> 
     assert [s["name"] for s in restored["sections"]] == [s["name"] for s in first["sections"]]
     assert len(restored["modules"]) == len(first["modules"])
     assert restored["course"]["fullname"] == first["course"]["fullname"]
-    assert [s["summary"] for s in restored["sections"]] == [s["summary"] for s in first["sections"]]
+    # Delete-and-restore makes every activity anew: same content, new course module ids (so the links differ).
+    ids = re.compile(r"\?id=\d+")
+    assert [ids.sub("", s["summary"]) for s in restored["sections"]] == [
+        ids.sub("", s["summary"]) for s in first["sections"]]
+    assert not set(restored["modules"]) & set(first["modules"])
 
 
-def test_course_shows_progress(restored: dict[str, Any]) -> None:
+def test_course_shows_progress(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
     assert str(restored["course"]["enablecompletion"]) == "1"
-    assert {str(m["completion"]) for m in restored["modules"].values()} == {"1"}
+    expected = {a.idnumber: str(a.completion) for s in sample[0].sections for a in s.activities}
+    assert {m["idnumber"]: str(m["completion"]) for m in restored["modules"].values()} == expected
+    assert {str(m["completionview"]) for m in restored["modules"].values() if str(m["completion"]) == "2"} == {"1"}
+
+
+def test_course_completion_criteria_arrived(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    by_idnumber = {m["idnumber"]: str(m["id"]) for m in restored["modules"].values()}
+    expected = [by_idnumber[a.idnumber] for a in sample[0].completion_criteria()]
+    assert expected, "the sample chooses tier_introductions"
+    assert sorted(str(c["moduleinstance"]) for c in restored["criteria"]) == sorted(expected)
+    assert {str(c["criteriatype"]) for c in restored["criteria"]} == {"4"}
+
+
+def test_one_section_per_page_and_course_language(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    assert restored["course"]["formatoptions"]["coursedisplay"] == "1"
+    # restore_course_structure_step::process_course() keeps a forced language only when its pack is installed.
+    assert sample[0].lang == "fi"
+    assert restored["course"]["lang"] == ("fi" if "fi" in restored["languages"] else "")
+
+
+def test_each_method_once(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    names = [m["name"] for m in restored["modules"].values()]
+    assert len(names) == len(set(names))

@@ -336,6 +336,7 @@ def graft(e: Edit, s: Sample, modname: str) -> Act:
     module.find("modulename").text = modname  # type: ignore[union-attr]
     module.find("sectionid").text = sectionid  # type: ignore[union-attr]
     module.find("sectionnumber").text = number  # type: ignore[union-attr]
+    module.find("idnumber").text = ""  # type: ignore[union-attr]  # idnumbers are unique in a course
     e.trees[f"{directory}/module.xml"] = module
     e.members[f"{directory}/module.xml"] = b""
     body = "".join(f"<{k}>{v.replace('<', '&lt;')}</{k}>" for k, v in GRAFT_BODIES[modname].items())
@@ -1511,6 +1512,73 @@ def _(e: Edit, s: Sample) -> Expected:
 
 # ------------------------------------------------------------------------------------------------------------
 # The tests
+
+
+# Links, idnumbers and completion criteria
+
+
+def add_link(e: Edit, act: Act, href: str) -> None:
+    """Append a link to a page's content, as a template would write it."""
+    content = e.find(act.xml, "page/content")
+    content.text = (content.text or "") + f'<p><a href="{href}">Linkki</a></p>'
+
+
+@case("links.unknown_activity")
+def _(e: Edit, s: Sample) -> Expected:
+    page = s.first("page")
+    add_link(e, page, "$@PAGEVIEWBYID*999999@$")  # a page left out of the package
+    return [("links.unknown_activity", page.xml, "$@PAGEVIEWBYID*999999@$ links to an activity the package lacks")]
+
+
+@case("links.wrong_module")
+def _(e: Edit, s: Sample) -> Expected:
+    page = s.first("page")
+    add_link(e, page, f"$@URLVIEWBYID*{page.cmid}@$")  # a url's rule for a page
+    return [("links.wrong_module", page.xml,
+             f"$@URLVIEWBYID*{page.cmid}@$ links to a url, but activity {page.cmid} is a page")]
+
+
+@case("links.unknown_section")
+def _(e: Edit, s: Sample) -> Expected:
+    page = s.first("page")
+    add_link(e, page, "$@COURSESECTIONBYID*999999@$")
+    return [("links.unknown_section", page.xml, "$@COURSESECTIONBYID*999999@$ links to a section the package lacks")]
+
+
+@case("links.idnumber_duplicate")
+def _(e: Edit, s: Sample) -> Expected:
+    first, later = sorted((a for a in s.activities if a.modname == "page"), key=lambda a: a.directory)[:2]
+    idnumber = e.find(f"{first.directory}/module.xml", "idnumber").text or ""
+    assert idnumber
+    e.set(f"{later.directory}/module.xml", "idnumber", idnumber)
+    return [("links.idnumber_duplicate", f"{later.directory}/module.xml",
+             f"idnumber {idnumber!r} is also {first.directory}'s")]
+
+
+def criterion(cmid: str) -> str:
+    """A course completion criterion 'activity completed', as Moodle's backup writes it."""
+    return (f'<course_completion_criteria id="7"><course>1</course><criteriatype>4</criteriatype>'
+            f"<module>page</module><moduleinstance>{cmid}</moduleinstance>"
+            f"<courseinstanceshortname>{NULL}</courseinstanceshortname><enrolperiod>0</enrolperiod>"
+            f"<timeend>0</timeend><gradepass>{NULL}</gradepass><role>{NULL}</role>"
+            f"<roleshortname>{NULL}</roleshortname><course_completion_crit_completions/>"
+            "</course_completion_criteria>")
+
+
+@case("completion.unknown_activity")
+def _(e: Edit, s: Sample) -> Expected:
+    e.append("completion.xml", ".", criterion("999999"))
+    return [("completion.unknown_activity", "completion.xml",
+             "a criterion requires activity '999999', which the package lacks (restore skips it)")]
+
+
+@case("completion.untracked_activity")
+def _(e: Edit, s: Sample) -> Expected:
+    page = s.first("page")
+    e.set(f"{page.directory}/module.xml", "completion", "0")
+    e.append("completion.xml", ".", criterion(page.cmid))
+    return [("completion.untracked_activity", "completion.xml",
+             f"a criterion requires activity {page.cmid}, which does not track completion")]
 
 
 def found(data: bytes) -> Expected:

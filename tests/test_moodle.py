@@ -74,6 +74,7 @@ class CourseSection:
     name: str
     summary: str
     modules: list[Module] = field(default_factory=list)
+    id: str = ""
 
     def named(self, name: str) -> Module:
         """Return the only activity with this name."""
@@ -90,7 +91,8 @@ def read_course(files: dict[str, bytes]) -> list[CourseSection]:
     for entry in info.findall("contents/sections/section"):
         element = ET.fromstring(files[f"{entry.findtext('directory')}/section.xml"])
         sections[entry.findtext("sectionid") or ""] = CourseSection(
-            int(element.findtext("number") or -1), element.findtext("name") or "", element.findtext("summary") or "")
+            int(element.findtext("number") or -1), element.findtext("name") or "", element.findtext("summary") or "",
+            id=element.get("id") or "")
     for entry in info.findall("contents/activities/activity"):
         directory, modname = entry.findtext("directory"), entry.findtext("modulename") or ""
         activity = ET.fromstring(files[f"{directory}/{modname}.xml"])
@@ -282,11 +284,12 @@ def test_labelled_as_moodle_45(internal: bytes) -> None:
 
 
 def test_sections_follow_the_toolbox(toolbox: Toolbox, course: list[CourseSection]) -> None:
-    assert [s.number for s in course] == list(range(len(toolbox.tiers) + 2))
-    assert [s.name for s in course] == ["Johdanto", *(t.title for t in toolbox.tiers), "Ohjeita ja oppaita"]
+    assert [s.number for s in course] == list(range(len(toolbox.tiers) + 3))
+    assert [s.name for s in course] == ["Johdanto", *(t.title for t in toolbox.tiers), "Menetelmät ja työkalut",
+                                        "Ohjeita ja oppaita"]
     assert "Johdanto, jossa on <em>korostus</em>." in course[0].summary
     assert "Käytä tiimeissä." in course[0].summary
-    for tier, section in zip(toolbox.tiers, course[1:-1], strict=True):
+    for tier, section in zip(toolbox.tiers, course[1:1 + len(toolbox.tiers)], strict=True):
         assert tier.motto in section.summary
         assert tier.definition in section.summary
 
@@ -299,7 +302,7 @@ def test_introduction_has_the_concepts_page(toolbox: Toolbox, course: list[Cours
 
 
 def test_each_tier_has_its_definition_page(toolbox: Toolbox, course: list[CourseSection]) -> None:
-    for tier, section in zip(toolbox.tiers, course[1:-1], strict=True):
+    for tier, section in zip(toolbox.tiers, course[1:1 + len(toolbox.tiers)], strict=True):
         page = section.modules[0]
         assert page.modname == "page" and tier.title in page.name
         content = page.text("content")
@@ -310,17 +313,93 @@ def test_each_tier_has_its_definition_page(toolbox: Toolbox, course: list[Course
             assert tier.transitions in content
 
 
-def test_every_method_is_in_each_of_its_tiers(toolbox: Toolbox, course: list[CourseSection]) -> None:
+def test_every_method_is_once_in_the_methods_section(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    methods = section_named(course, "Menetelmät ja työkalut")
+    names = [m.name for s in course for m in s.modules]
     for method in toolbox.methods:
-        for tier_id in method.tiers:
-            activity = section_named(course, toolbox.tier(tier_id).title).named(method.title)
-            assert activity.modname == "page"
-            assert method.summary in activity.text("intro")
-            assert activity.module.findtext("showdescription") == "1"
-            content = activity.text("content")
-            assert "<li>sovi aika</li>" in content
-            for link in method.links:
-                assert f'<a href="{link.url}">{link.title}</a>' in content
+        assert names.count(method.title) == 1
+        activity = methods.named(method.title)
+        assert activity.modname == "page"
+        assert method.summary in activity.text("intro")
+        assert activity.module.findtext("showdescription") == "1"
+        content = activity.text("content")
+        assert "<li>sovi aika</li>" in content
+        for link in method.links:
+            assert f'<a href="{link.url}">{link.title}</a>' in content
+
+
+def test_tiers_link_to_their_methods_and_methods_to_their_tiers(toolbox: Toolbox,
+                                                                course: list[CourseSection]) -> None:
+    methods = section_named(course, "Menetelmät ja työkalut")
+    for method in toolbox.methods:
+        activity = methods.named(method.title)
+        cmid = activity.module.get("id")
+        for tier in toolbox.tiers:
+            section = section_named(course, tier.title)
+            # backup_page_activity_task::encode_content_links() form: restore maps it to the restored page.
+            link = f'<a href="$@PAGEVIEWBYID*{cmid}@$">{method.title}</a>'
+            assert (link in section.summary) == (tier.id in method.tiers)
+            section_link = f'<a href="$@COURSESECTIONBYID*{section.id}@$">{tier.title}</a>'
+            assert (section_link in activity.text("content")) == (tier.id in method.tiers)
+
+
+def test_links_cannot_be_forged_by_content(project: Callable[..., Path]) -> None:
+    # A planned link needs a NUL marker, which validation never lets through; text that looks like one stays text.
+    root = project({"methods/vieras.yaml": (
+        "id: vieras\ntitle: 'cm:method/vieras'\nkind: method\nsummary: 'section:tier/arki'\n"
+        "tiers: [arki]\n")})
+    data = render(toolbox_of(root))
+    assert check_mbz(data) == []
+    activity = section_named(read_course(unpack(data)), "Menetelmät ja työkalut").named("cm:method/vieras")
+    assert activity.text("intro") == "<p>section:tier/arki</p>"
+
+
+def test_every_activity_has_a_stable_unique_idnumber(course: list[CourseSection]) -> None:
+    idnumbers = [m.module.findtext("idnumber") for s in course for m in s.modules]
+    assert len(set(idnumbers)) == len(idnumbers)
+    assert all(i and i.startswith("partnerkit:") and len(i) <= 100 for i in idnumbers)
+    assert "partnerkit:tier/arki/definition" in idnumbers
+    long_key = "method/" + "x" * 120
+    assert moodle.stable_idnumber(long_key) == moodle.stable_idnumber(long_key)
+    assert len(moodle.stable_idnumber(long_key)) <= 100
+
+
+def test_one_section_per_page(internal: bytes) -> None:
+    course = ET.fromstring(unpack(internal)["course/course.xml"])
+    options = {o.findtext("name"): o.findtext("value")
+               for o in course.findall("courseformatoptions/courseformatoption")}
+    assert options["coursedisplay"] == "1"
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("", ""), ("moodle_course_language: true\n", "fi"),
+                                                  ("moodle_course_language: false\n", "")])
+def test_course_language_only_when_asked(project: Callable[..., Path], setting: str, expected: str) -> None:
+    root = project({})
+    toolbox_file = root / "content" / "toolbox.yaml"
+    toolbox_file.write_text(toolbox_file.read_text(encoding="utf-8") + setting, encoding="utf-8")
+    course = ET.fromstring(unpack(render(toolbox_of(root)))["course/course.xml"])
+    assert (course.findtext("lang") or "") == expected
+
+
+@pytest.mark.parametrize("choice", ["none", "tier_introductions", "all_activities"])
+def test_course_completion_criteria_as_chosen(project: Callable[..., Path], choice: str) -> None:
+    root = project({})
+    toolbox_file = root / "content" / "toolbox.yaml"
+    toolbox_file.write_text(toolbox_file.read_text(encoding="utf-8") + f"moodle_completion: {choice}\n",
+                            encoding="utf-8")
+    data = render(toolbox_of(root))
+    files = unpack(data)
+    course = read_course(files)
+    completion = ET.fromstring(files["completion.xml"])
+    criteria = [(c.findtext("criteriatype"), c.findtext("moduleinstance"))
+                for c in completion.findall("course_completion_criteria")]
+    definitions = [m.module.get("id") for s in course for m in s.modules
+                   if m.name.endswith(": määritelmä ja painopisteet")]
+    everything = [m.module.get("id") for s in course for m in s.modules]
+    expected = {"none": [], "tier_introductions": definitions, "all_activities": everything}[choice]
+    assert criteria == [("4", cmid) for cmid in expected]
+    assert len(completion.findall("course_completion_aggr_methd")) == (2 if expected else 0)
+    assert check_mbz(data) == []
 
 
 def test_method_with_one_link_and_no_body_is_a_url(project: Callable[..., Path]) -> None:
@@ -328,7 +407,7 @@ def test_method_with_one_link_and_no_body_is_a_url(project: Callable[..., Path])
         "id: lomake\ntitle: Palautelomake\nkind: template\nsummary: Lomake palautteelle.\ntiers: [arki]\n"
         "links:\n  - title: Lomake\n    url: https://lomake.example/palaute?a=1&b=2\n")})
     course = read_course(unpack(render(toolbox_of(root))))
-    activity = section_named(course, "Arjen kumppanuudet").named("Palautelomake")
+    activity = section_named(course, "Menetelmät ja työkalut").named("Palautelomake")
     assert activity.modname == "url"
     assert activity.text("externalurl") == "https://lomake.example/palaute?a=1&b=2"
     assert "Lomake palautteelle." in activity.text("intro")
@@ -336,7 +415,7 @@ def test_method_with_one_link_and_no_body_is_a_url(project: Callable[..., Path])
 
 def test_partners_of_each_tier_are_in_its_table_with_contacts(toolbox: Toolbox, course: list[CourseSection]) -> None:
     contacts = {c.id: c for c in toolbox.contacts}
-    for tier, section in zip(toolbox.tiers, course[1:-1], strict=True):
+    for tier, section in zip(toolbox.tiers, course[1:1 + len(toolbox.tiers)], strict=True):
         page = section.named(f"{tier.title}: kumppanit")
         rows = {row[0]: row for row in table_rows(page.text("content"))}
         expected = [(p, coop) for p in toolbox.partners for coop in p.cooperations if coop.tier == tier.id]
@@ -378,7 +457,12 @@ def test_course_shows_progress_with_manual_completion(internal: bytes, course: l
     files = unpack(internal)
     assert ET.fromstring(files["course/course.xml"]).findtext("enablecompletion") == "1"
     modules = [m for s in course for m in s.modules]
-    assert modules and all(m.module.findtext("completion") == "1" for m in modules)
+    assert modules
+    # A tier's definition is complete once viewed (what the tier_introductions criteria need); the rest by hand.
+    for m in modules:
+        viewed = m.name.endswith(": määritelmä ja painopisteet")
+        assert m.module.findtext("completion") == ("2" if viewed else "1")
+        assert m.module.findtext("completionview") == ("1" if viewed else "0")
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -490,13 +574,15 @@ def test_html_has_no_external_assets(internal: bytes) -> None:
 # Lighter formats
 
 
-def test_book_zip_chapters_in_natural_order(toolbox: Toolbox) -> None:
+def test_book_zip_holds_the_guides_in_natural_order(toolbox: Toolbox, course: list[CourseSection]) -> None:
+    # The zip is named for the guides book (-oppaat-book.zip): its chapters are the course book's, nothing else.
     with zipfile.ZipFile(io.BytesIO(render_book_zip(toolbox))) as archive:
         names = archive.namelist()
         documents = [archive.read(name).decode("utf-8") for name in names]
-    expected_titles = [t.title for t in toolbox.tiers] + [g.title for g in toolbox.guides]
-    assert names == [f"{n:02d}-{key}.html" for n, key in
-                     enumerate([t.id for t in toolbox.tiers] + [g.id for g in toolbox.guides], start=1)]
+    expected_titles = [g.title for g in toolbox.guides]
+    assert names == [f"{n:02d}-{g.id}.html" for n, g in enumerate(toolbox.guides, start=1)]
+    book = section_named(course, "Ohjeita ja oppaita").modules[0]
+    assert [c.findtext("title") for c in book.instance.findall("chapters/chapter")] == expected_titles
     for document, title in zip(documents, expected_titles, strict=True):
         assert '<meta charset="utf-8">' in document
         assert f"<title>{html.escape(title)}</title>" in document
@@ -661,7 +747,8 @@ def test_method_page_holds_its_files_in_its_content_area(attached_packages: dict
     files = mbz_of(attached_packages["internal"])
     records = file_records(files)
     directories = activity_dirs(files, "Liitteellinen menetelmä")
-    assert len(directories) == 2 and all(d.startswith("activities/page_") for d in directories)  # one per tier
+    # One page, though the method is at two tiers: it lives once in the methods section.
+    assert len(directories) == 1 and all(d.startswith("activities/page_") for d in directories)
     for directory in directories:
         page = ET.fromstring(files[f"{directory}/page.xml"])
         content = page.findtext("page/content") or ""
@@ -678,14 +765,16 @@ def test_method_page_holds_its_files_in_its_content_area(attached_packages: dict
         # Every record of the area, the directory included, is referenced: Moodle restores only those.
         assert inforef_files(files, directory) == {r["id"] for r in own.values()}
         hrefs = [attrs.get("href") for tag, attrs in elements(content).elements if tag == "a"]
-        assert hrefs == ["@@PLUGINFILE@@/ohje.pdf", "@@PLUGINFILE@@/K%C3%A4ynti%20%20muistio.docx",
-                         "https://verkko.example/sivu"]
+        # After the links to the method's two tiers: its own links.
+        assert [h.split("*")[0] for h in hrefs[:2]] == ["$@COURSESECTIONBYID"] * 2
+        assert hrefs[2:] == ["@@PLUGINFILE@@/ohje.pdf", "@@PLUGINFILE@@/K%C3%A4ynti%20%20muistio.docx",
+                             "https://verkko.example/sivu"]
 
 
 def test_method_with_only_a_file_link_is_a_page_with_the_file(attached_packages: dict[str, dict[str, bytes]]) -> None:
     files = mbz_of(attached_packages["internal"])
     course = read_course(files)
-    activity = section_named(course, "Arjen kumppanuudet").named("Pelkkä liite")
+    activity = section_named(course, "Menetelmät ja työkalut").named("Pelkkä liite")
     assert activity.modname == "page"
     assert 'href="@@PLUGINFILE@@/ohje.pdf"' in activity.text("content")
     (directory,) = activity_dirs(files, "Pelkkä liite")

@@ -367,6 +367,10 @@ class Toolbox:
             if group.id == group_id:
                 return group
         raise KeyError(group_id)
+    # Moodle course settings (toolbox.yaml): force the course language to the toolbox's own (Finnish), and
+    # which course completion criteria the course carries (schema.MOODLE_COMPLETIONS).
+    moodle_course_language: bool = False
+    moodle_completion: str = "none"
 
     def tier(self, tier_id: str) -> Tier:
         """Return the tier with the given id."""

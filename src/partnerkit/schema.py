@@ -59,6 +59,13 @@ AGREEMENT_KINDS: dict[str, str] = {
     "other": "Muu sopimus",
 }
 
+# Course completion criteria an institution can choose for its Moodle course (toolbox.yaml moodle_completion).
+MOODLE_COMPLETIONS: dict[str, str] = {
+    "none": "ei kurssin suoritusehtoa; aktiviteetit merkitään suoritetuiksi yksitellen",
+    "tier_introductions": "kurssi on suoritettu, kun jokaisen tason määritelmäsivu on avattu",
+    "all_activities": "kurssi on suoritettu, kun jokainen aktiviteetti on merkitty suoritetuksi",
+}
+
 # The placeholders a CRM address pattern may hold (toolbox.yaml crm_url): what each partner page fills in.
 CRM_PLACEHOLDERS: tuple[str, ...] = ("business_id", "id")
 
@@ -564,6 +571,24 @@ TOOLBOX = Record(
             "viestin tähän osoitteeseen, kun mkdocs.yml:n repo_url ei ole GitHub- tai GitLab-arkisto. Käytä "
             "yhteistä osoitetta, älä henkilön omaa.",
             example="tyokalupakki@oppilaitos.fi",
+        ),
+        Field(
+            "moodle_course_language",
+            "bool",
+            "Moodle-kurssin kieli suomeksi",
+            "true asettaa Moodle-kurssin kieleksi suomen (työkalupakin kielen), jolloin kurssin sivut näkyvät "
+            "suomeksi ja merkitään suomenkielisiksi silloinkin, kun Moodlen oletuskieli on toinen. Oletus false: "
+            "kurssi noudattaa käyttäjän ja sivuston kieltä. Suomen kielipaketin pitää olla asennettuna Moodleen.",
+            default=False,
+        ),
+        Field(
+            "moodle_completion",
+            "enum",
+            "Moodle-kurssin suoritusehto",
+            "Milloin Moodle merkitsee kurssin suoritetuksi: "
+            + ", ".join(f"{k} ({v})" for k, v in MOODLE_COMPLETIONS.items()) + ". Oletus none.",
+            choices=tuple(MOODLE_COMPLETIONS),
+            default="none",
         ),
         Field(
             "accessibility",

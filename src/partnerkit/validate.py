@@ -1072,6 +1072,8 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         owner_email=box.values.get("owner_email", ""),
         services=tuple(_services(checked["service"])),
         plans=tuple(sorted((_plan_of(v) for v in checked["plan"]), key=lambda p: (p.team, p.year))),
+        moodle_course_language=box.values.get("moodle_course_language", False),
+        moodle_completion=box.values.get("moodle_completion", TOOLBOX.default_of("moodle_completion")),
     )
 
 

@@ -6,7 +6,8 @@ dangerous failures are the silent ones: a restore that reports success but drops
 
 Rule groups, run in dependency order: archive (gzip/tar/zip and member paths, then XML parsing), manifest
 (moodle_backup.xml), structure (required files, course, sections, module.xml, activity wrappers, sequences),
-files (files.xml, blobs, inforef.xml, @@PLUGINFILE@@ links) and activities (each module type's own fields).
+files (files.xml, blobs, inforef.xml, @@PLUGINFILE@@ links), activities (each module type's own fields), then
+links and completion (encoded links, idnumbers and completion criteria name parts of the package).
 
 Usage: ``python -m partnerkit.mbzcheck FILE.mbz`` prints the problems and exits 1, or prints a summary.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import sys
 
-from . import archive, files, manifest, structure
+from . import archive, files, links, manifest, structure
 from .package import Package, Problem, Summary
 from .rules import RULES, Rule
 
@@ -36,6 +37,9 @@ def _run(data: bytes) -> Package:
     structure.check_activities(pkg)
     structure.check_sequences(pkg)
     files.check_files(pkg)
+    links.check_links(pkg)
+    links.check_idnumbers(pkg)
+    links.check_completion(pkg)
     return pkg
 
 

@@ -253,6 +253,19 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
      "mod/glossary/backup/moodle2/restore_glossary_stepslib.php process_glossary_entry()"),
     ("activity.glossary.author_not_in_inforef", "an entry's author is not in the activity's inforef.xml",
      _INFOREF),
+    # Links and mappings between parts of the course: unmapped ones fail silently.
+    ("links.unknown_activity", "an encoded view link to an activity the package lacks (it links to the old site)",
+     "backup/util/helper/restore_decode_rule.class.php decode()"),
+    ("links.wrong_module", "an encoded view link whose rule names another module type than its target's",
+     "mod/page/backup/moodle2/restore_page_activity_task.class.php define_decode_rules()"),
+    ("links.unknown_section", "an encoded section link to a section the package lacks",
+     "backup/moodle2/restore_course_task.class.php define_decode_rules()"),
+    ("links.idnumber_duplicate", "two activities with the same idnumber (restore empties the later one)",
+     f"{_STEPS} restore_module_structure_step::process_module() grade_verify_idnumber()"),
+    ("completion.unknown_activity", "a course completion criterion on an activity the package lacks (skipped)",
+     f"{_STEPS} restore_course_completion_structure_step::process_course_completion_criteria()"),
+    ("completion.untracked_activity", "a course completion criterion on an activity without completion tracking",
+     "completion/criteria/completion_criteria_activity.php review()"),
 )
 
 RULES: dict[str, Rule] = {rule_id: Rule(rule_id, description, source) for rule_id, description, source in _TABLE}

@@ -56,6 +56,23 @@ INTRO_SECTION_NAME = "Johdanto"
 CONCEPTS_PAGE_NAME = "Keskeiset käsitteet"
 PUBLIC_PARTNERS_PAGE_NAME = "Kumppanit"
 GUIDES_SECTION_NAME = "Ohjeita ja oppaita"
+METHODS_SECTION_NAME = "Menetelmät ja työkalut"
+# The toolbox's own language: every text the course shows is Finnish (toolbox.yaml moodle_course_language).
+TOOLBOX_LANGUAGE = "fi"
+# course_modules.idnumber is varchar(100); longer content keys are hashed to fit.
+IDNUMBER_PREFIX = "partnerkit:"
+IDNUMBER_MAX = 100
+# completion_info: COMPLETION_TRACKING_MANUAL, COMPLETION_TRACKING_AUTOMATIC; completion_criteria
+# COMPLETION_CRITERIA_TYPE_ACTIVITY; COMPLETION_AGGREGATION_ALL.
+COMPLETION_MANUAL = 1
+COMPLETION_AUTOMATIC = 2
+CRITERIA_TYPE_ACTIVITY = 4
+AGGREGATION_ALL = 1
+# Links between activities are planned before ids exist: templates write a marker (NUL never survives validation
+# or XML, so content cannot forge one), and _resolve_links() turns it into the form Moodle's backup writes for
+# links (backup_page_activity_task::encode_content_links(), backup_course_task::encode_content_links()). Restore's
+# decoder (restore_decode_rule) maps the old ids to the restored ones.
+_LINK_MARKER = re.compile("\x00(cm|section):([^\x00]*)\x00")
 
 # backup_root_task::define_settings() of a course backup without users, in Moodle's order. 'activities' is the
 # one that matters most: without it a restore silently creates an empty course.
@@ -78,7 +95,6 @@ EMPTY_ROOT_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "gradebook.xml": ("gradebook", ("attributes", "grade_categories", "grade_items", "grade_letters",
                                     "grade_settings")),
     "grade_history.xml": ("grade_history", ("grade_grades",)),
-    "completion.xml": ("course_completion", ()),
     "badges.xml": ("badges", ()),
     "course/inforef.xml": ("inforef", ()),
     "course/roles.xml": ("roles", ("role_overrides", "role_assignments")),
@@ -203,9 +219,16 @@ class Activity:
     url: str = ""
     chapters: tuple[Chapter, ...] = ()
     files: tuple[AreaFile, ...] = ()
+    # Tracked by hand (1), or complete when viewed (2: a tier's definition, for the course completion criteria).
+    completion: int = COMPLETION_MANUAL
     cmid: int = 0
     instanceid: int = 0
     contextid: int = 0
+
+    @property
+    def idnumber(self) -> str:
+        """A stable identity from the content key (course_modules.idnumber): the same on every build."""
+        return stable_idnumber(self.key)
 
     @property
     def directory_name(self) -> str:
@@ -253,7 +276,28 @@ class Course:
     contextid: int = 0
     categoryid: int = CATEGORY_ID
     format: str = COURSE_FORMAT
-    format_options: tuple[tuple[str, str], ...] = (("hiddensections", "1"), ("coursedisplay", "0"))
+    # One section per page (coursedisplay 1): the course page shows the sections with their summaries and each
+    # section's activities are on its own page, so the course page stays small.
+    format_options: tuple[tuple[str, str], ...] = (("hiddensections", "1"), ("coursedisplay", "1"))
+    lang: str = ""
+    completion: str = "none"
+
+    def completion_criteria(self) -> tuple[Activity, ...]:
+        """The activities the course completion criteria require (toolbox.yaml moodle_completion)."""
+        activities = [a for section in self.sections for a in section.activities]
+        if self.completion == "tier_introductions":
+            return tuple(a for a in activities if a.key.endswith("/definition"))
+        if self.completion == "all_activities":
+            return tuple(activities)
+        return ()
+
+
+def stable_idnumber(key: str) -> str:
+    """Return the idnumber of the activity with a content key: readable, or hashed when too long for Moodle."""
+    idnumber = IDNUMBER_PREFIX + key
+    if len(idnumber) <= IDNUMBER_MAX:
+        return idnumber
+    return IDNUMBER_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def default_environment() -> jinja2.Environment:
@@ -267,6 +311,8 @@ def plan_course(view: Toolbox, profile: Profile, env: jinja2.Environment) -> Cou
     sections = [_intro_section(view, html, profile)]
     for number, tier in enumerate(view.tiers, start=1):
         sections.append(_tier_section(view, html, tier.id, number, profile))
+    if view.methods:
+        sections.append(_methods_section(view, html, len(sections)))
     sections.append(_guides_section(view, html, len(sections)))
     slug = package_slug(view)
     course = Course(
@@ -275,8 +321,10 @@ def plan_course(view: Toolbox, profile: Profile, env: jinja2.Environment) -> Cou
         summary_html=html.fragment("intro_summary.html.j2"),
         sections=tuple(sections),
         category=view.institution,
+        lang=TOOLBOX_LANGUAGE if view.moodle_course_language else "",
+        completion=view.moodle_completion,
     )
-    return _with_ids(course)
+    return _resolve_links(_with_ids(course))
 
 
 def package_attachments(view: Toolbox) -> tuple[str, ...]:
@@ -319,6 +367,7 @@ def backup_files(course: Course, timestamp: int, env: jinja2.Environment, name: 
     emit("moodle_backup.xml", "moodle_backup.xml.j2", info=info, course=course, sections=course.sections,
          root_settings=(("filename", name), *ROOT_SETTINGS))
     emit("course/course.xml", "course.xml.j2", course=course)
+    emit("completion.xml", "completion.xml.j2", course=course, criteria=course.completion_criteria())
     for path, (root, children) in EMPTY_ROOT_FILES.items():
         emit(path, "empty.xml.j2", root=root, children=children)
     for section in course.sections:
@@ -362,7 +411,7 @@ def _stored_files(activity: Activity, attachments: Mapping[str, bytes]) -> Itera
 
 def render_book_zip(view: Toolbox, env: jinja2.Environment | None = None,
                     attachments: Mapping[str, bytes] | None = None) -> bytes:
-    """Return a Book import zip: one HTML file per tier page and guide, named so natural order is book order.
+    """Return a Book import zip of the guides book: one HTML file per guide, named so natural order is book order.
 
     Attachments the guides link to lie in a folder next to the chapters, linked relatively, so the import
     copies each into the chapter that links to it.
@@ -371,8 +420,6 @@ def render_book_zip(view: Toolbox, env: jinja2.Environment | None = None,
     html = _HtmlRenderer(env, view)
     paths = book_zip_paths(link.file for guide in view.guides for link in guide.links if link.file)
     chapters: list[tuple[str, str, str]] = []
-    for tier in view.tiers:
-        chapters.append((tier.id, tier.title, html.fragment("tier.html.j2", tier=tier)))
     for guide in view.guides:
         content = html.fragment("guide.html.j2", guide=guide, file_href=paths.__getitem__)
         chapters.append((guide.id, guide.title, content))
@@ -470,12 +517,28 @@ class _HtmlRenderer:
         self.env = env
         self.index = index_toolbox(view)
         self.common = {"toolbox": view, "index": self.index, "tiers": {tier.id: tier for tier in view.tiers},
-                       "file_href": _unplanned_attachment}
+                       "file_href": _unplanned_attachment, "activity_href": activity_href,
+                       "section_href": section_href}
 
     def fragment(self, template: str, **values: Any) -> str:
         """Render one fragment and return it as plain text, so XML templates escape it as Moodle expects."""
         rendered = self.env.get_template(f"moodle/{template}").render({**self.common, **values})
         return str(rendered).strip()
+
+
+def activity_href(key: str) -> str:
+    """Return the planned link to the activity with a content key (resolved once ids exist)."""
+    return f"\x00cm:{key}\x00"
+
+
+def section_href(key: str) -> str:
+    """Return the planned link to the section with a content key (resolved once ids exist)."""
+    return f"\x00section:{key}\x00"
+
+
+def method_key(method_id: str) -> str:
+    """Return the content key of a method's one activity in the methods section."""
+    return f"method/{method_id}"
 
 
 def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> Section:
@@ -499,30 +562,42 @@ def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int,
     index = html.index
     first_paragraph = _BLANK_LINE.split(tier.definition.strip(), maxsplit=1)[0]
     definition = Activity(f"tier/{tier.id}/definition", "page", f"{tier.title}: määritelmä ja painopisteet",
-                          content_html=html.fragment("tier.html.j2", tier=tier))
+                          content_html=html.fragment("tier.html.j2", tier=tier), completion=COMPLETION_AUTOMATIC)
     activities = [definition]
-    for method in index.methods_by_tier.get(tier.id, []):
-        key = f"tier/{tier.id}/method/{method.id}"
-        intro = html.fragment("method_intro.html.j2", method=method)
+    if profile.tiers:
+        partners = index.partners_by_tier.get(tier.id, [])
+        activities.append(Activity(f"tier/{tier.id}/partners", "page", f"{tier.title}: kumppanit",
+                                   content_html=html.fragment("tier_partners.html.j2", tier=tier, partners=partners)))
+    # The tier's methods live once in the methods section; the tier links to them from its summary.
+    methods = index.methods_by_tier.get(tier.id, [])
+    summary = html.fragment("tier_summary.html.j2", tier=tier, definition_start=first_paragraph, methods=methods,
+                            method_key=method_key)
+    return Section(f"tier/{tier.id}", number, tier.heading, summary, tuple(activities))
+
+
+def _methods_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
+    """Every method once, by title: the one activity each tier links to, so completion counts it once."""
+    activities = []
+    for method in sorted(view.methods, key=lambda m: (m.title.lower(), m.id)):
+        key = method_key(method.id)
         only_link = method.links[0] if len(method.links) == 1 else None
         # A lone web link without further text is most useful as a link straight to it; mod_url takes web
         # addresses only, so a mailto link stays on a page, and so does an attachment: the page's content
         # area holds the file.
         if only_link and not method.body.strip() and only_link.url.lower().startswith(("http://", "https://")):
+            # A url has no page of its own: its description carries the links to the method's tiers.
+            intro = html.fragment("method_intro.html.j2", method=method, with_tiers=True)
             activities.append(Activity(key, "url", method.title, intro_html=intro, show_description=True,
                                        url=only_link.url))
         else:
             names = area_filenames(link.file for link in method.links if link.file)
             content = html.fragment("method.html.j2", method=method, kind=METHOD_KINDS[method.kind],
                                     file_href=_pluginfile_href(names))
+            intro = html.fragment("method_intro.html.j2", method=method, with_tiers=False)
             activities.append(Activity(key, "page", method.title, intro_html=intro, show_description=True,
                                        content_html=content, files=_area_files(names)))
-    if profile.tiers:
-        partners = index.partners_by_tier.get(tier.id, [])
-        activities.append(Activity(f"tier/{tier.id}/partners", "page", f"{tier.title}: kumppanit",
-                                   content_html=html.fragment("tier_partners.html.j2", tier=tier, partners=partners)))
-    summary = html.fragment("tier_summary.html.j2", tier=tier, definition_start=first_paragraph)
-    return Section(f"tier/{tier.id}", number, tier.heading, summary, tuple(activities))
+    summary = html.fragment("methods_summary.html.j2")
+    return Section("methods", number, METHODS_SECTION_NAME, summary, tuple(activities))
 
 
 def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
@@ -562,6 +637,33 @@ def _with_ids(course: Course) -> Course:
                              activities=tuple(numbered(activity) for activity in section.activities))
                      for section in course.sections)
     return replace(course, id=ids["course"], contextid=ids["context:course"], sections=sections)
+
+
+def _resolve_links(course: Course) -> Course:
+    """Return the course with every planned link written as Moodle's backup encodes links to that target."""
+    targets: dict[tuple[str, str], str] = {}
+    for section in course.sections:
+        # restore_course_task::define_decode_rules(): COURSESECTIONBYID -> /course/section.php?id=
+        targets["section", section.key] = f"$@COURSESECTIONBYID*{section.id}@$"
+        for activity in section.activities:
+            # mod/<modname>/backup/moodle2/restore_<modname>_activity_task: <MODNAME>VIEWBYID -> view.php?id=
+            targets["cm", activity.key] = f"$@{activity.modname.upper()}VIEWBYID*{activity.cmid}@$"
+
+    def resolve(html: str) -> str:
+        def link(match: re.Match[str]) -> str:
+            target = targets.get((match[1], match[2]))
+            if target is None:
+                raise RenderError(match[2], "a link to a part of the Moodle course that was not planned")
+            return target
+        return _LINK_MARKER.sub(link, html)
+
+    sections = tuple(
+        replace(section, summary_html=resolve(section.summary_html), activities=tuple(
+            replace(activity, intro_html=resolve(activity.intro_html), content_html=resolve(activity.content_html),
+                    chapters=tuple(replace(c, content_html=resolve(c.content_html)) for c in activity.chapters))
+            for activity in section.activities))
+        for section in course.sections)
+    return replace(course, summary_html=resolve(course.summary_html), sections=sections)
 
 
 def _file_key(activity: Activity, area_file: AreaFile) -> str:
