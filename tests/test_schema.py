@@ -72,7 +72,8 @@ def test_every_default_is_written_once_and_told_in_its_description() -> None:
     assert defaults == {("toolbox", "review_after_months"): 12, ("partner", "publishable"): False,
                         ("guide", "order"): 100, ("guide", "staff_only"): False,
                         ("partner", "status"): "active", ("service", "order"): 100,
-                        ("action", "status"): "planned", ("action", "public"): False}
+                        ("action", "status"): "planned", ("action", "public"): False,
+                        ("toolbox", "moodle_course_language"): False, ("toolbox", "moodle_completion"): "none"}
     for record in RECORDS.values():
         for spec in record.fields:
             if spec.default is not None:
