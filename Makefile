@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build check serve test setup browser libreoffice voikko clean
+.PHONY: build check serve test setup browser libreoffice voikko php clean
 
 build: setup
 	$(PY) build.py
@@ -16,7 +16,7 @@ serve: setup
 	$(PY) build.py serve
 
 # PARTNERKIT_REQUIRE_LIBREOFFICE: the import tests with LibreOffice-written files fail (never skip) without it.
-test: setup browser libreoffice voikko
+test: setup browser libreoffice voikko php
 	PARTNERKIT_REQUIRE_LIBREOFFICE=1 $(PY) -m pytest
 
 setup: $(STAMP)
@@ -54,6 +54,14 @@ voikko:
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    -o DPkg::Lock::Timeout=900 libvoikko1 voikko-fi >/dev/null; }
+
+# The Moodle plugin (moodle/admin/tool/partnerkit) is linted and its Moodle-free parts are tested with Debian's PHP.
+php:
+	@{ command -v php >/dev/null 2>&1 && php -r 'exit(extension_loaded("simplexml") ? 0 : 1);'; } || { \
+	  echo "Asennetaan PHP (apt-get)..."; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=900 php-cli php-xml >/dev/null; }
 
 clean:
 	rm -rf site dist $(VENV) node_modules
