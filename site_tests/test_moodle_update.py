@@ -128,6 +128,37 @@ echo json_encode([
 ]);
 """
 
+# The admin page's form renders in Moodle, and the page is in the site administration tree.
+ADMIN_PAGE_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+require_once($CFG->libdir . '/adminlib.php');
+\core\session\manager::set_user(get_admin());
+$PAGE->set_url('/admin/tool/partnerkit/index.php');
+$PAGE->set_context(context_system::instance());
+$html = (new \tool_partnerkit\form\update_form())->render();
+$page = admin_get_root(true)->locate('tool_partnerkit');
+echo json_encode(['fields' => array_values(array_filter(['courseid', 'package', 'dryrun'], function ($name) use ($html) {
+    return strpos($html, 'name="' . $name . '"') !== false;
+})), 'page' => $page ? $page->url->out(false) : null, 'title' => get_string('pluginname', 'tool_partnerkit')]);
+"""
+
+# A course made by hand, without partnerkit's activities: the wrong course to update.
+OTHER_COURSE_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+require_once($CFG->dirroot . '/course/lib.php');
+\core\session\manager::set_user(get_admin());
+if ($argv[1] === 'create') {
+    $course = create_course((object)['fullname' => 'Muu kurssi', 'shortname' => 'pk-muu-kurssi', 'category' => 1]);
+    echo json_encode(['id' => $course->id, 'courses' => $DB->count_records('course')]);
+} else {
+    $modules = $DB->count_records('course_modules', ['course' => (int)$argv[2]]);
+    delete_course((int)$argv[2], false);
+    echo json_encode(['modules' => $modules, 'courses' => $DB->count_records('course')]);
+}
+"""
+
 CLEANUP_PHP = r"""<?php
 define('CLI_SCRIPT', true);
 require(getenv('MOODLE_DIR') . '/config.php');
@@ -352,3 +383,34 @@ def test_second_update_changes_nothing(scenario: dict[str, Any]) -> None:
     assert result.returncode == 0, result.stderr
     assert len([line for line in result.stdout.splitlines() if line.startswith("- ")]) == 0, result.stdout
     assert scenario["after_again"] == scenario["after_update"]
+
+
+def test_admin_page_is_in_the_site_administration(tmp_path: Path) -> None:
+    install_plugin()
+    script = tmp_path / "admin_page.php"
+    script.write_text(ADMIN_PAGE_PHP, encoding="utf-8")
+    tmp_path.chmod(0o755)
+    found = json.loads(run_php(str(script)).stdout)
+    assert found["fields"] == ["courseid", "package", "dryrun"]
+    assert found["page"].endswith("/admin/tool/partnerkit/index.php")
+    assert found["title"]
+
+
+def test_a_course_without_partnerkit_activities_is_refused(tmp_path: Path) -> None:
+    install_plugin()
+    tmp_path.chmod(0o755)
+    script = tmp_path / "other_course.php"
+    script.write_text(OTHER_COURSE_PHP, encoding="utf-8")
+    package = tmp_path / "sample.mbz"
+    package.write_bytes(build_package(ROOT)[1])
+    package.chmod(0o644)
+    created = json.loads(run_php(str(script), "create").stdout)
+    cli = str(Path(MOODLE_DIR) / "admin" / "tool" / "partnerkit" / "cli" / "update_course.php")
+    try:
+        result = run_php(cli, f"--courseid={created['id']}", f"--file={package}", check=False)
+    finally:
+        deleted = json.loads(run_php(str(script), "delete", str(created["id"])).stdout)
+    assert result.returncode == 1
+    assert "partnerkit" in result.stderr
+    assert deleted["modules"] == 0, "nothing was added to the wrong course"
+    assert deleted["courses"] == created["courses"] - 1, "no staging course was left behind"

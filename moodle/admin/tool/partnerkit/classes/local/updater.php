@@ -92,17 +92,26 @@ class updater {
      * @throws moodle_exception when the package is damaged (nothing in the live course has changed then)
      */
     public function run(string $file, bool $apply): array {
-        $stagingid = $this->stage($file);
+        // One update of a course at a time: a second one would compare against a course half changed.
+        $lock = \core\lock\lock_config::get_lock_factory('tool_partnerkit')->get_lock('course' . $this->course->id, 0);
+        if (!$lock) {
+            throw new moodle_exception('error_locked', 'tool_partnerkit');
+        }
         try {
-            $plan = $this->plan($stagingid);
-            if ($apply && $plan['changes']) {
-                $this->apply($stagingid, $plan);
+            $stagingid = $this->stage($file);
+            try {
+                $plan = $this->plan($stagingid);
+                if ($apply && $plan['changes']) {
+                    $this->apply($stagingid, $plan);
+                }
+                return $plan['changes'];
+            } finally {
+                \context_helper::reset_caches();
+                delete_course($stagingid, false);
+                fix_course_sortorder();
             }
-            return $plan['changes'];
         } finally {
-            \context_helper::reset_caches();
-            delete_course($stagingid, false);
-            fix_course_sortorder();
+            $lock->release();
         }
     }
 
@@ -242,6 +251,10 @@ class updater {
             }
         }
         $removed += $byidnumber;
+        if (count($removed) + count($cmmap) - count($added) === 0) {
+            // Not a course built from a partnerkit package (or the wrong course): everything would be added twice.
+            throw new moodle_exception('error_notpartnerkitcourse', 'tool_partnerkit');
+        }
 
         // Sections by position; a section still to be created gets a placeholder id no link can match.
         $sectionmap = [];
