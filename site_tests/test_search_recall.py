@@ -90,6 +90,9 @@ def top_hits(page: Any, url: str, query: str) -> list[str]:
     # The status line speaks once the whole answer is shown (results and their count, or "nothing found").
     page.locator(".pk-search__status").filter(has_text=re.compile(r"\S")).wait_for()
     hrefs = page.locator(".pk-search__results li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    if not hrefs:
+        # No hits: the status line says why (nothing found, or the index could not be loaded).
+        return ["(" + page.locator(".pk-search__status").inner_text() + ")"]
     return [str(href) for href in hrefs[:TOP]]
 
 
