@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -115,7 +116,9 @@ def site_figures(site: Path) -> tuple[int, float, float]:
     """Return the number of HTML pages, the largest page in KB and the search index size in KB."""
     pages, largest, search = 0, 0, 0
     for folder, _, names in os.walk(site):
-        in_search = Path(folder).relative_to(site).parts[:1] in (("pagefind",), ("search",))
+        top = Path(folder).relative_to(site).parts[:1]
+        # The search index: every bundle (pagefind/, pagefind-2/, ... in a large site) and the search folder.
+        in_search = bool(top) and (top[0] == "search" or re.fullmatch(r"pagefind(-\d+)?", top[0]) is not None)
         for name in names:
             size = os.path.getsize(os.path.join(folder, name))
             if in_search:
