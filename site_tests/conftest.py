@@ -204,9 +204,12 @@ def browser() -> Iterator[object]:
 # Page types are named after the template that renders them (templates/site/<type>.md.j2); "404" is the theme's.
 PAGE_TYPES = ("home", "tier", "partner", "partners", "method", "methods", "contact", "contacts", "team", "teams",
               "guides", "guide", "changes", "review", "publishing", "search", "404", "accessibility", "privacy", "ended",
-              "service", "services")
-# Ended partnerships are listed for staff only (the public view has no ended partner).
-INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts", "review", "ended")
+              "service", "services", "public_home")
+# Ended partnerships are listed for staff only (the public view has no ended partner). The staff's home, tier,
+# method, changes and publishing pages are theirs alone; the public home is a page for companies.
+INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts", "review", "ended", "home", "tier", "method", "methods", "changes",
+                            "publishing")
+PUBLIC_ONLY_PAGE_TYPES = ("public_home",)
 # The page types of the split variant (render_split) that the sample's own build has not, or shows otherwise:
 # the alphabetical pages of long listings, the pages that link to them instead of listing, and the review report
 # with every partner overdue. Public builds list no partners by tier and have no review report.
@@ -222,7 +225,8 @@ EDITOR_PAGES = {"muokkaa/index.html": "editor"}
 
 def page_types(audience: str) -> tuple[str, ...]:
     """Return the page types of the sample's build in the profile."""
-    return tuple(t for t in PAGE_TYPES if audience == "internal" or t not in INTERNAL_ONLY_PAGE_TYPES)
+    excluded = PUBLIC_ONLY_PAGE_TYPES if audience == "internal" else INTERNAL_ONLY_PAGE_TYPES
+    return tuple(t for t in PAGE_TYPES if t not in excluded)
 
 
 def page_of_type(site: BuiltSite, page_type: str, audience: str = "internal") -> str:

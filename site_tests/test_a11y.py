@@ -241,7 +241,8 @@ def _bring_into_state(page: Any, url: str, site: BuiltSite, profile: str, state:
             _type_into_filter(page, NOWHERE, False)
     elif state == "menu-open":
         page.set_viewport_size({"width": PHONE, "height": 844})
-        page.goto(f"{url}/{page_of_type(site, 'tier', profile)}")
+        # The public build has no tier pages: its drawer is opened on the services page.
+        page.goto(f"{url}/{page_of_type(site, 'tier' if profile == 'internal' else 'services', profile)}")
         page.locator("label.md-header__button[for='__drawer']").click()
         assert page.evaluate("document.getElementById('__drawer').checked")
         page.wait_for_function(_SETTLED_JS)

@@ -84,7 +84,8 @@ def test_home_page_of_the_public_build_counts_no_partners_per_tier() -> None:
 def test_only_the_staff_site_links_to_the_repository_for_editing() -> None:
     project = Project(ROOT)
     assert site_settings(project, INTERNAL).edit_base.startswith("https://")
-    assert site_settings(project, PUBLIC) == SiteSettings(edit_base="", profile=PUBLIC)
+    assert site_settings(project, PUBLIC) == SiteSettings(edit_base="", profile=PUBLIC,
+                                                          site_url="https://kumppanit.jarvilaakso.example/")
     public = render_site(view_for(toolbox_of(MINIMAL), PUBLIC), site_settings(project, PUBLIC),
                          make_environment(SHIPPED_TEMPLATES))
     assert not [path for path, text in public.pages.items() if "edit_url" in text]
@@ -93,7 +94,11 @@ def test_only_the_staff_site_links_to_the_repository_for_editing() -> None:
 def test_a_staff_only_guide_stays_out_of_the_public_view() -> None:
     toolbox = read_toolbox(Project(ROOT), "fi")
     staff_only = {guide.id for guide in toolbox.guides if guide.staff_only}
-    assert staff_only == {"miten-muokkaan", "nain-lisaat-tai-korjaat"}
+    # The guides for staff's own work (editing, planning, recording and checking partner data, agreements, data
+    # protection) stay with staff; the guides a workplace can use are public.
+    assert staff_only == {"kumppanitietojen-tarkistus", "kumppanuussopimuksen-laatiminen", "miten-muokkaan",
+                          "nain-lisaat-tai-korjaat", "tietosuoja-yhteistyossa", "tyokalupakki-vuosisuunnittelussa",
+                          "uuden-kumppanin-kirjaaminen"}
     public = {guide.id for guide in view_for(toolbox, PUBLIC).guides}
     internal = {guide.id for guide in view_for(toolbox, INTERNAL).guides}
     assert staff_only <= internal and not staff_only & public and public == internal - staff_only

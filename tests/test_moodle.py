@@ -738,8 +738,9 @@ def test_each_attachment_is_stored_once_under_its_sha1(attached_packages: dict[s
                                                        audience: str) -> None:
     files = mbz_of(attached_packages[audience])
     blobs = {path: data for path, data in files.items() if path.startswith("files/")}
+    # The method's form travels only in the staff course: the public course has no methods.
     expected = {f"files/{hashlib.sha1(data).hexdigest()[:2]}/{hashlib.sha1(data).hexdigest()}": data
-                for data in (PDF, DOCX)}
+                for data in ((PDF, DOCX) if audience == "internal" else (PDF,))}
     assert blobs == expected
 
 

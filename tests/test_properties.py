@@ -139,6 +139,9 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
         if spec.item_kind == "int":
             return draw(st.lists(st.integers(spec.minimum or 0, spec.maximum or 99), min_size=spec.min_items,
                                  max_size=3))
+        if spec.item_kind in ("url", "email"):
+            # Lists of addresses (toolbox.yaml internal_addresses): each item drawn like a single field's value.
+            return [value(spec.item_field) for _ in range(draw(st.integers(spec.min_items, spec.min_items + 2)))]
         if spec.item_kind == "ref":
             pool = ids[spec.target]
             return draw(st.lists(st.sampled_from(pool), unique=True, min_size=spec.min_items, max_size=len(pool))
@@ -200,12 +203,18 @@ def content(draw: st.DrawFn) -> dict[str, Any]:
                 files[f"{folder}/{record_id}.yaml"] = {**record(RECORDS[kind]), "id": record_id}
     # A service's channel is shared: its team has an address, and its own address is no contact person's.
     personal = {str(files[f"contacts/{c}.yaml"]["email"]).lower() for c in ids["contacts"]}
-    for service_id in ids["services"]:
-        service = files[f"services/{service_id}.yaml"]
-        if "contact_team" in service:
-            files[f"teams/{service['contact_team']}.yaml"].setdefault("email", "tiimi@palvelu.example")
-        elif str(service["contact_email"]).lower() in personal:
-            service["contact_email"] = "palvelupiste." + service["contact_email"]
+    # The same holds for the public home's channels (toolbox.yaml public:).
+    public = files["toolbox.yaml"].get("public")
+    channels = [(service, "contact_team", "contact_email")
+                for service in (files[f"services/{service_id}.yaml"] for service_id in ids["services"])]
+    if public is not None:
+        channels.append((public, "contact_team", "contact_email"))
+        channels.extend((item, "team", "email") for item in public.get("field_contacts", []))
+    for channel, team_key, email_key in channels:
+        if team_key in channel:
+            files[f"teams/{channel[team_key]}.yaml"].setdefault("email", "tiimi@palvelu.example")
+        elif str(channel[email_key]).lower() in personal:
+            channel[email_key] = "palvelupiste." + channel[email_key]
     for name in attachments:
         files[f"files/{name}"] = b"%PDF-1.4\n" + name.encode()
     return files

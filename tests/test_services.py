@@ -29,22 +29,22 @@ CASES = [
     pytest.param(
         service("contact_email: maija.malli@testi.example\n"),
         ["content/services/oppisopimus.yaml:7:16: contact_email: 'maija.malli@testi.example' on yhteyshenkilön "
-         "maija-malli oma osoite. Palvelu näkyy julkisesti, joten yhteyskanavaksi kirjoitetaan tiimin tai "
-         "palvelupisteen yhteinen osoite: contact_team: <tiimin tunniste> tai yhteinen contact_email."],
+         "maija-malli oma osoite. Yhteyskanava näkyy julkisesti, joten siihen kirjoitetaan tiimin tai "
+         "palvelupisteen yhteinen osoite: tiimin tunniste tai yhteinen sähköpostiosoite."],
         id="service_personal_email",
     ),
     pytest.param(
         service("contact_email: Maija.Malli@TESTI.example\n"),
         ["content/services/oppisopimus.yaml:7:16: contact_email: 'Maija.Malli@TESTI.example' on yhteyshenkilön "
-         "maija-malli oma osoite. Palvelu näkyy julkisesti, joten yhteyskanavaksi kirjoitetaan tiimin tai "
-         "palvelupisteen yhteinen osoite: contact_team: <tiimin tunniste> tai yhteinen contact_email."],
+         "maija-malli oma osoite. Yhteyskanava näkyy julkisesti, joten siihen kirjoitetaan tiimin tai "
+         "palvelupisteen yhteinen osoite: tiimin tunniste tai yhteinen sähköpostiosoite."],
         id="service_personal_email-case",
     ),
     pytest.param(
         service("contact_team: keittio\n"),
         ["content/services/oppisopimus.yaml:7:15: contact_team: tiimillä 'keittio' ei ole yhteistä "
-         "sähköpostiosoitetta, joten palvelulla ei olisi yhteyskanavaa. Lisää tiimin tiedostoon email tai anna "
-         "palvelulle contact_email."],
+         "sähköpostiosoitetta, joten yhteyskanavaa ei olisi. Lisää tiimin tiedostoon email tai kirjoita "
+         "tilalle yhteinen sähköpostiosoite."],
         id="service_team_without_email",
     ),
     pytest.param(
@@ -86,8 +86,8 @@ def test_personal_address_message_in_english(project: Callable[..., Path]) -> No
     root = project({"services/oppisopimus.yaml": service("contact_email: maija.malli@testi.example\n")})
     assert problems_of(root, "en") == [
         "content/services/oppisopimus.yaml:7:16: contact_email: 'maija.malli@testi.example' is the own address of "
-        "contact person maija-malli. Services are public, so their contact channel is a team's or service desk's "
-        "shared address: contact_team: <team id> or a shared contact_email."]
+        "contact person maija-malli. The contact channel is public, so it is a team's or service desk's shared "
+        "address: a team id or a shared e-mail address."]
 
 
 def test_a_toolbox_without_services_folder_still_checks(project: Callable[..., Path]) -> None:

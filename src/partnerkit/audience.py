@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .changes import History
-from .model import Cooperation, Plan, Toolbox
+from .model import Cooperation, Link, Plan, Toolbox
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,12 @@ def history_for(history: History | None, profile: Profile, current: Toolbox) -> 
     return replace(history, previous=previous)
 
 
+def is_internal_address(url: str, prefixes: tuple[str, ...]) -> bool:
+    """Return True when url starts with one of the institution's internal address prefixes (case-insensitive)."""
+    lowered = url.strip().lower()
+    return any(lowered.startswith(prefix.lower()) for prefix in prefixes)
+
+
 def _public_view(toolbox: Toolbox) -> Toolbox:
     # Public: no contact persons (teams and their shared addresses stand in for them), no tier of any partner
     # (the tiers are the institution's own working tool, not a ranking), only publishable active partners (a
@@ -75,15 +81,25 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
         for partner in toolbox.partners
         if partner.publishable and partner.status == "active"
     )
+    # Links into the institution's staff-only systems (toolbox.yaml internal_addresses) lead nowhere for the public.
+    def public_links(links: tuple[Link, ...]) -> tuple[Link, ...]:
+        return tuple(link for link in links if not is_internal_address(link.url, toolbox.internal_addresses))
+
+    # The staff introduction and its how-to are for staff; the public reads the public home's own texts.
+    public = toolbox.public
     return replace(
         toolbox,
+        introduction=public.introduction if public is not None else "",
+        how_to_use=public.how_to_start if public is not None else "",
         partners=partners,
         contacts=(),
-        methods=tuple(replace(method, owner="") for method in toolbox.methods),
-        guides=tuple(replace(guide, owner="") for guide in toolbox.guides if not guide.staff_only),
+        methods=tuple(replace(method, owner="", links=public_links(method.links)) for method in toolbox.methods),
+        guides=tuple(replace(guide, owner="", links=public_links(guide.links)) for guide in toolbox.guides
+                     if not guide.staff_only),
         teams=tuple(replace(team, lead="") for team in toolbox.teams),
         crm_url="",
         owner_email="",
+        hidden_addresses=toolbox.internal_addresses,
         # A service's tiers and methods answer the staff's "what can we offer this partner", not a company's.
         services=tuple(replace(service, tiers=(), methods=()) for service in toolbox.services),
         plans=_public_plans(toolbox, {partner.id for partner in partners}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import escape as html_escape
+from html import unescape as html_unescape
 
 import markdown
 import nh3
@@ -85,6 +86,23 @@ def render_parsed(stripped: str, converter: markdown.Markdown | None = None) -> 
         strip_comments=True,
     ).strip()
     return _RESERVED.sub(_as_references, clean)
+
+
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+
+
+def unlink_addresses(html: str, prefixes: tuple[str, ...]) -> str:
+    """Return sanitised HTML with every link to an address starting with one of prefixes reduced to its text."""
+    # The HTML comes from the sanitiser (nh3): double-quoted href, no nested links, so a pattern reads it exactly.
+    if not prefixes or "<a " not in html:
+        return html
+    lowered = tuple(prefix.lower() for prefix in prefixes)
+
+    def keep_text(match: re.Match[str]) -> str:
+        address = html_unescape(match.group(1)).strip().lower()
+        return match.group(2) if address.startswith(lowered) else match.group(0)
+
+    return _LINK.sub(keep_text, html)
 
 
 def _as_references(match: re.Match[str]) -> str:

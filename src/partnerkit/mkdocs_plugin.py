@@ -50,6 +50,13 @@ _MAY_START_BLOCK = re.compile(
     r"<(?:!|\?|/?(?:" + "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True)) + r")(?![\w-]))", re.I)
 
 
+def walk_order(src_uri: str) -> tuple[Any, ...]:
+    """Return the sort key of a docs path in MkDocs' walk of a docs folder (files before subfolders, index first)."""
+    parts = src_uri.split("/")
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1].rsplit(".", 1)[0] not in ("index", "README"),
+                                                  parts[-1]))
+
+
 def set_aside_html(markdown: str) -> tuple[str, list[str]]:
     """Replace the well-formed raw HTML blocks of markdown with placeholders; return the text and the blocks.
 
@@ -201,7 +208,9 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add the generated pages, held in memory, to the static files found in docs_dir."""
-        for src_uri in sorted(self.pages):
+        # In the order MkDocs' own walk of a docs folder gives (a folder's files, index first, then its subfolders
+        # by name): the sitemap lists pages in files' order, as a build reading the pages from disk would.
+        for src_uri in sorted(self.pages, key=walk_order):
             files.append(File.generated(config, src_uri, content=self.pages[src_uri]))
         return files
 

@@ -294,6 +294,29 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class FieldContact:
+    """One field and its shared contact channel on the public home page (a team id or an address)."""
+
+    field: str
+    team: str
+    email: str
+
+
+@dataclass(frozen=True)
+class PublicHome:
+    """The public home page's own texts for companies (toolbox.yaml public:), not the staff introduction."""
+
+    title: str
+    introduction: str
+    benefits: tuple[str, ...]
+    how_to_start: str
+    contact_team: str
+    contact_email: str
+    field_contacts: tuple[FieldContact, ...]
+    references_intro: str
+
+
+@dataclass(frozen=True)
 class AccessibilityStatement:
     """What the accessibility statement says (Act 306/2019): conformance, known gaps, feedback and supervision."""
 
@@ -360,6 +383,13 @@ class Toolbox:
     owner_email: str = ""
     # What the institution offers working life, sorted by (order, title, id); the public home is built from them.
     services: tuple[Service, ...] = ()
+    # The public home page's texts (None: the public home shows the services and the partners only).
+    public: PublicHome | None = None
+    # Address prefixes of the institution's staff-only systems: links to them are left out of public outputs.
+    internal_addresses: tuple[str, ...] = ()
+    # Address prefixes whose links this view leaves out of rendered text: the public view's internal addresses,
+    # nothing in the staff's (audience.view_for decides; renderers only apply it).
+    hidden_addresses: tuple[str, ...] = ()
 
     def field_group(self, group_id: str) -> FieldGroup:
         """Return the field group with the given id."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import list_attachments, load_content, read_check_cache, read_code_fingerprint
+from .messages import Problem
 from .model import Toolbox
 from .schema import FILES_FOLDER
 from .validate import build_toolbox
@@ -154,3 +155,22 @@ def check_jobs() -> int:
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def read_notices(project: Project, toolbox: Toolbox) -> list[Problem]:
+    """Return check's notices about the public build (internal links in public texts, a missing site_url)."""
+    from .notices import internal_link_notices, public_texts, site_url_notice
+
+    files: dict[str, str] = {}
+    for path in public_texts(toolbox):
+        try:
+            files[path] = (project.root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            files[path] = ""  # read a moment ago by the check; a file gone since has nothing to point to
+    notices = internal_link_notices(toolbox, files)
+    try:
+        mkdocs_text = project.mkdocs_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        mkdocs_text = ""
+    missing = site_url_notice(toolbox, project.mkdocs_file.name, mkdocs_text)
+    return notices + ([missing] if missing is not None else [])

@@ -492,6 +492,53 @@ PRIVACY = Record(
     ),
 )
 
+FIELD_CONTACT = Record(
+    "field_contact",
+    "Alan yhteyskanava",
+    "Yksi ala ja sen yhteinen yhteyskanava julkisella etusivulla: yritys näkee oman alansa kohdalta, mihin "
+    "osoitteeseen kirjoittaa.",
+    (
+        Field("field", "str", "Ala", "Ala niin kuin yritys sen tuntee, esimerkiksi Ravintola- ja matkailuala.", True),
+        Field("team", "ref", "Tiimi",
+              "Tiimi, jonka yhteinen sähköpostiosoite on alan yhteyskanava (teams-kansion tiedoston id-kenttä). "
+              "Anna joko team tai email.", target="teams"),
+        Field("email", "email", "Yhteinen sähköposti",
+              "Alan yhteinen osoite, jos sitä ei ole tiimillä. Henkilön omaa osoitetta ei hyväksytä. Anna joko team "
+              "tai email."),
+    ),
+    one_of=("team", "email"),
+)
+
+PUBLIC_HOME = Record(
+    "public_home",
+    "Julkinen etusivu",
+    "Julkisen version etusivu yrityksille: mitä tarjoamme, miksi tehdä yhteistyötä, miten aloittaa ja mihin ottaa "
+    "yhteyttä. Henkilöstön johdanto ei näy julkisessa versiossa; nämä tekstit näkyvät sen sijaan.",
+    (
+        Field("title", "str", "Otsikko", "Etusivun pääotsikko yritykselle, esimerkiksi Yhteistyötä yrityksille.",
+              True, max_length=MAX_NAME),
+        Field("introduction", "text", "Mitä tarjoamme",
+              "Lyhyt johdanto: mitä oppilaitos tarjoaa yrityksille ja muille työpaikoille. Markdown on sallittu.",
+              True),
+        Field("benefits", "list", "Miksi tehdä yhteistyötä",
+              "Yhteistyön hyödyt yritykselle, kukin omana lyhyenä kohtanaan.", True, item_kind="str", min_items=1),
+        Field("how_to_start", "text", "Näin pääsette alkuun",
+              "Ensimmäiset askeleet yritykselle, joka haluaa aloittaa yhteistyön. Markdown on sallittu.", True),
+        Field("contact_team", "ref", "Yhteystiimi",
+              "Tiimi, jonka yhteinen osoite on etusivun yleinen yhteyskanava (teams-kansion id-kenttä). Anna joko "
+              "contact_team tai contact_email.", target="teams"),
+        Field("contact_email", "email", "Yhteinen sähköposti",
+              "Etusivun yleinen yhteyskanava, esimerkiksi palvelupisteen osoite. Henkilön omaa osoitetta ei "
+              "hyväksytä. Anna joko contact_team tai contact_email."),
+        Field("field_contacts", "list", "Yhteys aloittain",
+              "Yksi yhteyskanava kutakin alaa kohden: ala ja tiimi tai yhteinen osoite.", item_kind="record",
+              target="field_contact"),
+        Field("references_intro", "text", "Kumppanit-osion johdanto",
+              "Lyhyt johdanto julkaistaviksi merkittyjen kumppanien luetteloon. Markdown on sallittu."),
+    ),
+    one_of=("contact_team", "contact_email"),
+)
+
 TOOLBOX = Record(
     "toolbox",
     "Työkalupakki",
@@ -589,6 +636,23 @@ TOOLBOX = Record(
             + ", ".join(f"{k} ({v})" for k, v in MOODLE_COMPLETIONS.items()) + ". Oletus none.",
             choices=tuple(MOODLE_COMPLETIONS),
             default="none",
+        ),
+        Field(
+            "public",
+            "record",
+            "Julkinen etusivu",
+            "Julkisen version etusivun tekstit yrityksille: otsikko, mitä tarjoamme, hyödyt, miten aloittaa, "
+            "yleinen yhteyskanava ja yhteys aloittain. Ilman tätä julkinen etusivu näyttää palvelut ja kumppanit.",
+            target="public_home",
+        ),
+        Field(
+            "internal_addresses",
+            "list",
+            "Sisäiset osoitteet",
+            "Osoitteiden alut, jotka vievät vain henkilöstön järjestelmiin, esimerkiksi "
+            "https://intra.oppilaitos.fi/. Julkisesta versiosta ja sen Moodle-paketista jätetään pois linkit, jotka "
+            "alkavat näin, ja tarkistus kertoo, mikä julkinen teksti viittaa niihin.",
+            item_kind="url",
         ),
         Field(
             "accessibility",
@@ -1148,8 +1212,9 @@ PLAN = Record(
 
 RECORDS: dict[str, Record] = {
     r.name: r
-    for r in (LINK, CONCEPT, SYNONYM, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE,
-              CONTACT, TEAM, FIELD_ENTRY, FIELD_GROUP, FIELDS_FILE, SERVICE, GOAL, EVALUATION, ACTION, PLAN)
+    for r in (LINK, CONCEPT, SYNONYM, COOPERATION, PARTNER_CONTACT, AGREEMENT, ACCESSIBILITY, PRIVACY, FIELD_CONTACT, PUBLIC_HOME,
+              TOOLBOX, TIER, TIERS_FILE, PARTNER, METHOD, GUIDE, CONTACT, TEAM, FIELD_ENTRY, FIELD_GROUP, FIELDS_FILE,
+              SERVICE, GOAL, EVALUATION, ACTION, PLAN)
 }
 
 # Where each kind of content file lives, relative to content/. Folders hold one record per file.
@@ -1247,6 +1312,8 @@ def _json_type(item: Field) -> dict[str, Any]:
                 items["minimum"] = item.minimum
             if item.maximum is not None:
                 items["maximum"] = item.maximum
+        elif item.item_kind == "url":
+            items = {"type": "string", "pattern": r"^(https?://[^\s]+|mailto:[^\s]+)$"}
         else:
             items = {"type": "string", "maxLength": item.max_length}
         base.update(type="array", items=items)

@@ -16,8 +16,9 @@ import yaml
 from .load import Content, Document
 from .messages import ContentError, Problem, make_problem, word
 from .model import (
-    AccessibilityStatement, Action, Agreement, Concept, Contact, Cooperation, Evaluation, FieldGroup, FieldOfWork, Goal,
-    Guide, Link, Method, Partner, PartnerContact, Plan, PrivacyNotice, Service, Team, Tier, Toolbox,
+    AccessibilityStatement, Action, Agreement, Concept, Contact, Cooperation, Evaluation, FieldContact, FieldGroup,
+    FieldOfWork, Goal, Guide, Link, Method, Partner, PartnerContact, Plan, PrivacyNotice, PublicHome, Service, Team,
+    Tier, Toolbox,
 )
 from .schema import (
     ACTION, SPRING_REVIEW_DAY, ATTACHMENT_TYPES, BUSINESS_ID_PATTERN, COLLECTIONS, CRM_PLACEHOLDERS, GUIDE, ID_PATTERN, MAX_LINE, MAX_TEXT,
@@ -207,6 +208,8 @@ def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, b
         year = located.nodes.get("year")
         if year is not None:
             marks["year"] = (year.start_mark.line, year.start_mark.column)
+    if document.record == "toolbox" and "public" in located.values:
+        marks.update(_public_channel_marks(located.nodes["public"]))
     id_node = located.nodes.get("id")
     id_mark = (id_node.start_mark.line, id_node.start_mark.column) if id_node is not None else None
     # Nested records already carry no nodes (see _check_value), so the values hold none.
@@ -852,24 +855,75 @@ def _check_business_ids(partners: list[FileCheck], ctx: _Context) -> None:
             first[value] = here
 
 
+def _public_channel_marks(public: yaml.Node) -> dict[str, tuple[int, int]]:
+    """Return {label: 0-based line and column} of every contact channel on the public home (toolbox.yaml public:)."""
+    marks: dict[str, tuple[int, int]] = {}
+    for key in ("contact_email", "contact_team"):
+        found = _scalar_at(public, key)
+        if found is not None:
+            marks[f"public.{key}"] = (found[1].start_mark.line, found[1].start_mark.column)
+    if isinstance(public, yaml.MappingNode):
+        for key_node, value_node in public.value:
+            if getattr(key_node, "value", None) == "field_contacts" and isinstance(value_node, yaml.SequenceNode):
+                for position, item in enumerate(value_node.value, start=1):
+                    for key in ("email", "team"):
+                        found = _scalar_at(item, key)
+                        if found is not None:
+                            marks[f"public.field_contacts[{position}].{key}"] = (
+                                found[1].start_mark.line, found[1].start_mark.column)
+    return marks
+
+
+def _channels(check: FileCheck) -> list[tuple[str, str, str]]:
+    """Return (label, "email" or "team", value) of every public contact channel a checked file names."""
+    assert check.values is not None
+    found: list[tuple[str, str, str]] = []
+    if check.record == "service":
+        found += [(key, kind, check.values[key]) for key, kind in (("contact_email", "email"), ("contact_team", "team"))
+                  if isinstance(check.values.get(key), str)]
+    elif check.record == "toolbox" and isinstance(check.values.get("public"), tuple):
+        public = check.values["public"][0]
+        found += [(f"public.{key}", kind, public[key]) for key, kind in (("contact_email", "email"),
+                                                                         ("contact_team", "team"))
+                  if isinstance(public.get(key), str)]
+        for position, (item, _) in enumerate(public.get("field_contacts", []), start=1):
+            found += [(f"public.field_contacts[{position}].{key}", key, item[key]) for key in ("email", "team")
+                      if isinstance(item.get(key), str)]
+    return found
+
+
 def _check_service_contacts(checked: dict[str, list[FileCheck]], ctx: _Context) -> None:
-    """Report a service whose contact channel is a person (a contact's own address) or a team without an address."""
-    # Services are the public face of the institution: a person's address there would publish personal data and
-    # leave companies without an answer when that person moves on.
+    """Report a public contact channel that is a person (a contact's own address) or a team without an address."""
+    # Services and the public home are the institution's public face: a person's address there would publish
+    # personal data and leave companies without an answer when that person moves on.
     personal = {str(c.values.get("email", "")).lower(): str(c.values.get("id", ""))
                 for c in checked["contact"] if c.values is not None and c.values.get("email")}
     team_email = {str(t.values.get("id", "")): str(t.values.get("email", ""))
                   for t in checked["team"] if t.values is not None}
-    for check in sorted(checked["service"], key=lambda c: c.path):
-        assert check.values is not None
-        email, team = check.values.get("contact_email"), check.values.get("contact_team")
+    for check in sorted([*checked["toolbox"], *checked["service"]], key=lambda c: c.path):
         ctx.path = check.path
-        if isinstance(email, str) and email.lower() in personal and "contact_email" in check.marks:
-            ctx.report(_Marked(_Mark(*check.marks["contact_email"])), "service_personal_email",  # type: ignore[arg-type]
-                       key="contact_email", value=email, contact=personal[email.lower()])
-        if isinstance(team, str) and team in team_email and not team_email[team] and "contact_team" in check.marks:
-            ctx.report(_Marked(_Mark(*check.marks["contact_team"])), "service_team_without_email",  # type: ignore[arg-type]
-                       key="contact_team", value=team)
+        for label, kind, value in _channels(check):
+            mark = check.marks.get(label)
+            if mark is None:
+                continue
+            if kind == "email" and value.lower() in personal:
+                ctx.report(_Marked(_Mark(*mark)), "service_personal_email",  # type: ignore[arg-type]
+                           key=label, value=value, contact=personal[value.lower()])
+            elif kind == "team" and value in team_email and not team_email[value]:
+                ctx.report(_Marked(_Mark(*mark)), "service_team_without_email",  # type: ignore[arg-type]
+                           key=label, value=value)
+
+
+def _public_home(values: dict[str, Any] | None) -> PublicHome | None:
+    if values is None:
+        return None
+    return PublicHome(
+        values["title"], values["introduction"], tuple(values["benefits"]), values["how_to_start"],
+        values.get("contact_team", ""), values.get("contact_email", ""),
+        tuple(FieldContact(item["field"], item.get("team", ""), item.get("email", ""))
+              for item, _ in values.get("field_contacts", [])),
+        values.get("references_intro", ""),
+    )
 
 
 def _services(checked: list[FileCheck]) -> list[Service]:
@@ -1074,6 +1128,8 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         plans=tuple(sorted((_plan_of(v) for v in checked["plan"]), key=lambda p: (p.team, p.year))),
         moodle_course_language=box.values.get("moodle_course_language", False),
         moodle_completion=box.values.get("moodle_completion", TOOLBOX.default_of("moodle_completion")),
+        public=_public_home(box.values["public"][0] if "public" in box.values else None),
+        internal_addresses=tuple(box.values.get("internal_addresses", [])),
     )
 
 

@@ -125,12 +125,12 @@ def _build_sharded(docs_dir: Path, site_dir: Path, shards: list[dict[str, str]],
         _build_mkdocs(str(parts[0][0]), str(parts[0][1]), shards[0], *common)
         for future in futures:
             future.result()
-    _merge_sites([site for _, site in parts], site_dir, common[0], common[2])
+    _merge_sites([site for _, site in parts], site_dir, common[0], common[2], str(docs_dir))
     for docs, _ in parts[1:]:
         shutil.rmtree(docs, ignore_errors=True)
 
 
-def _merge_sites(parts: list[Path], site_dir: Path, config_file: str, theme_dir: str) -> None:
+def _merge_sites(parts: list[Path], site_dir: Path, config_file: str, theme_dir: str, docs_dir: str) -> None:
     """Move the shards' sites into site_dir; a file built by several shards must be byte-identical in each."""
     os.rename(parts[0], site_dir)
     sitemaps = [(parts[0] / "sitemap.xml")]
@@ -147,12 +147,12 @@ def _merge_sites(parts: list[Path], site_dir: Path, config_file: str, theme_dir:
                     sitemaps.append(source)
                 elif relative.as_posix() != "sitemap.xml.gz" and source.read_bytes() != target.read_bytes():
                     raise OutputError("out_mkdocs_shards", path=relative)
-    merge_sitemaps([site_dir / "sitemap.xml", *sitemaps[1:]], site_dir, config_file, theme_dir)
+    merge_sitemaps([site_dir / "sitemap.xml", *sitemaps[1:]], site_dir, config_file, theme_dir, docs_dir)
     for part in parts[1:]:
         shutil.rmtree(part, ignore_errors=True)
 
 
-def merge_sitemaps(files: list[Path], site_dir: Path, config_file: str, theme_dir: str) -> None:
+def merge_sitemaps(files: list[Path], site_dir: Path, config_file: str, theme_dir: str, docs_dir: str) -> None:
     """Write one sitemap of every shard's pages, in the order a single MkDocs build lists them."""
     import gzip
     # The sitemaps are MkDocs' output of a moment ago in our own staging folder; expat does not fetch
@@ -179,7 +179,9 @@ def merge_sitemaps(files: list[Path], site_dir: Path, config_file: str, theme_di
     pages = [SimpleNamespace(page=SimpleNamespace(is_link=False, abs_url=None, canonical_url=loc,
                                                   update_date=entries[loc]))
              for loc in sorted(entries, key=walk_order)]
-    config = _load_config(config_file, theme_dir)
+    # The build's own docs folder: MkDocs refuses a configuration whose docs_dir does not exist, and the
+    # institution's project need not have one beside mkdocs.yml (a sitemap only has entries with site_url set).
+    config = _load_config(config_file, theme_dir, docs_dir=docs_dir)
     merged = config.theme.get_env().get_template("sitemap.xml").render(pages=pages, config=config)
     (site_dir / "sitemap.xml").write_text(merged, encoding="utf-8")
     packed_file = site_dir / "sitemap.xml.gz"
@@ -214,6 +216,11 @@ def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_fi
         # Settings of the build profile (robots policy, footer links) win over the institution's own `extra:`.
         for key, value in sorted(extra.items()):
             config.extra[key] = value
+        if extra.get("partnerkit_repository") is False:
+            # The public cannot reach the institution's repository: no source button, no edit or view links.
+            config["repo_url"] = config["repo_name"] = config["edit_uri"] = None
+        if extra.get("partnerkit_site_description"):
+            config["site_description"] = extra["partnerkit_site_description"]
         config.plugins["partnerkit"] = PartnerkitPlugin(pages, set(nav_pages(nav)), shortcuts, compiled)
         build(config)
     except (Abort, ConfigurationError) as error:

@@ -77,16 +77,23 @@ def read_edit_base(project: Project) -> str:
     return repo_url.rstrip("/") + "/" + edit_uri.strip("/") + "/"
 
 
+def read_site_url(project: Project) -> str:
+    """Return the site's own address (site_url of mkdocs.yml) ending in "/", or '' when not configured."""
+    value = str(read_mkdocs_settings(project).get("site_url") or "")
+    return value if not value or value.endswith("/") else value + "/"
+
+
 def site_settings(project: Project, profile: Profile) -> SiteSettings:
     """Return the renderer's settings for the profile: edit links only in the staff's site."""
     # The edit links lead into the institution's repository, which the public can neither reach nor use.
     edit_base = read_edit_base(project)  # read in every profile: it refuses addresses Material cannot print
+    site_url = read_site_url(project)
     if not profile.staff_only:
-        return SiteSettings(edit_base="", profile=profile)
+        return SiteSettings(edit_base="", profile=profile, site_url=site_url)
     settings = read_mkdocs_settings(project)
     repository = read_repository(str(settings.get("repo_url") or ""), str(settings.get("edit_uri") or ""))
     suggest = SuggestTarget(repository, site_url=str(settings.get("site_url") or ""))
-    return SiteSettings(edit_base=edit_base, profile=profile, suggest=suggest)
+    return SiteSettings(edit_base=edit_base, profile=profile, suggest=suggest, site_url=site_url)
 
 
 class SiteBuilder(Builder):

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..audience import Profile
-from ..markup import render_markdown
+from ..markup import render_markdown, unlink_addresses
 from ..messages import RenderError
 from ..model import Toolbox
 from ..schema import METHOD_KINDS
@@ -57,6 +57,7 @@ CONCEPTS_PAGE_NAME = "Keskeiset käsitteet"
 PUBLIC_PARTNERS_PAGE_NAME = "Kumppanit"
 GUIDES_SECTION_NAME = "Ohjeita ja oppaita"
 METHODS_SECTION_NAME = "Menetelmät ja työkalut"
+SERVICES_SECTION_NAME = "Palvelut työelämälle"
 # The toolbox's own language: every text the course shows is Finnish (toolbox.yaml moodle_course_language).
 TOOLBOX_LANGUAGE = "fi"
 # course_modules.idnumber is varchar(100); longer content keys are hashed to fit.
@@ -308,22 +309,31 @@ def default_environment() -> jinja2.Environment:
 def plan_course(view: Toolbox, profile: Profile, env: jinja2.Environment) -> Course:
     """Return the course the profile's view becomes: sections, activities and their HTML, ids included."""
     html = _HtmlRenderer(env, view)
-    sections = [_intro_section(view, html, profile)]
-    for number, tier in enumerate(view.tiers, start=1):
-        sections.append(_tier_section(view, html, tier.id, number, profile))
-    if view.methods:
-        sections.append(_methods_section(view, html, len(sections)))
-    sections.append(_guides_section(view, html, len(sections)))
+    if not profile.staff_only:
+        # The public course is for companies, like the public site: what we offer, our partners, guides for
+        # workplaces; no tier sections and no methods section (the staff's working tools).
+        sections = _public_sections(view, html, profile)
+    else:
+        sections = [_intro_section(view, html, profile)]
+        for number, tier in enumerate(view.tiers, start=1):
+            sections.append(_tier_section(view, html, tier.id, number, profile))
+        if view.methods:
+            sections.append(_methods_section(view, html, len(sections)))
+        sections.append(_guides_section(view, html, len(sections)))
     slug = package_slug(view)
     course = Course(
         fullname=view.title if profile.staff_only else f"{view.title} (julkinen)",
         shortname=slug if profile.staff_only else f"{slug}-julkinen",
-        summary_html=html.fragment("intro_summary.html.j2"),
+        summary_html=html.fragment("intro_summary.html.j2" if profile.staff_only else "public_intro.html.j2"),
         sections=tuple(sections),
         category=view.institution,
         lang=TOOLBOX_LANGUAGE if view.moodle_course_language else "",
         completion=view.moodle_completion,
     )
+    if not course.completion_criteria():
+        # A rule that names no activity of this course (tier_introductions in the public course, which has no
+        # tier definitions) gives it no completion criteria at all, rather than criteria nothing can meet.
+        course = replace(course, completion="none")
     return _resolve_links(_with_ids(course))
 
 
@@ -435,7 +445,8 @@ def render_glossary_xml(toolbox: Toolbox, env: jinja2.Environment | None = None)
     """Return the toolbox's concepts as a Moodle Glossary import file (Glossary -> Import entries)."""
     env = env or default_environment()
     entries = [
-        {"term": c.term, "definition_html": render_markdown(c.definition), "aliases": c.aliases}
+        {"term": c.term, "aliases": c.aliases,
+         "definition_html": unlink_addresses(render_markdown(c.definition), toolbox.hidden_addresses)}
         for c in toolbox.concepts
     ]
     intro = _HtmlRenderer(env, toolbox).fragment("glossary_intro.html.j2")
@@ -519,11 +530,13 @@ class _HtmlRenderer:
         self.common = {"toolbox": view, "index": self.index, "tiers": {tier.id: tier for tier in view.tiers},
                        "file_href": _unplanned_attachment, "activity_href": activity_href,
                        "section_href": section_href}
+        self.hidden = view.hidden_addresses
 
     def fragment(self, template: str, **values: Any) -> str:
         """Render one fragment and return it as plain text, so XML templates escape it as Moodle expects."""
         rendered = self.env.get_template(f"moodle/{template}").render({**self.common, **values})
-        return str(rendered).strip()
+        # Links to the view's hidden addresses (the public view's internal ones) keep only their text.
+        return unlink_addresses(str(rendered), self.hidden).strip()
 
 
 def activity_href(key: str) -> str:
@@ -555,6 +568,22 @@ def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> Sect
         activities.append(Activity("intro/partners", "page", PUBLIC_PARTNERS_PAGE_NAME,
                                    content_html=html.fragment("public_partners.html.j2", partners=team_ids)))
     return Section("intro", 0, INTRO_SECTION_NAME, html.fragment("intro_summary.html.j2"), tuple(activities))
+
+
+def _public_sections(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> list[Section]:
+    intro = _intro_section(view, html, profile)
+    # The staff's concepts page stays with the staff; the partners page is the public's references.
+    intro = replace(intro, summary_html=html.fragment("public_intro.html.j2"),
+                    activities=tuple(a for a in intro.activities if a.key != "intro/concepts"))
+    sections = [intro]
+    if view.services:
+        services = tuple(
+            Activity(f"services/{service.id}", "page", service.title, intro_html=f"<p>{escape(service.summary)}</p>",
+                     show_description=True, content_html=html.fragment("service.html.j2", service=service))
+            for service in view.services)
+        sections.append(Section("services", len(sections), SERVICES_SECTION_NAME, "", services))
+    sections.append(_guides_section(view, html, len(sections)))
+    return sections
 
 
 def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int, profile: Profile) -> Section:
@@ -613,7 +642,8 @@ def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
     if chapters:
         activities = (Activity("guides/book", "book", GUIDES_SECTION_NAME, chapters=tuple(chapters),
                                files=tuple(files)),)
-    return Section("guides", number, GUIDES_SECTION_NAME, render_markdown(view.guides_intro), activities)
+    intro = unlink_addresses(render_markdown(view.guides_intro), view.hidden_addresses)
+    return Section("guides", number, GUIDES_SECTION_NAME, intro, activities)
 
 
 def _with_ids(course: Course) -> Course:

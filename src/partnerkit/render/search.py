@@ -40,9 +40,12 @@ TIER_KEY = "taso"
 # it indexes (unlike "_", which Pagefind 1.5 keeps in words by default), so "^^saattohoito" is found as saattohoito.
 EXPANSION_MARK = "^^"
 # The types of hits in the order the search page offers them.
-KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE = (
-    "Kumppani", "Henkilö", "Menetelmä", "Ohje", "Taso", "Tiimi", "Luettelo", "Muu sivu")
-KINDS = (KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE)
+KIND_PARTNER, KIND_SERVICE, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE = (
+    "Kumppani", "Palvelu", "Henkilö", "Menetelmä", "Ohje", "Taso", "Tiimi", "Luettelo", "Muu sivu")
+KINDS = (KIND_PARTNER, KIND_SERVICE, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST,
+         KIND_PAGE)
+# The staff's working tools: the public build has no method or tier pages (render/site.py).
+_STAFF_KINDS = frozenset({KIND_METHOD, KIND_TIER})
 # Pages that list other records (and are searchable on their own pages): found by their title only.
 _LISTINGS = frozenset({"partners.md.j2", "contacts.md.j2", "teams.md.j2", "methods.md.j2", "guides.md.j2",
                        "ended.md.j2", "changes.md.j2", "review.md.j2", "services.md.j2"})
@@ -78,7 +81,8 @@ def search_synonyms(toolbox: Toolbox) -> tuple[tuple[str, ...], ...]:
 
 def search_kinds(profile: Profile) -> tuple[str, ...]:
     """Return the types of hits a build of the profile has, in the order the search page offers them."""
-    return tuple(kind for kind in KINDS if kind != KIND_PERSON or profile.people)
+    return tuple(kind for kind in KINDS
+                 if (kind != KIND_PERSON or profile.people) and (kind not in _STAFF_KINDS or profile.staff_only))
 
 
 def search_entries(pages: Mapping[str, str], emitted: Mapping[str, tuple[str, Mapping[str, Any]]],
@@ -124,6 +128,11 @@ def search_entries(pages: Mapping[str, str], emitted: Mapping[str, tuple[str, Ma
         elif template == "guide.md.j2":
             guide = values["guide"]
             entry = SearchEntry(guide.title, KIND_GUIDE, (), "", (guide.summary,), (text(guide.body),))
+        elif template == "service.md.j2":
+            service = values["service"]
+            entry = SearchEntry(service.title, KIND_SERVICE, tier_titles(service.tiers), ", ".join(service.fields),
+                                (service.summary, *service.fields),
+                                (text(service.for_whom), text(service.benefits), text(service.how_to_start)))
         elif template == "contact.md.j2":
             contact = values["contact"]
             entry = SearchEntry(contact.name, KIND_PERSON, tier_titles(contact_tiers.get(contact.id, ())),

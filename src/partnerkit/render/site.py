@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
@@ -19,6 +20,7 @@ from .search import (SEARCH_BUNDLE, SEARCH_BUNDLE_PAGES, SEARCH_PAGE, SearchEntr
 from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterNames, FilterRow, FilterSet, filter_script, filter_set,
                      is_listing_page, letter_anchor, page_of_letter, paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
+from ..markup import unlink_addresses
 from ..model import Contact, Cooperation, Method, Partner, Service, Team, Toolbox
 from ..review import Review, review_for_build
 from ..review import AGREEMENT_NOTICE_DAYS, contact_due_date, count_our_people
@@ -67,6 +69,7 @@ class SiteSettings:
     # Staff only: where "Ehdota muutosta" leads (the toolbox's owner_email fills in the e-mail), and the web
     # editor's links; None in the public profile.
     suggest: SuggestTarget | None = None
+    site_url: str = ""  # the site's own address (mkdocs.yml site_url, ending in "/"); "" when not configured
 
 
 @dataclass(frozen=True)
@@ -292,26 +295,45 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
             if entry:
                 front["editor_url"] = posixpath.relpath(f"{EDITOR_FOLDER}/index.html",
                                                         posixpath.dirname(html_path(path)) or ".") + entry
+        if not profile.staff_only:
+            # Search engines read the public build: a description and structured data of its own on every page.
+            described = extra.pop("description", "") or f"{title} – {toolbox.institution}"
+            front["description"] = str(escape(_description(described)))
+            linked = extra.pop("jsonld", None)
+            if linked is not None:
+                front["partnerkit_jsonld"] = _json_ld(linked)
         values = {**common, **extra, "here": path, "front_matter": Markup(_front_matter(front))}
-        pages[path] = env.get_template(f"site/{template}").render(values)
+        # Links to the view's hidden addresses (the public view's internal ones) are reduced to their text, in
+        # one place for every template and Markdown text of the page.
+        pages[path] = unlink_addresses(env.get_template(f"site/{template}").render(values), toolbox.hidden_addresses)
         emitted[path] = (template, extra)
 
-    emit("index.md", "home.md.j2", toolbox.title, toolbox.source)
+    if profile.staff_only:
+        emit("index.md", "home.md.j2", toolbox.title, toolbox.source)
+    else:
+        # A company is the public build's reader: its home is a page for a company, not the staff's toolbox.
+        emit("index.md", "public_home.md.j2", toolbox.public.title if toolbox.public else toolbox.title, "",
+             description=toolbox.public.introduction if toolbox.public else toolbox.title,
+             jsonld=organization_json_ld(toolbox, settings.site_url))
     browse_files = _emit_listings(emit, toolbox, index, settings, memo, env.filters["markdown"])
     for partner in toolbox.partners:
         emit(partner_path(partner.id), "partner.md.j2", partner.name, partner.source, partner=partner,
-             offers=services_for(index, partner))
+             offers=services_for(index, partner), description=f"{partner.name}, {partner.field}: "
+             + " ".join(coop.description for coop in partner.cooperations))
     if toolbox.services:
         emit(f"{SERVICES_FOLDER}/index.md", "services.md.j2", "Palvelut työelämälle", "")
     for service in toolbox.services:
         emit(service_path(service.id), "service.md.j2", service.title, service.source, service=service,
-             service_methods=[index.methods[m] for m in service.methods])
-    emit("menetelmat/index.md", "methods.md.j2", "Menetelmät ja työkalut", "")
-    for method in toolbox.methods:
-        emit(method_path(method.id), "method.md.j2", method.title, method.source, method=method)
+             service_methods=[index.methods[m] for m in service.methods], description=service.summary,
+             jsonld=service_json_ld(toolbox, service, settings.site_url))
+    if profile.staff_only:
+        # The methods are the staff's working tools, grouped by tier: the public build has neither.
+        emit("menetelmat/index.md", "methods.md.j2", "Menetelmät ja työkalut", "")
+        for method in toolbox.methods:
+            emit(method_path(method.id), "method.md.j2", method.title, method.source, method=method)
     emit("oppaat/index.md", "guides.md.j2", "Ohjeita ja oppaita", toolbox.source)
     for guide in toolbox.guides:
-        emit(guide_path(guide.id), "guide.md.j2", guide.title, guide.source, guide=guide)
+        emit(guide_path(guide.id), "guide.md.j2", guide.title, guide.source, guide=guide, description=guide.summary)
     if profile.people:
         emit("henkilot/index.md", "contacts.md.j2", "Yhteyshenkilöt", "")
         for contact in toolbox.contacts:
@@ -319,14 +341,16 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     emit("tiimit/index.md", "teams.md.j2", "Tiimit", "")
     for team in toolbox.teams:
         emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team)
-    emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
-         changes=compare_history(toolbox, history))
+    if profile.staff_only:
+        emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
+             changes=compare_history(toolbox, history))
     if review is not None:
         _emit_review(emit, review, settings)
     emit(ACCESSIBILITY_PAGE, "accessibility.md.j2", "Saavutettavuusseloste", toolbox.source,
          statement=toolbox.accessibility)
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
-    emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
+    if profile.staff_only:
+        emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
     static: dict[str, str | bytes] = {"robots.txt": ROBOTS_DISALLOW_ALL} if profile.staff_only else {}
     static.update(browse_files)
     search = search_entries(pages, emitted, toolbox, env.filters["markdown"])
@@ -334,7 +358,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     # The search page sits at the site root: the header's search form on every page submits to it.
     emit(SEARCH_PAGE, "search.md.j2", "Haku", "", search_kinds=search_kinds(profile),
          search_term=narrowing_term, search_merge=bundles[1:])
-    return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings), static, collect_attachments(toolbox),
+    return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings, toolbox), static, collect_attachments(toolbox),
                      search, search_synonyms(toolbox), bundles)
 
 
@@ -353,10 +377,14 @@ def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
     return {attachment_path(file): file for file in sorted(files)}
 
 
-def build_extra(settings: SiteSettings) -> dict[str, Any]:
+def build_extra(settings: SiteSettings, toolbox: Toolbox) -> dict[str, Any]:
     """Return the theme settings of this build: robots policy and the footer's links to the statement pages."""
     return {
         "partnerkit_noindex": settings.profile.staff_only,
+        "partnerkit_repository": settings.profile.staff_only,
+        # The theme's own pages (404) describe the site with this; the institution's text is the staff's.
+        **({} if settings.profile.staff_only else {"partnerkit_site_description": _description(
+            toolbox.public.introduction if toolbox.public else toolbox.title)}),
         "partnerkit_footer_links": [
             {"title": "Saavutettavuusseloste", "href": html_path(ACCESSIBILITY_PAGE)},
             {"title": "Tietosuojaseloste", "href": html_path(PRIVACY_PAGE)},
@@ -368,9 +396,20 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     """Return the navigation: short and fixed-size, so build time stays linear in the number of partners."""
     # Material writes navigation titles into every page unescaped, so content titles are escaped here, once.
     nav: list[Any] = [{"Etusivu": "index.md"}]
+    if not settings.profile.staff_only:
+        # A company's way in: what we offer, who we work with, guides for workplaces. No tiers, methods, teams,
+        # changes or publishing: those are the staff's.
+        if toolbox.services:
+            nav.append({"Palvelut työelämälle": f"{SERVICES_FOLDER}/index.md"})
+        nav.append({"Kumppanit": "kumppanit/index.md"})
+        if toolbox.guides:
+            guides: list[Any] = [{"Kaikki ohjeet": "oppaat/index.md"}]
+            guides.extend({str(escape(guide.title)): guide_path(guide.id)} for guide in toolbox.guides)
+            nav.append({"Ohjeita ja oppaita": guides})
+        return nav
     for number, tier in enumerate(toolbox.tiers, start=1):
         nav.append({f"{number}. {escape(tier.heading)}": tier_path(tier.id)})
-    guides: list[Any] = [{"Kaikki ohjeet": "oppaat/index.md"}]
+    guides = [{"Kaikki ohjeet": "oppaat/index.md"}]
     guides.extend({str(escape(guide.title)): guide_path(guide.id)} for guide in toolbox.guides)
     nav.append({f"{len(toolbox.tiers) + 1}. Ohjeita ja oppaita": guides})
     if toolbox.services:
@@ -380,9 +419,66 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     if settings.profile.people:
         nav.append({"Yhteyshenkilöt": "henkilot/index.md"})
     nav.append({"Tiimit": "tiimit/index.md"})
-    nav.append({"Muutokset ja tarkistukset" if settings.profile.staff_only else "Muutokset": CHANGES_PAGE})
+    nav.append({"Muutokset ja tarkistukset": CHANGES_PAGE})
     nav.append({"Julkaisu Moodleen": PUBLISHING_PAGE})
     return nav
+
+
+def service_channel(toolbox: Toolbox, service: Service) -> str:
+    """Return the service's shared contact address (its team's, or its own)."""
+    if service.contact_team:
+        return next(team.email for team in toolbox.teams if team.id == service.contact_team)
+    return service.contact_email
+
+
+def _organization(toolbox: Toolbox, site_url: str) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "EducationalOrganization", "name": toolbox.institution}
+    if site_url:
+        node["url"] = site_url
+        node["@id"] = site_url + "#organisaatio"
+    public = toolbox.public
+    if public is not None:
+        team = next((t for t in toolbox.teams if t.id == public.contact_team), None)
+        node["email"] = team.email if team is not None else public.contact_email
+    return node
+
+
+def organization_json_ld(toolbox: Toolbox, site_url: str) -> dict[str, Any]:
+    """Return schema.org data of the institution and what it offers, for the public home page."""
+    offers = []
+    for service in toolbox.services:
+        item: dict[str, Any] = {"@type": "Service", "name": service.title, "description": service.summary}
+        if site_url:
+            item["url"] = site_url + html_path(service_path(service.id))
+        offers.append({"@type": "Offer", "itemOffered": item})
+    return {"@context": "https://schema.org", **_organization(toolbox, site_url), "makesOffer": offers}
+
+
+def service_json_ld(toolbox: Toolbox, service: Service, site_url: str) -> dict[str, Any]:
+    """Return schema.org data of one service: what it is, for whom, who provides it and where to ask."""
+    document: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Service", "name": service.title,
+        "description": service.summary, "serviceType": service.title,
+        "audience": {"@type": "BusinessAudience", "audienceType": ", ".join(service.fields) or "Kaikki alat"},
+        "provider": _organization(toolbox, site_url),
+        "availableChannel": {"@type": "ServiceChannel", "serviceUrl": "mailto:" + service_channel(toolbox, service)},
+    }
+    if site_url:
+        document["url"] = site_url + html_path(service_path(service.id))
+    return document
+
+
+def _json_ld(document: dict[str, Any]) -> str:
+    """Return a JSON-LD document as text that is safe inside a <script> element and an HTML page."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _description(markdown_text: str) -> str:
+    """Return a page's meta description from its Markdown: plain text, one line, at most 160 characters."""
+    # Addresses are left out (a link's text stays): a description is read as text, and a link may be internal.
+    text = " ".join(re.sub(r"<?https?://[^\s)>]*[)>]?|[*_`#>\[\]()|]", " ", markdown_text).split())
+    return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + "…"
 
 
 def _front_matter(values: dict[str, Any]) -> str:
@@ -439,6 +535,9 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
         return found
 
     def teams_of(contact_ids: Any, *more: str) -> tuple[str, ...]:
+        # The team filter is the staff's (their own teams' partners); the public filters by name and field.
+        if not settings.profile.staff_only:
+            return ()
         # Views without people carry team ids where contact ids were (see audience.py).
         team_ids = [team_of[c] for c in contact_ids] if people else list(contact_ids)
         return tuple(sorted({t for t in (*team_ids, *more) if t in names.teams}))
@@ -463,7 +562,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
                 "filter_data": relative_url(data_path, here), "filter_script": relative_url(FILTER_SCRIPT, here),
                 "filter_root": relative_url(".", here), "letter_anchor": letter_anchor}
 
-    for tier in toolbox.tiers:
+    for tier in toolbox.tiers if settings.profile.staff_only else ():
         pairs = index.partners_by_tier.get(tier.id, [])
         methods = index.methods_by_tier.get(tier.id, [])
         if not settings.profile.tiers or not pairs:
