@@ -35,7 +35,8 @@ def _strings(value: Any) -> Iterator[str]:
 def public_texts(toolbox: Toolbox) -> dict[str, list[str]]:
     """Return {content file: its texts the public build shows} (links included, before they are left out)."""
     view = view_for(toolbox, PUBLIC)
-    shown = {kind: {item.id for item in getattr(view, kind)} for kind in ("partners", "methods", "guides", "services")}
+    # Methods are the staff's working tools: the public site and course show none of them.
+    shown = {kind: {item.id for item in getattr(view, kind)} for kind in ("partners", "guides", "services")}
     texts: dict[str, list[str]] = {}
     for kind, ids in shown.items():
         for item in getattr(toolbox, kind):
