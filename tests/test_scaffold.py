@@ -189,8 +189,8 @@ def test_init_creates_a_toolbox_that_checks_and_builds(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         outputs[" ".join(command)] = result.stderr
     assert (target / "site/index.html").is_file() and (target / "site/muutokset/tarkistettavat.html").is_file()
-    assert (target / "public/muutokset/index.html").is_file()
-    assert not (target / "public/muutokset/tarkistettavat.html").exists()
+    # The public build is for companies: its own home, no changes or review pages (issue 15).
+    assert (target / "public/index.html").is_file() and not (target / "public/muutokset").exists()
     public_html = "".join(p.read_text(encoding="utf-8") for p in (target / "public").rglob("*.html"))
     assert "maija.meikalainen" not in public_html
     assert sorted(p.suffix for p in (target / "dist").iterdir()) == [".mbz", ".xml", ".zip"]
