@@ -644,7 +644,7 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
         raise OSError("levy täynnä")
 
     with monkeypatch.context() as patch:
-        patch.setattr(moodle_builder, "render_glossary_xml", broken)
+        patch.setattr(moodle_builder, "render_book_zip", broken)
         with pytest.raises(OSError):
             build_outputs(Project(root), toolbox, "public", None, dist, lambda key, **fields: messages.append(key))[1]
     with monkeypatch.context() as patch:

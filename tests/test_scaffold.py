@@ -196,7 +196,8 @@ def test_init_creates_a_toolbox_that_checks_and_builds(tmp_path: Path) -> None:
     assert sorted(p.suffix for p in (target / "dist").iterdir()) == [".mbz", ".xml", ".zip"]
     # Both profiles side by side, each package named by its profile.
     assert all("-internal" in p.name for p in (target / "dist").iterdir())
-    assert sorted(p.suffix for p in (target / "dist-public").iterdir()) == [".mbz", ".xml", ".zip"]
+    # The public packages: the course and the guides' book, no glossary of the staff's tier vocabulary.
+    assert sorted(p.suffix for p in (target / "dist-public").iterdir()) == [".mbz", ".zip"]
     assert all("-public" in p.name for p in (target / "dist-public").iterdir())
     # The product as documented: Pagefind's index only (Material's search would ship a second, unscanned one).
     for site in ("site", "public"):

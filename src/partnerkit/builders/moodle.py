@@ -33,11 +33,14 @@ def render_packages(project: Project, view: Toolbox, profile: Profile,
     slug = package_slug(view)
     # The renderer stays pure: the attachments its pages link to are read here and handed to it.
     attachments = {file: read_attachment(project.content_dir, file) for file in package_attachments(view)}
-    return {
+    packages = {
         f"{slug}-{profile.name}.mbz": render_course_backup(view, profile, source_date(view), env, attachments),
         f"{slug}-{profile.name}-oppaat-book.zip": render_book_zip(view, env, attachments),
-        f"{slug}-{profile.name}-kasitteet-glossary.xml": render_glossary_xml(view, env),
     }
+    if profile.staff_only:
+        # The concepts are the staff's vocabulary of the tiers: the public packages, for companies, leave them out.
+        packages[f"{slug}-{profile.name}-kasitteet-glossary.xml"] = render_glossary_xml(view, env)
+    return packages
 
 
 class PackageBuilder(Builder):
