@@ -217,7 +217,8 @@ PUBLIC_ONLY_PAGE_TYPES = ("public_home",)
 # staff build's partner pages, which with every review overdue carry their "Tarkistettava" mark.
 SPLIT_PAGE_TYPES = {"internal": ("tier", "tier_partners", "partners", "partners_page", "partner", "review",
                                  "review_page", "search"),
-                    "public": ("partners", "partners_page", "search")}
+                    # The public site (no method or tier pages) stays within one search index bundle.
+                    "public": ("partners", "partners_page")}
 THEME_PAGES = {"404.html": "404"}  # pages the theme makes, not the site renderer
 # The web editor's page (render/editor.py, staff build only): Decap CMS draws it; test_editor.py runs axe on it.
 EDITOR_PAGES = {"muokkaa/index.html": "editor"}

@@ -40,10 +40,9 @@ TIER_KEY = "taso"
 # it indexes (unlike "_", which Pagefind 1.5 keeps in words by default), so "^^saattohoito" is found as saattohoito.
 EXPANSION_MARK = "^^"
 # The types of hits in the order the search page offers them.
-KIND_PARTNER, KIND_SERVICE, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE = (
-    "Kumppani", "Palvelu", "Henkilö", "Menetelmä", "Ohje", "Taso", "Tiimi", "Luettelo", "Muu sivu")
-KINDS = (KIND_PARTNER, KIND_SERVICE, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST,
-         KIND_PAGE)
+KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE = (
+    "Kumppani", "Henkilö", "Menetelmä", "Ohje", "Taso", "Tiimi", "Luettelo", "Muu sivu")
+KINDS = (KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE)
 # The staff's working tools: the public build has no method or tier pages (render/site.py).
 _STAFF_KINDS = frozenset({KIND_METHOD, KIND_TIER})
 # Pages that list other records (and are searchable on their own pages): found by their title only.
@@ -128,11 +127,6 @@ def search_entries(pages: Mapping[str, str], emitted: Mapping[str, tuple[str, Ma
         elif template == "guide.md.j2":
             guide = values["guide"]
             entry = SearchEntry(guide.title, KIND_GUIDE, (), "", (guide.summary,), (text(guide.body),))
-        elif template == "service.md.j2":
-            service = values["service"]
-            entry = SearchEntry(service.title, KIND_SERVICE, tier_titles(service.tiers), ", ".join(service.fields),
-                                (service.summary, *service.fields),
-                                (text(service.for_whom), text(service.benefits), text(service.how_to_start)))
         elif template == "contact.md.j2":
             contact = values["contact"]
             entry = SearchEntry(contact.name, KIND_PERSON, tier_titles(contact_tiers.get(contact.id, ())),
