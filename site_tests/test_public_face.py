@@ -65,7 +65,8 @@ def test_public_build_has_no_staff_page_or_chrome(built: BuiltSite, built_public
     repo = "git.jarvilaakso.example"
     # The staff build has them all (so the markers below are the real ones) ...
     staff = built.html("index.html")
-    assert 'class="md-source"' in staff and repo in staff and "Julkaisu Moodleen" in staff
+    # (The staff build has no repository button either since main's Finnish chrome; the public scan still looks.)
+    assert repo in staff and "Julkaisu Moodleen" in staff
     assert 'id="pk-filter-team"' in built.html("kumppanit/index.html")
     assert 'rel="edit"' in built.html("kumppanit/index.html") or 'rel="edit"' in built.html("oppaat/index.html")
     # ... the public build none: no repository button or edit links, no team filter, no staff pages or guides.
