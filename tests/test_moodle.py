@@ -402,6 +402,29 @@ def test_course_completion_criteria_as_chosen(project: Callable[..., Path], choi
     assert check_mbz(data) == []
 
 
+@pytest.mark.parametrize("choice", ["none", "tier_introductions", "all_activities"])
+def test_public_course_completion_names_only_its_own_activities(project: Callable[..., Path], choice: str) -> None:
+    root = project({})
+    toolbox_file = root / "content" / "toolbox.yaml"
+    toolbox_file.write_text(toolbox_file.read_text(encoding="utf-8")
+                            + f"moodle_completion: {choice}\nmoodle_course_language: true\n", encoding="utf-8")
+    data = render(toolbox_of(root), "public")
+    files = unpack(data)
+    course = read_course(files)
+    # The course for companies: no tier sections and no methods section, in the toolbox's language.
+    assert [s.name for s in course if s.name == "Menetelmät ja työkalut"] == []
+    assert not any(m.name.endswith(": määritelmä ja painopisteet") for s in course for m in s.modules)
+    assert ET.fromstring(files["course/course.xml"]).findtext("lang") == "fi"
+    completion = ET.fromstring(files["completion.xml"])
+    criteria = [c.findtext("moduleinstance") for c in completion.findall("course_completion_criteria")]
+    everything = [m.module.get("id") for s in course for m in s.modules]
+    assert len(everything) >= 2
+    # Without tier definitions, tier_introductions gives no criteria rather than ones nothing can meet.
+    assert criteria == (everything if choice == "all_activities" else [])
+    assert len(completion.findall("course_completion_aggr_methd")) == (2 if criteria else 0)
+    assert check_mbz(data) == []
+
+
 def test_method_with_one_link_and_no_body_is_a_url(project: Callable[..., Path]) -> None:
     root = project({"methods/lomake.yaml": (
         "id: lomake\ntitle: Palautelomake\nkind: template\nsummary: Lomake palautteelle.\ntiers: [arki]\n"
