@@ -1,3 +1,14 @@
+// partnerkit: lists marked data-pk-phone-closed (a tier's methods) start folded on phones, so that the partner
+// table comes within the first two screens; wider screens and browsers without scripts show them open.
+(function () {
+  "use strict";
+  if (window.matchMedia && window.matchMedia("(max-width: 44.984375em)").matches) {
+    document.querySelectorAll("details[data-pk-phone-closed]").forEach(function (details) {
+      details.open = false;
+    });
+  }
+})();
+
 // partnerkit: on narrow screens Material's menu button is a <label>, which the keyboard cannot reach.
 // Make it a button for keyboard and screen reader users (Material itself clicks a focused label on Enter;
 // Space is added here), move focus into the opened menu, and close it with Escape. The closed drawer is
