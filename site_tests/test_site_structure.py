@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -163,6 +164,9 @@ def test_footer_has_no_english_theme_credit(built: BuiltSite) -> None:
 # English or Git words Material would put into the staff site's chrome (the header's repository button reads
 # "Git" and is titled "Mene repositoryyn"); a page's own content may of course name Git.
 _CHROME_WORDS = ("Mene repositoryyn", "md-source", "md-header__source", "Made with")
+_GIT_WORDS = re.compile(r"\bGit\b|\bcommit|\btag(?:i|it|ia|eja|in)?\b|repositor|\bpull request|\bmerge|"
+                        r"\bbranch|\bhaara(?:ssa|an)?\b", re.I)
+_TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S)
 _ISO_DATE = re.compile(r">[^<]*\b20\d\d-\d\d-\d\d\b[^<]*<")
 _CODE = re.compile(r"<pre.*?</pre>|<code.*?</code>", re.S)  # examples of YAML files keep the files' own format
 
@@ -173,6 +177,20 @@ def test_staff_chrome_is_finnish_and_dates_read_d_m_yyyy(built: BuiltSite) -> No
     chrome = {str(p.relative_to(built.root)): [w for w in _CHROME_WORDS if w in p.read_text(encoding="utf-8")]
               for p in pages}
     assert {page: words for page, words in chrome.items() if words} == {}
+    # Nor Git's words in what the site writes itself (the changes and review pages say "julkaisu" and "muutos"):
+    # every page's text, without the guides' own texts (the team lead's guide may explain pull requests).
+    guides = [html.escape(text, quote=False) for g in built.toolbox.guides for text in (g.summary, g.title)]
+    git_words = {}
+    for path in pages:
+        relative = str(path.relative_to(built.root))
+        if built.types.get(relative) == "guide" or relative.startswith("muokkaa/"):
+            continue
+        text = _TAGS.sub(" ", _CODE.sub("", path.read_text(encoding="utf-8")))
+        for own in guides:
+            text = text.replace(own, " ")
+        if found := _GIT_WORDS.findall(text):
+            git_words[relative] = found[:3]
+    assert git_words == {}
     # Dates shown to readers are d.m.yyyy: no ISO date in any page's text (addresses and attributes may hold them).
     iso = {str(p.relative_to(built.root)): _ISO_DATE.findall(_CODE.sub("", p.read_text(encoding="utf-8")))[:2]
            for p in pages if "/muokkaa/" not in f"/{p.relative_to(built.root)}"}

@@ -304,7 +304,7 @@ def test_changes_since_the_latest_tag(repository: Path) -> None:
     _git(repository, "commit", "--quiet", "-m", "Muutoksia", when="2026-04-02T09:00:00+00:00")
     history = read_history(repository, repository / "content")
     assert history.reason == ""
-    assert re.fullmatch(r"tagi v1 \(commit [0-9a-f]{7}, 1\.3\.2026\)", history.base)
+    assert re.fullmatch(r"julkaisu v1 \(muutos [0-9a-f]{7}, 1\.3\.2026\)", history.base)
     assert history.commit_date == date(2026, 4, 2)
     assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
     assert read_history(repository, repository / "content") == history  # same commit, same answer
@@ -313,7 +313,7 @@ def test_changes_since_the_latest_tag(repository: Path) -> None:
 def test_uncommitted_edits_are_compared_with_the_last_commit(repository: Path) -> None:
     _change_content(repository)
     history = read_history(repository, repository / "content")
-    assert history.base.startswith("tagi v1")  # the tag is HEAD, but the tree has edits: compare with it
+    assert history.base.startswith("julkaisu v1")  # the tag is HEAD, but the tree has edits: compare with it
     assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
 
 
@@ -326,7 +326,7 @@ def test_without_tags_the_previous_content_commit_is_the_release(repository: Pat
     _git(repository, "add", "-A")
     _git(repository, "commit", "--quiet", "-m", "Muu muutos", when="2026-04-03T09:00:00+00:00")
     history = read_history(repository, repository / "content")
-    assert re.fullmatch(r"edellinen sisältöä muuttanut commit \([0-9a-f]{7}, 1\.3\.2026\)", history.base)
+    assert re.fullmatch(r"edellinen sisältöön tallennettu muutos \([0-9a-f]{7}, 1\.3\.2026\)", history.base)
     assert history.commit_date == date(2026, 4, 3)
     assert compare_history(toolbox_of(repository), history) == EXPECTED_CHANGES
 
@@ -337,7 +337,7 @@ def test_building_a_tagged_commit_compares_with_the_tag_before(repository: Path)
     _git(repository, "commit", "--quiet", "-m", "Muutoksia", when="2026-04-02T09:00:00+00:00")
     _git(repository, "tag", "v2")
     history = read_history(repository, repository / "content")
-    assert history.base.startswith("tagi v1 ")
+    assert history.base.startswith("julkaisu v1 ")
     assert len(compare_history(toolbox_of(repository), history) or ()) == 4
 
 
@@ -378,7 +378,7 @@ def test_old_release_checked_with_todays_other_files(repository: Path) -> None:
 
 def test_history_unavailable_is_explained(tmp_path: Path, repository: Path) -> None:
     plain = copy_project(tmp_path / "plain")
-    assert read_history(plain, plain / "content").reason.startswith("Työkalupakki ei ole Git-arkistossa")
+    assert read_history(plain, plain / "content").reason.startswith("Työkalupakki ei ole versionhallinnassa")
     _change_content(repository)
     _git(repository, "add", "-A")
     _git(repository, "commit", "--quiet", "-m", "Muutoksia")
@@ -423,9 +423,9 @@ def test_changes_page_lists_changes_with_links(repository: Path) -> None:
 
 def test_changes_page_without_history_says_so() -> None:
     page = _pages("internal", None)[CHANGES_PAGE]
-    assert "Muutoksia ei voitu laskea. Tämä koonti tehtiin ilman Git-historiaa." in page
-    reason = History(None, reason="Git-historia on haettu vain osittain.")
-    assert "Muutoksia ei voitu laskea. Git-historia on haettu vain osittain." in _pages("internal", reason)[CHANGES_PAGE]
+    assert "Muutoksia ei voitu laskea. Tämä koonti tehtiin ilman muutoshistoriaa." in page
+    reason = History(None, reason="Muutoshistoria on haettu vain osittain.")
+    assert "Muutoksia ei voitu laskea. Muutoshistoria on haettu vain osittain." in _pages("internal", reason)[CHANGES_PAGE]
 
 
 def test_review_report_is_staff_only() -> None:
@@ -454,7 +454,7 @@ def test_review_report_findings() -> None:
 
 def test_review_report_page_explains_its_reference_date() -> None:
     page = _pages("internal", History(None, reason="x", commit_date=date(2027, 3, 15)))[REVIEW_PAGE]
-    assert "Vertailupäivä on 15.3.2027 (viimeisimmän Git-commitin päivä)." in page
+    assert "Vertailupäivä on 15.3.2027 (viimeisimmän tallennetun muutoksen päivä)." in page
     assert "## Tarkistus on vanhentunut (2)" in page
     assert '<a href="../kumppanit/alfa-oy.html">Alfa &amp; Beta &#34;Testi&#34; Oy</a></th><td data-label="Tarkistettu">1.3.2026</td>' in page
 
@@ -595,7 +595,7 @@ def test_from_new_toolbox_to_published_change(tmp_path: Path, capsys: pytest.Cap
     _git(root, "commit", "--quiet", "-m", "Kahvila Kuppila", when="2026-03-02T08:00:00+00:00")
     assert main(["--root", str(root), "--site-dir", str(root / "site")]) == 0
     changes = (root / "site/muutokset/index.html").read_text(encoding="utf-8")
-    assert re.search(r"Vertailukohta: tagi v1 \(commit [0-9a-f]{7}, 1\.3\.2026\)", changes)
+    assert re.search(r"Vertailukohta: julkaisu v1 \(muutos [0-9a-f]{7}, 1\.3\.2026\)", changes)
     assert '<a href="../kumppanit/kahvila-kuppila-oy.html">Kahvila Kuppila Oy</a>' in changes
 
 
@@ -609,5 +609,5 @@ def test_a_committed_file_name_with_a_line_feed_does_not_break_the_history(repos
     _change_content(repository)
     history = read_history(repository, repository / "content")
     assert history.previous is not None, history.reason
-    assert history.base.startswith("tagi v9 ")
+    assert history.base.startswith("julkaisu v9 ")
     assert "alfa-oy" in {p.id for p in history.previous.partners}

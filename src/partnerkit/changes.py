@@ -20,7 +20,7 @@ class History:
     """The previous release found in Git history, or why none could be used."""
 
     previous: Toolbox | None  # None: no comparison possible, see reason
-    base: str = ""  # the release compared with, in words, e.g. "tagi v1 (commit 1a2b3c4, 2026-05-02)"
+    base: str = ""  # the release compared with, in words, e.g. "julkaisu v1 (muutos 1a2b3c4, 2.5.2026)"
     reason: str = ""  # Finnish explanation shown when previous is None
     commit_date: date | None = None  # date of the latest commit: the build's reference date
 

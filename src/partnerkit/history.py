@@ -54,30 +54,31 @@ def read_history(root: Path, content_dir: Path) -> History:
     try:
         return _read_history(root, content_dir)
     except _NoGit:
-        return History(None, reason="Git-ohjelmaa ei löytynyt, joten muutoksia ei voitu verrata aiempaan julkaisuun.")
+        return History(None, reason="Versionhallintaohjelmaa ei löytynyt koneelta, jolla sivusto koottiin, joten muutoksia ei "
+                                    "voitu verrata aiempaan julkaisuun.")
 
 
 def _read_history(root: Path, content_dir: Path) -> History:
     top = _text(root, "rev-parse", "--show-toplevel")
     if not top:
-        return History(None, reason="Työkalupakki ei ole Git-arkistossa (esimerkiksi ladattu zip-tiedostona), "
+        return History(None, reason="Työkalupakki ei ole versionhallinnassa (se on esimerkiksi ladattu zip-tiedostona), "
                                     "joten aiempia julkaisuja ei ole saatavilla.")
     head = _text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     if not head:
-        return History(None, reason="Git-arkistossa ei ole vielä yhtään committia.")
+        return History(None, reason="Versionhallinnassa ei ole vielä yhtään tallennettua muutosta.")
     commit_date = _commit_date(root, head)
     try:
         prefix = PurePosixPath(content_dir.resolve().relative_to(Path(top).resolve()).as_posix())
     except ValueError:
-        return History(None, reason="Sisältökansio on Git-arkiston ulkopuolella.", commit_date=commit_date)
+        return History(None, reason="Sisältökansio on versionhallinnan ulkopuolella.", commit_date=commit_date)
     dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=all", "--", str(prefix)).stdout.strip())
     base, label = _previous_release(root, head, prefix, dirty)
     if base is None:
         shallow = _text(root, "rev-parse", "--is-shallow-repository") == "true"
-        reason = ("Git-historia on haettu vain osittain (matala klooni), joten edellistä julkaisua ei löytynyt. "
-                  "Hae koko historia: GitHub Actionsissa actions/checkout-vaiheeseen fetch-depth: 0, "
-                  "GitLab CI:ssä muuttuja GIT_DEPTH: 0."
-                  if shallow else "Sisällöllä ei ole aiempaa versiota Git-historiassa; tämä on ensimmäinen julkaisu.")
+        reason = ("Muutoshistoria on haettu koontiin vain osittain, joten edellistä julkaisua ei löytynyt. "
+                  "Koontipalvelun ylläpitäjä voi hakea koko historian (GitHub Actionsissa actions/checkout-vaiheeseen "
+                  "fetch-depth: 0, GitLab CI:ssä muuttuja GIT_DEPTH: 0)."
+                  if shallow else "Sisällöllä ei ole aiempaa versiota muutoshistoriassa; tämä on ensimmäinen julkaisu.")
         return History(None, reason=reason, commit_date=commit_date)
     content = _load_revision(root, Path(top), base, prefix)
     try:
@@ -129,15 +130,15 @@ def _previous_release(root: Path, head: str, prefix: PurePosixPath, dirty: bool)
         tag = _text(root, "describe", "--tags", "--abbrev=0", "HEAD^") if _text(root, "rev-parse", "--verify",
                                                                              "--quiet", "HEAD^") else None
     if tag:
-        return tag, f"tagi {tag} (commit {_describe(root, tag)})"
+        return tag, f"julkaisu {tag} (muutos {_describe(root, tag)})"
     log = _text(root, "log", "--format=%H", "-n", "2", "HEAD", "--", str(prefix)) or ""
     commits = log.split()
     # Uncommitted edits are compared with the last commit; a clean tree with the commit before the last change.
     wanted = 0 if dirty else 1
     if len(commits) <= wanted:
         return None, ""
-    label = "viimeisin commit, johon verrataan tallentamattomia muutoksia" if dirty else \
-        "edellinen sisältöä muuttanut commit"
+    label = "viimeisin tallennettu muutos, johon verrataan tallentamattomia muokkauksia" if dirty else \
+        "edellinen sisältöön tallennettu muutos"
     return commits[wanted], f"{label} ({_describe(root, commits[wanted])})"
 
 
