@@ -110,7 +110,7 @@ def test_a_tiers_methods_in_at_most_two_clicks(visitor: Visitor, built: BuiltSit
     visitor.click(_tier_card(visitor, toolbox, tier.id))
     visitor.page.wait_for_url(f"**/tasot/{tier.id}.html")
     # On a phone the titles start folded (the partner table comes within two screens): one click opens them.
-    folded = visitor.page.locator("article details.pk-methods")
+    folded = visitor.page.locator("article details.pk-method-fold")
     assert folded.evaluate("d => d.open") == (_width_name(visitor) == "desktop")
     if _width_name(visitor) == "phone":
         visitor.click(folded.locator("summary"))

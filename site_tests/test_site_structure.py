@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from partnerkit.collation import collation_key
 from site_tests.conftest import BuiltSite
 
 
@@ -203,4 +204,4 @@ def test_methods_are_listed_by_title(built: BuiltSite) -> None:
     for tier in built.toolbox.tiers:
         html = built.html(f"tasot/{tier.id}.html")
         titles = re.findall(r'<li><a href="\.\./menetelmat/[^"]+\.html">([^<]+)</a>', html)
-        assert titles and titles == sorted(titles, key=str.lower), tier.id
+        assert titles and titles == sorted(titles, key=collation_key), tier.id

@@ -238,9 +238,11 @@ class _HtmlScan(html.parser.HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         posts_away = any(name == "action" and (":" in (value or "") or (value or "").startswith("//"))
                          for name, value in attrs)
-        # The tier page's own collapsible part (templates/site/tier.md.j2) is the one <details> a page may have;
-        # the sanitiser lets none through from content, and an event handler on it is caught below.
-        own = tag == "details" and attrs == [("class", "pk-more")]
+        # The tier page's own collapsible parts (templates/site/tier.md.j2: the rest of the definition, and the
+        # methods, folded on phones) are the <details> a page may have; the sanitiser lets none through from
+        # content, and an event handler on them is caught below.
+        own = tag == "details" and attrs in ([("class", "pk-more")], [("class", "pk-more pk-method-fold"),
+                                                                      ("open", None), ("data-pk-phone-closed", None)])
         if (tag in self.DANGEROUS_TAGS and not own) or (tag == "form" and posts_away):
             self.findings.append(f"<{tag}>")
         for name, value in attrs:

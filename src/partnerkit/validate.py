@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .collation import collation_key
 from .load import Content, Document
 from .messages import ContentError, Problem, make_problem, word
 from .model import (
@@ -937,7 +938,7 @@ def _services(checked: list[FileCheck]) -> list[Service]:
             values.get("contact_email", ""), tuple(sorted(values.get("tiers", []), key=_TIER_ORDER.__getitem__)),
             tuple(values.get("methods", [])), values.get("order", SERVICE.default_of("order")), v.path,
         ))
-    return sorted(services, key=lambda s: (s.order, s.title, s.id))
+    return sorted(services, key=lambda s: (s.order, collation_key(s.title), s.id))
 
 
 def _check_plan_dates(located: _Located, ctx: _Context) -> None:
@@ -1113,7 +1114,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         tiers=tuple(tiers_by_id[t] for t in TIER_IDS),
         partners=tuple(sorted(partners, key=lambda p: p.id)),
         methods=tuple(sorted(methods, key=lambda m: m.id)),
-        guides=tuple(sorted(guides, key=lambda g: (g.order, g.title, g.id))),
+        guides=tuple(sorted(guides, key=lambda g: (g.order, collation_key(g.title), g.id))),
         contacts=tuple(sorted(contacts, key=lambda c: c.id)),
         teams=tuple(sorted(teams, key=lambda t: t.id)),
         source=box.path,

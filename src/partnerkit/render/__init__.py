@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from ..collation import collation_key
 from ..markup import MarkdownCache
 from ..model import Toolbox
 from ..validate import suggest_id
@@ -42,6 +43,9 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
     env.filters["inline"] = lambda text: Markup(markdown.inline(text))
     # One date format for readers everywhere, the Finnish d.m.yyyy (1.3.2026).
     env.filters["pvm"] = lambda day: f"{day.day}.{day.month}.{day.year}"
+    # Listings in Finnish alphabetical order (collation.py), the same key as every sorted listing in Python.
+    env.filters["collate"] = lambda items, attribute: sorted(items,
+                                                             key=lambda item: collation_key(getattr(item, attribute)))
     return env
 
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import json
 import posixpath
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Generic, TypeVar
 
+from ..collation import collation_key, initial_of
+
 Item = TypeVar("Item")
 
 PAGE_SIZE = 300
 FILTER_SCRIPT = "assets/partnerkit-filter.js"
-# Finnish alphabetical order puts Å, Ä and Ö after Z; other initials (digits, quotes) are gathered under "#".
-_LETTER_RANK = {letter: rank for rank, letter in enumerate("#ABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ")}
 _LETTER_SLUG = {"#": "muut", "Å": "aa", "Ä": "ae", "Ö": "oe"}
 
 
@@ -81,7 +80,8 @@ class FilterNames:
 
 
 def _choices(ids: Iterable[str], names: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(((i, names[i]) for i in set(ids) if i in names), key=lambda pair: (pair[1].lower(), pair[0])))
+    return tuple(sorted(((i, names[i]) for i in set(ids) if i in names),
+                        key=lambda pair: (collation_key(pair[1]), pair[0])))
 
 
 def filter_set(rows: Sequence[FilterRow], names: FilterNames) -> FilterSet:
@@ -128,14 +128,6 @@ def filter_script(key: str, data: FilterSet, names: FilterNames, paths: dict[str
             f"window.partnerkitFilterData[{json.dumps(key)}]={text};\n")
 
 
-def initial_of(name: str) -> str:
-    """Return the letter a name is listed under: its first letter in upper case, or '#' for anything else."""
-    # One character always: some letters upper-case to two (ß -> SS, the ligature ﬁ -> FI); their first is the
-    # letter they are filed under, as in a printed index.
-    first = unicodedata.normalize("NFC", name.strip())[:1].upper()[:1]
-    return first if first.isalpha() else "#"
-
-
 def letter_anchor(letter: str) -> str:
     """Return the HTML id of a letter's first row, e.g. 'kirjain-k'."""
     return "kirjain-" + letter_slug(letter)
@@ -149,12 +141,9 @@ def letter_slug(letter: str) -> str:
 
 
 def sort_by_letter(items: Sequence[Item], name_of: Callable[[Item], str]) -> list[Item]:
-    """Return items grouped by initial in Finnish alphabetical order, keeping their order within a letter."""
-    def rank(item: Item) -> tuple[int, int]:
-        letter = initial_of(name_of(item))
-        return (_LETTER_RANK.get(letter, len(_LETTER_RANK)), ord(letter) if letter not in _LETTER_RANK else 0)
-
-    return sorted(items, key=rank)
+    """Return items grouped by initial in Finnish alphabetical order (collation.py), keeping their order within a
+    letter."""
+    return sorted(items, key=lambda item: collation_key(name_of(item))[:2])
 
 
 def paginate(items: Sequence[Item], name_of: Callable[[Item], str], folder: str,

@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from ..audience import Profile
 from ..markup import render_markdown, unlink_addresses
 from ..messages import RenderError
+from ..collation import collation_key
 from ..model import Toolbox
 from ..schema import METHOD_KINDS
 from . import make_environment, package_slug
@@ -563,7 +564,7 @@ def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> Sect
         # Without the tiers: partners in one list, with teams instead of people.
         team_ids = [
             (partner, tuple(dict.fromkeys(t for coop in partner.cooperations for t in coop.contacts)))
-            for partner in sorted(view.partners, key=lambda p: (p.name.lower(), p.id))
+            for partner in sorted(view.partners, key=lambda p: (collation_key(p.name), p.id))
         ]
         activities.append(Activity("intro/partners", "page", PUBLIC_PARTNERS_PAGE_NAME,
                                    content_html=html.fragment("public_partners.html.j2", partners=team_ids)))
@@ -607,7 +608,7 @@ def _tier_section(view: Toolbox, html: _HtmlRenderer, tier_id: str, number: int,
 def _methods_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
     """Every method once, by title: the one activity each tier links to, so completion counts it once."""
     activities = []
-    for method in sorted(view.methods, key=lambda m: (m.title.lower(), m.id)):
+    for method in sorted(view.methods, key=lambda m: (collation_key(m.title), m.id)):
         key = method_key(method.id)
         only_link = method.links[0] if len(method.links) == 1 else None
         # A lone web link without further text is most useful as a link straight to it; mod_url takes web

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 import xlsxwriter
 
 from ..audience import Profile
+from ..collation import collation_key
 from ..messages import format_message
 from ..model import Partner, Toolbox
 from ..schema import PARTNER_STATUSES, PARTNER_TYPES
@@ -71,7 +72,7 @@ def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int) -> dict[st
               for partner in toolbox.partners}
     files: dict[str, bytes] = {}
     for stem, partners in lists.items():
-        rows = [row_of[partner.id] for partner in sorted(partners, key=lambda p: (p.name.lower(), p.id))]
+        rows = [row_of[partner.id] for partner in sorted(partners, key=lambda p: (collation_key(p.name), p.id))]
         xlsx, csv_path = sheet_paths(stem)
         files[xlsx] = render_xlsx(headers, rows, timestamp)
         files[csv_path] = render_csv(headers, rows)

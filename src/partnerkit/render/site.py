@@ -27,6 +27,7 @@ from ..review import AGREEMENT_NOTICE_DAYS, contact_due_date, count_our_people
 from .editor import EDITOR_FOLDER, editor_entry
 from .sheets import DOWNLOAD_FOLDER
 from .suggest import SuggestTarget, suggest_url
+from ..collation import collation_key
 from ..schema import AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
@@ -149,7 +150,7 @@ def index_toolbox(toolbox: Toolbox) -> _Index:
         for tier_id in service.tiers:
             index.services_by_tier[tier_id].append(service)
     for pairs in index.partners_by_tier.values():
-        pairs.sort(key=lambda pair: (pair[0].name.lower(), pair[0].id))
+        pairs.sort(key=lambda pair: (collation_key(pair[0].name), pair[0].id))
     return index
 
 
@@ -366,7 +367,7 @@ def services_for(index: _Index, partner: Partner) -> list[Service]:
     """Return the services offered at the partner's tiers (staff: "what can we offer this partner"), in order."""
     # The public view has no service tiers, so this is empty there.
     offered = {s.id: s for coop in partner.cooperations for s in index.services_by_tier.get(coop.tier, ())}
-    return sorted(offered.values(), key=lambda s: (s.order, s.title, s.id))
+    return sorted(offered.values(), key=lambda s: (s.order, collation_key(s.title), s.id))
 
 
 def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
@@ -491,7 +492,7 @@ def _emit_review(emit: Any, review: Review, settings: SiteSettings) -> None:
     """Emit the review report: counts and short lists on its page, each long list on alphabetical pages."""
     # 13,000 overdue partners on one page made 3.3 MB of HTML: like the partner listings, a list longer than
     # settings.page_size rows is split by initial letter, and the report page links to its pages.
-    listings = {key: paginate(sorted(getattr(review, key), key=lambda row: (row.name.lower(), row.id)),
+    listings = {key: paginate(sorted(getattr(review, key), key=lambda row: (collation_key(row.name), row.id)),
                               lambda row: row.name, f"{REVIEW_FOLDER}/{folder}", settings.page_size)
                 for key, folder, _ in REVIEW_LISTS}
     emit(REVIEW_PAGE, "review.md.j2", "Tarkistettavat", "", review=review, listings=listings,
@@ -580,7 +581,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
                 emit(page.path, "tier_partners.md.j2", f"{tier.title}: {page.label}", "", tier=tier, page=page,
                      number=number, listing=listing, letters=page_of_letter(listing), letter_anchor=letter_anchor)
     folder = "kumppanit/aakkosittain"
-    listing_order = sorted(toolbox.partners, key=lambda p: (p.name.lower(), p.id))
+    listing_order = sorted(toolbox.partners, key=lambda p: (collation_key(p.name), p.id))
     listing = paginate(listing_order, lambda p: p.name, folder, settings.page_size)
     rows = [row_of(p, None) for page in listing for p in page.items]
     ended = [p for p in toolbox.partners if p.status == "ended"]
@@ -591,7 +592,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
             emit(page.path, "partners_page.md.j2", f"Kumppanit: {page.label}", "", page=page, number=number,
                  listing=listing, letters=page_of_letter(listing), letter_anchor=letter_anchor)
     if ended:
-        ended_listing = paginate(sorted(ended, key=lambda p: (p.name.lower(), p.id)), lambda p: p.name, ENDED_FOLDER,
+        ended_listing = paginate(sorted(ended, key=lambda p: (collation_key(p.name), p.id)), lambda p: p.name, ENDED_FOLDER,
                                  settings.page_size)
         emit(ENDED_PAGE, "ended.md.j2", "Päättyneet kumppanuudet", "", ended=ended, listing=ended_listing,
              letters=page_of_letter(ended_listing), page=None, number=0, letter_anchor=letter_anchor)
