@@ -38,10 +38,11 @@ STATES = {"internal": ("tier-filter-results", "tier-filter-empty", "tier-filter-
           "public": ("partners-filter-results", "partners-filter-empty", "search-results", "search-empty",
                      "search-narrowed", "menu-open")}
 STATE_CASES = [(profile, state) for profile in PROFILES for state in STATES[profile]]
-# Dark-scheme colours are checked by axe at desktop width; its screenshots are taken where space is tightest.
-# At phone width the layout test runs axe as well, on every page type of the sample and the split variant.
+# Both schemes are checked by axe at desktop width above. At phone width the layout test runs axe as well, in both
+# schemes, on every page type of the sample and the split variant of each profile (Material lays the header and
+# navigation out anew there).
 LAYOUT_CASES = [("internal", DESKTOP, "default"), ("internal", PHONE, "default"), ("internal", PHONE, "slate"),
-                ("public", DESKTOP, "default"), ("public", PHONE, "default")]
+                ("public", DESKTOP, "default"), ("public", PHONE, "default"), ("public", PHONE, "slate")]
 
 # Every element of the article must fit the viewport unless it sits in a region that scrolls sideways on purpose.
 _CLIPPED_JS = """() => {
