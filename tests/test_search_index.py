@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -106,9 +107,11 @@ def test_hostile_text_is_escaped_and_cannot_pose_as_an_added_word() -> None:
 
 
 def test_a_large_site_gets_bundles_of_at_most_the_set_size() -> None:
-    assert search_bundles(0) == search_bundles(SEARCH_BUNDLE_PAGES) == ("pagefind",)
-    assert search_bundles(SEARCH_BUNDLE_PAGES + 1) == ("pagefind", "pagefind-2")
-    assert search_bundles(22_749) == ("pagefind", "pagefind-2", "pagefind-3", "pagefind-4")
+    # Up to twice the bundle size, one index (made alongside MkDocs); above it, bundles of at most the size.
+    assert search_bundles(0) == search_bundles(2 * SEARCH_BUNDLE_PAGES) == ("pagefind",)
+    assert search_bundles(2 * SEARCH_BUNDLE_PAGES + 1) == ("pagefind", "pagefind-2", "pagefind-3")
+    assert search_bundles(22_749) == ("pagefind", *(f"pagefind-{number}" for number in range(2, 9)))
+    assert search_bundles(6, bundle_pages=3) == ("pagefind",)
     assert search_bundles(7, bundle_pages=3) == ("pagefind", "pagefind-2", "pagefind-3")
 
 
@@ -119,3 +122,44 @@ def test_documents_are_dealt_to_the_bundles_in_path_order_whatever_order_they_co
                      "pagefind-2": {"kumppanit/b.html": "b", "kumppanit/d.html": "d"}}
     assert deal_documents(dict(reversed(documents.items())), ("pagefind", "pagefind-2")) == dealt
     assert deal_documents(documents, ("pagefind",)) == {"pagefind": documents}
+
+
+def tree_of(folder: Path) -> dict[str, bytes]:
+    """Return {relative path: bytes} of every file under folder."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def bundled_documents() -> dict[str, dict[str, str]]:
+    """Return the minimal project's search documents dealt to three bundles."""
+    return deal_documents(documents_of("internal"), ("pagefind", "pagefind-2", "pagefind-3"))
+
+
+def test_bundles_indexed_two_at_a_time_equal_bundles_indexed_one_after_another(tmp_path, monkeypatch) -> None:
+    from partnerkit.builders import pagefind
+
+    trees = []
+    for parallel in (1, 2):
+        monkeypatch.setattr(pagefind, "PARALLEL_BUNDLES", parallel)
+        site = tmp_path / f"site-{parallel}"
+        site.mkdir()
+        with pagefind.indexing_search(bundled_documents(), tmp_path / f"work-{parallel}", site):
+            pass
+        trees.append(tree_of(site))
+    assert sorted({name.split("/")[0] for name in trees[0]}) == ["pagefind", "pagefind-2", "pagefind-3"]
+    assert trees[0] == trees[1]
+
+
+def test_a_failing_bundle_stops_the_others_and_moves_nothing_in(tmp_path) -> None:
+    from partnerkit.builders import pagefind
+    from partnerkit.write import OutputError
+
+    site, work = tmp_path / "site", tmp_path / "work"
+    site.mkdir()
+    # Pagefind cannot write the second bundle's index where a file stands in the way.
+    (work / "pagefind-2").mkdir(parents=True)
+    (work / "pagefind-2" / "index").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OutputError) as raised:
+        with pagefind.indexing_search(bundled_documents(), work, site):
+            pass
+    assert raised.value.key == "out_os" and "pagefind-2" in str(raised.value)
+    assert list(site.iterdir()) == []

@@ -64,9 +64,12 @@ def run_builders(project: Project, builders: list[Builder]) -> None:
         for other in targets[number + 1:]:
             if target.is_relative_to(other) or other.is_relative_to(target):
                 raise OutputError("out_same_dirs", site=target, dist=other)
-    # Everything is rendered first: a renderer error must stop the build before anything is written.
-    for builder in builders:
-        builder.render()
+    # Everything is rendered first: a renderer error must stop the build before anything is written. A builder
+    # may render in a second process (the packages while the site renders here); all are finished before writing.
+    with ExitStack() as aside:
+        finishers = [builder.start_rendering(aside) for builder in builders]
+        for finish in finishers:
+            finish()
     with ExitStack() as stack:
         stages: dict[Path, Path] = {}
         staged: list[tuple[Path, Path]] = []

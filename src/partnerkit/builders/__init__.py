@@ -7,14 +7,14 @@ the staged folders into place together (write.replace_directories).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import signal
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -39,30 +39,64 @@ def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callab
     """Run a pure renderer in a second process while the with-block works; yield a function giving its result.
 
     Rendering is single-threaded Python: a forked copy of this process renders on the second core. The copy
-    inherits renderer and args (nothing is pickled on the way in). Where forking is unsafe or useless (another
-    thread is running, as in the preview server; no fork; one core) the renderer runs when its result is asked.
+    inherits renderer and args (nothing is pickled on the way in) and sends back the pickled result or error.
+    Where forking is unsafe or useless (another thread is running, as in the preview server; no fork; one core)
+    the renderer runs when its result is asked.
     """
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods() \
-            or (os.cpu_count() or 1) < 2:
+    # os.fork itself, not a process pool: a pool starts a thread, and a second aside (the site's lists while the
+    # packages render) could then not fork safely.
+    if threading.active_count() > 1 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
         yield lambda: renderer(*args)
         return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_remember_job,
-                             initargs=(renderer, args)) as pool:
-        yield pool.submit(_run_remembered_job).result
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        _render_in_child(reader, writer, renderer, args)
+    os.close(writer)
+    answer: list[tuple[bool, Any]] = []
+
+    def result() -> Any:
+        if not answer:
+            with os.fdopen(os.dup(reader), "rb") as stream:
+                try:
+                    answer.append(pickle.load(stream))
+                except EOFError:
+                    answer.append((False, RuntimeError("the rendering process ended without a result")))
+            os.waitpid(pid, 0)
+        succeeded, value = answer[0]
+        if not succeeded:
+            raise value
+        return value
+
+    try:
+        yield result
+    finally:
+        os.close(reader)
+        if not answer:
+            # The with-block failed before asking: the child's work is not wanted.
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
 
-_job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
-
-
-def _remember_job(renderer: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    global _job
-    _job = renderer, args
-
-
-def _run_remembered_job() -> Any:
-    assert _job is not None
-    renderer, args = _job
-    return renderer(*args)
+def _render_in_child(reader: int, writer: int, renderer: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Render in the forked child, send (succeeded, result or error) through writer and end the child."""
+    code = 0
+    try:
+        os.close(reader)
+        try:
+            answer: tuple[bool, Any] = (True, renderer(*args))
+        except BaseException as error:  # noqa: BLE001 - every error goes back to the parent, which raises it
+            answer = (False, error)
+        with os.fdopen(writer, "wb") as stream:
+            try:
+                data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as error:  # noqa: BLE001 - an unpicklable error still reaches the parent as text
+                data = pickle.dumps((False, RuntimeError(f"{answer[1]!r}: {error}")))
+            stream.write(data)
+    except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def source_date(toolbox: Toolbox) -> int:
@@ -91,6 +125,11 @@ class Builder(ABC):
     @abstractmethod
     def render(self) -> None:
         """Render the output in memory; any error here leaves every output as it was."""
+
+    def start_rendering(self, aside: ExitStack) -> Callable[[], None]:
+        """Start rendering the output; return the function that finishes it (here: everything is done at once)."""
+        self.render()
+        return lambda: None
 
     @abstractmethod
     def write(self, folder: Path) -> None:

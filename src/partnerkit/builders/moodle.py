@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from ..project import Project
 from ..render import make_environment, package_slug
 from ..render.moodle import package_attachments, render_book_zip, render_course_backup, render_glossary_xml
 from ..write import write_tree
-from . import Builder, source_date
+from . import Builder, rendering_aside, source_date
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,17 @@ class PackageBuilder(Builder):
 
     def render(self) -> None:
         """Render every package in memory."""
-        self.packages = render_packages(self.project, self.view, self.profile, self.env)
-        self.report = PackageReport({name: len(data) for name, data in sorted(self.packages.items())},
+        self._keep(render_packages(self.project, self.view, self.profile, self.env))
+
+    def start_rendering(self, aside: ExitStack) -> Callable[[], None]:
+        """Start rendering the packages in a second process; the site renders meanwhile in this one."""
+        result = aside.enter_context(rendering_aside(render_packages, self.project, self.view, self.profile,
+                                                     self.env))
+        return lambda: self._keep(result())
+
+    def _keep(self, packages: dict[str, bytes]) -> None:
+        self.packages = packages
+        self.report = PackageReport({name: len(data) for name, data in sorted(packages.items())},
                                     time.perf_counter() - self.started)
 
     def write(self, folder: Path) -> None:

@@ -17,8 +17,8 @@ def indexing_search(bundles: Mapping[str, Mapping[str, str]], work_dir: Path, si
                     lang: str = "fi") -> Iterator[None]:
     """Run Pagefind over each bundle's documents while the with-block runs; on success site/<bundle> holds its index."""
     # Pagefind is a separate program: it indexes on another core while MkDocs renders the pages. The documents
-    # go to it through its service protocol, not as 20,000 files written to disk and deleted again. The bundles
-    # are indexed one after another, so only one bundle's index is in memory at a time (render/search.py).
+    # go to it through its service protocol, not as 20,000 files written to disk and deleted again. Two bundles
+    # are indexed at a time (PARALLEL_BUNDLES), each half the size a lone index may have (render/search.py).
     work_dir.mkdir(parents=True, exist_ok=True)
     runner = _BundleRunner(bundles, work_dir, lang)
     runner.start()
@@ -33,47 +33,64 @@ def indexing_search(bundles: Mapping[str, Mapping[str, str]], work_dir: Path, si
         os.rename(work_dir / bundle / "index", site / bundle)
 
 
+# Pagefind indexes on one core: two bundles are made at a time, and two half-size bundles (render/search.py)
+# take the memory of one full one.
+PARALLEL_BUNDLES = 2
+
+
 class _BundleRunner:
-    """Index the bundles in turn in a thread of their own; the first failure stops the rest."""
+    """Index the bundles, two at a time in threads of their own; the first failure stops the rest."""
 
     def __init__(self, bundles: Mapping[str, Mapping[str, str]], work_dir: Path, lang: str) -> None:
         self.bundles, self.work_dir, self.lang = bundles, work_dir, lang
         self.error: OutputError | None = None
-        self.current: _PagefindIndexer | None = None
+        self.current: set[_PagefindIndexer] = set()
+        self.waiting = list(bundles)
         self.stopping = threading.Event()
         self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, daemon=True)
+        parallel = max(1, min(PARALLEL_BUNDLES, os.cpu_count() or 1, len(self.waiting)))
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(parallel)]
 
     def start(self) -> None:
-        """Start indexing the first bundle."""
-        self.thread.start()
+        """Start indexing the first bundles."""
+        for thread in self.threads:
+            thread.start()
 
     def _run(self) -> None:
-        for bundle, documents in self.bundles.items():
-            folder = self.work_dir / bundle
-            folder.mkdir(parents=True, exist_ok=True)
+        while True:
             with self.lock:
-                if self.stopping.is_set():
+                if self.stopping.is_set() or not self.waiting:
                     return
-                self.current = _PagefindIndexer(documents, folder / "index", self.lang, folder / "pagefind.log")
-                self.current.start()
+                bundle = self.waiting.pop(0)
+                folder = self.work_dir / bundle
+                folder.mkdir(parents=True, exist_ok=True)
+                indexer = _PagefindIndexer(self.bundles[bundle], folder / "index", self.lang, folder / "pagefind.log")
+                indexer.start()
+                self.current.add(indexer)
             try:
-                self.current.finish()
+                indexer.finish()
             except OutputError as error:
-                self.error = error
+                with self.lock:
+                    self.error = self.error or error
+                    self.stopping.set()
                 return
+            finally:
+                with self.lock:
+                    self.current.discard(indexer)
 
     def stop(self) -> None:
         """Stop indexing without writing anything more."""
         with self.lock:
             self.stopping.set()
-            if self.current is not None:
-                self.current.stop()
-        self.thread.join()
+            for indexer in self.current:
+                indexer.stop()
+        for thread in self.threads:
+            thread.join()
 
     def finish(self) -> None:
         """Wait for every bundle's index; raise OutputError if Pagefind failed."""
-        self.thread.join()
+        for thread in self.threads:
+            thread.join()
         if self.error is not None:
             raise self.error
 
@@ -94,7 +111,7 @@ class _PagefindIndexer:
         self.error = ""
         self.process: Any = None
         self.threads: list[threading.Thread] = []
-        self.answers: dict[int, dict[str, Any]] = {}  # only the answers to NewIndex (0) and WriteFiles (last)
+        self.answers: dict[int, dict[str, Any]] = {}  # only the answers to NewIndex (0) and GetFiles (last)
         self.index_ready = threading.Event()
 
     def start(self) -> None:
@@ -125,8 +142,10 @@ class _PagefindIndexer:
             for number, path in enumerate(sorted(self.documents), start=1):
                 stdin.write(_encode_request(number, {"type": "AddFile", "index_id": index_id, "url": "/" + path,
                                                      "file_path": None, "file_contents": self.documents[path]}))
-            stdin.write(_encode_request(len(self.documents) + 1, {"type": "WriteFiles", "index_id": index_id,
-                                                                  "output_path": str(self.target)}))
+            # The index comes back in the answer and is written here: Pagefind's own WriteFiles hands its last
+            # writes to background threads and the service exits at the end of its input without waiting for
+            # them, which left a file of the index empty now and then.
+            stdin.write(_encode_request(len(self.documents) + 1, {"type": "GetFiles", "index_id": index_id}))
             stdin.flush()
         except (BrokenPipeError, ValueError):
             pass  # Pagefind stopped; _read or finish() reports why
@@ -136,13 +155,17 @@ class _PagefindIndexer:
         import json
 
         stdout = self.process.stdout
-        buffer = b""
+        pending: list[bytes] = []  # the parts of an answer not yet ended by a comma (the index is megabytes)
         while True:
             chunk = stdout.read1(1 << 16)
             if not chunk:
                 break
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
+            if b"," not in chunk:
+                pending.append(chunk)
+                continue
+            first, *messages, rest = chunk.split(b",")
+            messages.insert(0, b"".join((*pending, first)))
+            pending = [rest]
             for message in messages:
                 answer = json.loads(base64.b64decode(message))
                 payload = answer.get("payload") or {}
@@ -154,7 +177,7 @@ class _PagefindIndexer:
                     self.index_ready.set()
                 elif number == len(self.documents) + 1:
                     self.answers[number] = payload
-                    self.process.stdin.close()  # the index is written: the service may end
+                    self.process.stdin.close()  # the index is here: the service may end
         self.index_ready.set()
 
     def stop(self) -> None:
@@ -169,9 +192,27 @@ class _PagefindIndexer:
         self.threads[1].join()
         self.threads[0].join()
         code = self.process.wait()
-        written = self.answers.get(len(self.documents) + 1, {}).get("type") == "WriteFiles"
-        if self.error or not written:
+        answer = self.answers.pop(len(self.documents) + 1, {})
+        if self.error or answer.get("type") != "GetFiles":
             detail = self.error or self.log_file.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
             raise OutputError("out_pagefind", code=code, detail=detail)
+        write_index(self.target, answer.get("files") or [])
+
+
+def write_index(target: Path, files: list[dict[str, str]]) -> None:
+    """Write the index files of a GetFiles answer ({path, base64 content}) under target."""
+    import base64
+
+    root = target.resolve()
+    for entry in files:
+        path = (target / entry["path"]).resolve()
+        # The paths are Pagefind's own (hashes, fixed names); a path out of the folder would be a broken answer.
+        if not path.is_relative_to(root) or path == root:
+            raise OutputError("out_pagefind", code=0, detail=f"unexpected file {entry['path']!r}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(entry["content"]))
+        except OSError as error:
+            raise OutputError("out_os", detail=error) from error
 
 

@@ -50,10 +50,11 @@ _LISTINGS = frozenset({"partners.md.j2", "contacts.md.j2", "teams.md.j2", "metho
                        "ended.md.j2", "changes.md.j2", "review.md.j2", "services.md.j2"})
 
 # Pagefind holds a whole index in memory while it writes it: about 65 kB per page here, 1.5 GB for the 22,700
-# pages of 20,000 partners. A larger site's index is therefore written as several bundles of at most this many
-# pages, one Pagefind process after another, and the search page merges them (Pagefind's mergeIndex); a site of
-# this many searchable pages or fewer has the one bundle it always had.
-SEARCH_BUNDLE_PAGES = 6000
+# pages of 20,000 partners. A site of more than twice this many searchable pages therefore gets its index as
+# bundles of at most this many pages, and the search page merges them (Pagefind's mergeIndex). Pagefind indexes
+# on one core, so two bundles are made at a time (builders/pagefind.py): two half-size bundles take the memory of
+# one full one. A smaller site has the one bundle it always had.
+SEARCH_BUNDLE_PAGES = 3000
 SEARCH_BUNDLE = "pagefind"
 
 # Expansions: (word of the page) -> words added after it for search.
@@ -260,7 +261,7 @@ def search_documents(entries: Mapping[str, SearchEntry], expand: Expand | None =
 
 def search_bundles(count: int, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> tuple[str, ...]:
     """Return the site folders of the search index for count searchable pages: pagefind, then pagefind-2 ..."""
-    total = max(1, -(-count // bundle_pages))
+    total = 1 if count <= 2 * bundle_pages else -(-count // bundle_pages)
     return (SEARCH_BUNDLE, *(f"{SEARCH_BUNDLE}-{number}" for number in range(2, total + 1)))
 
 
