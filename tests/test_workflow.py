@@ -161,6 +161,10 @@ def test_github_workflow_checks_pull_requests_and_publishes_main() -> None:
     assert "actions/deploy-pages" in uses
     runs = [s["run"] for s in publish["steps"] if "run" in s]
     assert any(r.startswith("partnerkit --audience") for r in runs)
+    # The staff site's web editor comes from npm: installed before the first build, with Node set up first.
+    steps = [s.get("uses", "").split("@")[0] or s["run"] for s in publish["steps"]]
+    first_build = next(n for n, step in enumerate(steps) if step.startswith("partnerkit --audience"))
+    assert steps.index("actions/setup-node") < steps.index("npm install --no-audit --no-fund") < first_build
 
 
 def test_gitlab_ci_reports_code_quality_and_publishes_pages() -> None:
@@ -172,6 +176,8 @@ def test_gitlab_ci_reports_code_quality_and_publishes_pages() -> None:
     pages = ci["pages"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert any("--site-dir public" in line for line in pages["script"])
+    first_build = next(n for n, line in enumerate(pages["script"]) if line.startswith("partnerkit"))
+    assert pages["script"].index("npm install --no-audit --no-fund") < first_build
     assert pages["artifacts"]["paths"] == ["public", "dist"]
     assert ci["variables"]["GIT_DEPTH"] == "0"
 
