@@ -83,10 +83,16 @@ def _tree_rss(root_pid: int) -> int:
     return total
 
 
-def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Run command; return wall seconds, peak memory of its process tree in bytes, and its stderr."""
+def measure_process(command: list[str], cwd: Path, env: dict[str, str] | None = None,
+                    output: str = "stderr") -> tuple[float, int, str, int]:
+    """Run command; return wall seconds, peak memory of its process tree (bytes), its output stream and exit code.
+
+    output names the stream kept ("stdout" or "stderr"); the other is discarded.
+    """
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    keep = {"stdout": subprocess.PIPE if output == "stdout" else subprocess.DEVNULL,
+            "stderr": subprocess.PIPE if output == "stderr" else subprocess.DEVNULL}
+    process = subprocess.Popen(command, cwd=cwd, env=env, **keep)
     peak = 0
     done = threading.Event()
 
@@ -98,13 +104,20 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = Non
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr.decode(errors='replace')}")
-    return seconds, peak, stderr.decode(errors="replace")
+    text = (stdout if output == "stdout" else stderr) or b""
+    return seconds, peak, text.decode(errors="replace"), process.returncode
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run command; return wall seconds, peak memory of its process tree in bytes, and its stderr; stop on failure."""
+    seconds, peak, stderr, code = measure_process(command, cwd, env)
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({code}):\n{stderr}")
+    return seconds, peak, stderr
 
 
 def cli(project: Path, *args: str) -> list[str]:

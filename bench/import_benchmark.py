@@ -21,10 +21,8 @@ import csv
 import io
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -33,7 +31,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "src"))
 
-from benchmark import _tree_rss  # noqa: E402
+from benchmark import measure_process  # noqa: E402
 from generate import business_id, generate, project_label, write_project  # noqa: E402
 
 from partnerkit.audience import INTERNAL  # noqa: E402
@@ -42,26 +40,8 @@ from partnerkit.render.sheets import render_csv, render_sheets, render_xlsx  # n
 
 
 def measured(command: list[str], cwd: Path) -> tuple[float, int, str, int]:
-    """Run command; return wall seconds, peak memory of its process tree (bytes), stdout and the exit code."""
-    started = time.perf_counter()
-    env = {**os.environ, "PARTNERKIT_CACHE": "0"}
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
-            done.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stdout, _ = process.communicate()
-    seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    return seconds, peak, stdout.decode(errors="replace"), process.returncode
+    """Run command without the check cache; return wall seconds, peak memory (bytes), stdout and the exit code."""
+    return measure_process(command, cwd, {**os.environ, "PARTNERKIT_CACHE": "0"}, output="stdout")
 
 
 def make_rows(project: Path, all_changed: bool) -> tuple[list[str], list[list[str]]]:
