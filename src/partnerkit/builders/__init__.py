@@ -7,20 +7,17 @@ the staged folders into place together (write.replace_directories).
 
 from __future__ import annotations
 
-import os
-import pickle
-import signal
-import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from ..aside import rendering_aside  # noqa: F401 - re-exported: the builders render on the second core
 from ..audience import Profile
 from ..model import Toolbox
 from ..project import Project
@@ -32,71 +29,6 @@ Progress = Callable[..., None]
 
 def quiet(key: str, **fields: Any) -> None:
     """Progress that shows nothing (tests, benchmarks)."""
-
-
-@contextmanager
-def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
-    """Run a pure renderer in a second process while the with-block works; yield a function giving its result.
-
-    Rendering is single-threaded Python: a forked copy of this process renders on the second core. The copy
-    inherits renderer and args (nothing is pickled on the way in) and sends back the pickled result or error.
-    Where forking is unsafe or useless (another thread is running, as in the preview server; no fork; one core)
-    the renderer runs when its result is asked.
-    """
-    # os.fork itself, not a process pool: a pool starts a thread, and a second aside (the site's lists while the
-    # packages render) could then not fork safely.
-    if threading.active_count() > 1 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        yield lambda: renderer(*args)
-        return
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        _render_in_child(reader, writer, renderer, args)
-    os.close(writer)
-    answer: list[tuple[bool, Any]] = []
-
-    def result() -> Any:
-        if not answer:
-            with os.fdopen(os.dup(reader), "rb") as stream:
-                try:
-                    answer.append(pickle.load(stream))
-                except EOFError:
-                    answer.append((False, RuntimeError("the rendering process ended without a result")))
-            os.waitpid(pid, 0)
-        succeeded, value = answer[0]
-        if not succeeded:
-            raise value
-        return value
-
-    try:
-        yield result
-    finally:
-        os.close(reader)
-        if not answer:
-            # The with-block failed before asking: the child's work is not wanted.
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-
-
-def _render_in_child(reader: int, writer: int, renderer: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """Render in the forked child, send (succeeded, result or error) through writer and end the child."""
-    code = 0
-    try:
-        os.close(reader)
-        try:
-            answer: tuple[bool, Any] = (True, renderer(*args))
-        except BaseException as error:  # noqa: BLE001 - every error goes back to the parent, which raises it
-            answer = (False, error)
-        with os.fdopen(writer, "wb") as stream:
-            try:
-                data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as error:  # noqa: BLE001 - an unpicklable error still reaches the parent as text
-                data = pickle.dumps((False, RuntimeError(f"{answer[1]!r}: {error}")))
-            stream.write(data)
-    except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
-        code = 1
-    finally:
-        os._exit(code)
 
 
 def source_date(toolbox: Toolbox) -> int:
