@@ -45,8 +45,8 @@ def test_hits_say_what_they_are_and_excerpts_are_sentences(page: Any, site_url: 
     page.goto(f"{site_url}/haku.html?q={quote('koulutussopimus')}")
     found = hits(page)
     kinds = {hit["type"].split(" · ")[0] for hit in found}
-    assert {"Kumppani", "Menetelmä"} <= kinds <= {"Kumppani", "Henkilö", "Menetelmä", "Ohje", "Taso", "Tiimi",
-                                                  "Luettelo", "Muu sivu"}
+    assert {"Kumppani", "Menetelmä"} <= kinds <= {"Kumppani", "Palvelu", "Henkilö", "Menetelmä", "Ohje", "Taso",
+                                                  "Tiimi", "Luettelo", "Muu sivu"}
     for hit in found:
         # No fact dumps (dates, business IDs, addresses), no added search words, never the title again.
         assert not re.search(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{7}-\d|https?:|\^\^", hit["excerpt"]), hit

@@ -13,6 +13,8 @@ from partnerkit.render.search import (EXPANSION_MARK, KINDS, SEARCH_BUNDLE_PAGES
                                       narrowing_term, search_bundles, search_document, search_documents)
 from tests.conftest import MINIMAL, site_for, toolbox_of
 
+SAMPLE = Path(__file__).resolve().parents[1]
+
 
 def documents_of(audience: str) -> dict[str, str]:
     """Return the minimal project's search documents in the profile."""
@@ -163,3 +165,35 @@ def test_a_failing_bundle_stops_the_others_and_moves_nothing_in(tmp_path) -> Non
             pass
     assert raised.value.key == "out_os" and "pagefind-2" in str(raised.value)
     assert list(site.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def sample_search() -> dict[str, dict[str, SearchEntry]]:
+    """The sample's search entries in each profile (it has services and a field vocabulary)."""
+    toolbox = toolbox_of(SAMPLE)
+    return {audience: site_for(toolbox, audience, make_environment(SHIPPED_TEMPLATES)).search
+            for audience in ("internal", "public")}
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_service_pages_are_found_as_services(sample_search: dict[str, dict[str, SearchEntry]], audience: str) -> None:
+    entries = sample_search[audience]
+    assert entries["palvelut/index.html"].kind == "Luettelo"
+    services = {path: entry for path, entry in entries.items()
+                if path.startswith("palvelut/") and path != "palvelut/index.html"}
+    assert len(services) > 3 and {entry.kind for entry in services.values()} == {"Palvelu"}, services.keys()
+    document = search_documents({"palvelut/x.html": next(iter(services.values()))})["palvelut/x.html"]
+    assert terms_of(document)[0] == narrowing_term("tyyppi", "Palvelu")
+
+
+def test_a_partner_is_found_by_its_field_groups_words_without_showing_them(
+        sample_search: dict[str, dict[str, SearchEntry]]) -> None:
+    # Lilja's field is "Kahvila- ja ravintola-ala" in the restaurant group, whose synonyms include "ruokapalvelut"
+    # and "kokki": search finds the partner by them, weighted as its field; the page's own text stays as it was.
+    entry = sample_search["internal"]["kumppanit/liljas-deli-bistro.html"]
+    assert entry.lead == ("Kahvila- ja ravintola-ala",)
+    assert {"Ravintola- ja ruokapalvelut", "ravintola", "kokki", "ruokapalvelut"} <= set(entry.terms)
+    document = search_documents({"k.html": entry})["k.html"]
+    added = re.search(r'<p data-pagefind-weight="2">(\^\^[^<]*)</p>', document)
+    assert added is not None and {"^^kokki", "^^ruokapalvelut", "^^ravintola"} <= set(added.group(1).split())
+    assert all(word.startswith(EXPANSION_MARK) for word in added.group(1).split())

@@ -40,9 +40,10 @@ TIER_KEY = "taso"
 # it indexes (unlike "_", which Pagefind 1.5 keeps in words by default), so "^^saattohoito" is found as saattohoito.
 EXPANSION_MARK = "^^"
 # The types of hits in the order the search page offers them.
-KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE = (
-    "Kumppani", "Henkilö", "Menetelmä", "Ohje", "Taso", "Tiimi", "Luettelo", "Muu sivu")
-KINDS = (KIND_PARTNER, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE)
+KIND_PARTNER, KIND_SERVICE, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST, KIND_PAGE = (
+    "Kumppani", "Palvelu", "Henkilö", "Menetelmä", "Ohje", "Taso", "Tiimi", "Luettelo", "Muu sivu")
+KINDS = (KIND_PARTNER, KIND_SERVICE, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_TIER, KIND_TEAM, KIND_LIST,
+         KIND_PAGE)
 # The staff's working tools: the public build has no method or tier pages (render/site.py).
 _STAFF_KINDS = frozenset({KIND_METHOD, KIND_TIER})
 # Pages that list other records (and are searchable on their own pages): found by their title only.
@@ -71,6 +72,9 @@ class SearchEntry:
     detail: str = ""  # a short line shown with the hit: a partner's field, a person's job title, a method's kind
     lead: tuple[str, ...] = ()  # weighted above the body: a field, a summary
     body: tuple[str, ...] = ()  # the page's sentences
+    # Words the page is found by without showing them, weighted as the lead: the names and synonyms of a partner's
+    # or service's field group and field (content/fields.yaml), so "ravintola" finds every restaurant partner.
+    terms: tuple[str, ...] = ()
 
 
 def search_synonyms(toolbox: Toolbox) -> tuple[tuple[str, ...], ...]:
@@ -93,6 +97,8 @@ def search_entries(pages: Mapping[str, str], emitted: Mapping[str, tuple[str, Ma
     them), toolbox the profile's view; to_html renders a Markdown text as the pages do.
     """
     tiers = {tier.id: tier.title for tier in toolbox.tiers}
+    field_terms = {entry.name: (group.name, *group.synonyms, *entry.synonyms)
+                   for group in toolbox.field_groups for entry in group.fields}
     order = {tier.id: number for number, tier in enumerate(toolbox.tiers)}
     teams = {team.id: team.name for team in toolbox.teams}
     contact_tiers: dict[str, set[str]] = defaultdict(set)
@@ -119,7 +125,8 @@ def search_entries(pages: Mapping[str, str], emitted: Mapping[str, tuple[str, Ma
             partner = values["partner"]
             entry = SearchEntry(partner.name, KIND_PARTNER, tier_titles(c.tier for c in partner.cooperations),
                                 partner.field, (partner.field,),
-                                (*(text(c.description) for c in partner.cooperations), text(partner.notes)))
+                                (*(text(c.description) for c in partner.cooperations), text(partner.notes)),
+                                field_terms.get(partner.field, ()))
         elif template == "method.md.j2":
             method = values["method"]
             kind = METHOD_KINDS[method.kind]
@@ -128,10 +135,17 @@ def search_entries(pages: Mapping[str, str], emitted: Mapping[str, tuple[str, Ma
         elif template == "guide.md.j2":
             guide = values["guide"]
             entry = SearchEntry(guide.title, KIND_GUIDE, (), "", (guide.summary,), (text(guide.body),))
+        elif template == "service.md.j2":
+            service = values["service"]
+            entry = SearchEntry(service.title, KIND_SERVICE, tier_titles(service.tiers), ", ".join(service.fields),
+                                (service.summary, *service.fields),
+                                (text(service.for_whom), text(service.benefits), text(service.how_to_start)))
         elif template == "contact.md.j2":
             contact = values["contact"]
+            # A person is found by name and job title first; the team's name is on the page but is the team
+            # page's subject (as lead it lifted short person pages above partners of the team's field).
             entry = SearchEntry(contact.name, KIND_PERSON, tier_titles(contact_tiers.get(contact.id, ())),
-                                contact.title, (contact.title, teams.get(contact.team, "")))
+                                contact.title, (contact.title,), (teams.get(contact.team, ""),))
         elif template == "team.md.j2":
             team = values["team"]
             entry = SearchEntry(team.name, KIND_TEAM, (), "", (), (text(team.description),))
@@ -183,6 +197,12 @@ def search_document(entry: SearchEntry, expand: Expand | None = None, lang: str 
             f"<h1>{_words(entry.title, expand, rendered)}</h1>"]
     # The lead (a partner's field, a method's summary) says what the page is about: its words weigh more.
     body.extend(f'<p data-pagefind-weight="2">{_words(t, expand, rendered)}</p>' for t in entry.lead if t.strip())
+    if entry.terms:
+        # Added words, never shown: each marked as the expansions of the lead's words are.
+        added = dict.fromkeys(EXPANSION_MARK + piece for term in entry.terms for word in term.split()
+                              for piece in (_visible_word(word), *(part for extra in (expand(word) if expand else ())
+                                                                       for part in extra.split())))
+        body.append('<p data-pagefind-weight="2">' + html.escape(" ".join(added)) + "</p>")
     body.extend(f"<p>{_words(t, expand, rendered)}</p>" for t in entry.body if t.strip())
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
             + "".join(head) + "</head><body>" + "".join(body) + "</body></html>\n")
