@@ -157,6 +157,10 @@ def test_another_institutions_toolbox_builds_after_the_migration(tmp_path: Path)
     assert [p.field for p in before.partners if p.id == "esimerkki-oy"] == \
         [p.field for p in after.partners if p.id == "esimerkki-oy"]
     assert main(["--root", str(target), "--site-dir", str(tmp_path / "site"), "--dist-dir", str(tmp_path / "dist")]) == 0
+    # The real build wrote the migrated partners' pages, each with its field as it was written.
+    page = (tmp_path / "site" / "kumppanit" / "hius-oy.html").read_text(encoding="utf-8")
+    assert "Hiusala: kampaamot" in page
+    assert "Metsäkoneala" in (tmp_path / "site" / "kumppanit" / "metsapalvelu-oy.html").read_text(encoding="utf-8")
 
 
 def test_sample_restaurant_group_holds_every_restaurant_like_field() -> None:
