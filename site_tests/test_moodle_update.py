@@ -25,9 +25,10 @@ from typing import Any
 import pytest
 
 from partnerkit.audience import INTERNAL
+from partnerkit.load import read_moodle_plugin
 from partnerkit.pipeline import Project, read_toolbox, source_date
 from partnerkit.render import make_environment
-from partnerkit.render.moodle import Course, plan_course, render_course_backup
+from partnerkit.render.moodle import Course, plan_course, render_course_backup, render_plugin_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ROOT / "moodle" / "admin" / "tool" / "partnerkit"
@@ -157,6 +158,26 @@ if ($argv[1] === 'create') {
     delete_course((int)$argv[2], false);
     echo json_encode(['modules' => $modules, 'courses' => $DB->count_records('course')]);
 }
+"""
+
+# What the "Install plugins" page does with an uploaded zip before it installs anything: unzip it as the
+# plugin's folder and run Moodle's plugin validator (core_plugin_manager::install_plugins).
+VALIDATE_ZIP_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+$manager = core_plugin_manager::instance();
+$tmp = make_request_directory();
+$files = $manager->unzip_plugin_file($argv[1], $tmp, 'partnerkit');
+$validator = \core\update\validator::instance($tmp, $files);
+$validator->assert_plugin_type('tool');
+$validator->assert_moodle_version($CFG->version);
+$ok = $validator->execute();
+$messages = [];
+foreach ($validator->get_messages() as $message) {
+    $messages[] = [$message->level, $message->msgcode];
+}
+echo json_encode(['ok' => $ok, 'rootdir' => $validator->get_rootdir(), 'messages' => $messages,
+    'component' => $validator->get_versionphp_info()['component'] ?? null]);
 """
 
 CLEANUP_PHP = r"""<?php
@@ -427,3 +448,18 @@ def test_a_course_without_partnerkit_activities_is_refused(tmp_path: Path) -> No
     assert "partnerkit" in result.stderr
     assert deleted["modules"] == created["modules"], "nothing was added to the wrong course"
     assert deleted["courses"] == created["courses"] - 1, "no staging course was left behind"
+
+
+def test_plugin_zip_passes_moodles_install_validation(tmp_path: Path) -> None:
+    tmp_path.chmod(0o755)
+    package = tmp_path / "moodle-tool_partnerkit.zip"
+    package.write_bytes(render_plugin_zip(read_moodle_plugin()))
+    package.chmod(0o644)
+    script = tmp_path / "validate_zip.php"
+    script.write_text(VALIDATE_ZIP_PHP, encoding="utf-8")
+    found = json.loads(run_php(str(script), str(package)).stdout)
+    assert found["ok"] is True, found["messages"]
+    assert found["rootdir"] == "partnerkit" and found["component"] == "tool_partnerkit"
+    assert not [m for m in found["messages"] if m[0] == "error"], found["messages"]
+    # Warnings Moodle shows and lets the admin accept: the plugin is beta, and a copy may be installed already.
+    assert {m[1] for m in found["messages"] if m[0] == "warning"} <= {"maturity", "targetexists"}

@@ -652,7 +652,8 @@ def test_build_packages_writes_dist_and_keeps_it_on_failure(project: Callable[..
     messages: list[str] = []
     report = build_outputs(Project(root), toolbox, "internal", None, dist, lambda key, **fields: messages.append(key))[1]
     names = sorted(p.name for p in dist.iterdir())
-    assert names == ["testipakki-internal-kasitteet-glossary.xml", "testipakki-internal-oppaat-book.zip", "testipakki-internal.mbz"]
+    assert names == ["moodle-tool_partnerkit.zip", "testipakki-internal-kasitteet-glossary.xml",
+                     "testipakki-internal-oppaat-book.zip", "testipakki-internal.mbz"]
     assert report.files == {name: (dist / name).stat().st_size for name in names}
     assert check_mbz((dist / "testipakki-internal.mbz").read_bytes()) == []
     before = {name: (dist / name).read_bytes() for name in names}

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ import pytest
 from partnerkit.audience import INTERNAL
 from partnerkit.pipeline import Project, read_toolbox, source_date
 from partnerkit.render import make_environment
-from partnerkit.render.moodle import render_course_backup
+from partnerkit.load import read_moodle_plugin
+from partnerkit.render.moodle import render_course_backup, render_plugin_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ROOT / "moodle" / "admin" / "tool" / "partnerkit"
@@ -181,3 +183,37 @@ def test_link_mapper_points_staging_links_at_the_live_course(tmp_path: Path) -> 
         "cm": 22,
         "null": None,
     }
+
+
+def test_plugin_zip_holds_exactly_the_plugin_folder_under_partnerkit() -> None:
+    data = render_plugin_zip(read_moodle_plugin())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+        assert archive.testzip() is None
+    files = {f"partnerkit/{p.relative_to(PLUGIN).as_posix()}": p.read_bytes() for p in PLUGIN.rglob("*") if p.is_file()}
+    folders = {f"partnerkit/{p.relative_to(PLUGIN).as_posix()}/" for p in PLUGIN.rglob("*") if p.is_dir()}
+    assert {name: blob for name, blob in entries.items() if not name.endswith("/")} == files
+    # Moodle's plugin validator looks for the lang/en/ folder by its own entry.
+    assert {name for name in entries if name.endswith("/")} == folders | {"partnerkit/"}
+    assert "partnerkit/version.php" in files and "partnerkit/lang/en/" in folders
+
+
+def test_plugin_zip_is_the_same_bytes_whatever_the_reading_order() -> None:
+    files = read_moodle_plugin()
+    shuffled = dict(reversed(list(files.items())))
+    assert render_plugin_zip(files) == render_plugin_zip(shuffled) == render_plugin_zip(read_moodle_plugin())
+    with zipfile.ZipFile(io.BytesIO(render_plugin_zip(files))) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_plugin_zip_unpacks_to_php_that_passes_lint(tmp_path: Path) -> None:
+    php = shutil.which("php")
+    assert php, "PHP is missing: run `make php` (Debian's php-cli and php-xml)"
+    with zipfile.ZipFile(io.BytesIO(render_plugin_zip(read_moodle_plugin()))) as archive:
+        archive.extractall(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partnerkit"]
+    files = sorted((tmp_path / "partnerkit").rglob("*.php"))
+    assert len(files) >= 10
+    for path in files:
+        result = subprocess.run([php, "-l", str(path)], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{path}: {result.stdout}{result.stderr}"

@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # What a fresh clone has after `make build`: the project's files, and the environment it made.
 PROJECT_FILES = ("build.py", "mkdocs.yml", "Makefile", "pyproject.toml", "requirements.lock", "README.md")
-PROJECT_FOLDERS = ("content", "templates", "schema", "src", "examples")
+PROJECT_FOLDERS = ("content", "templates", "schema", "src", "examples", "moodle")
 
 
 def readme_commands() -> list[str]:

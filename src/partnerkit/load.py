@@ -23,6 +23,8 @@ from .schema import COLLECTIONS, FILES_FOLDER, OPTIONAL_FILES, OPTIONAL_FOLDERS,
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 40
+# The Moodle admin tool shipped with partnerkit (GPL, like Moodle): zipped into the packages for installing.
+MOODLE_PLUGIN_DIR = Path(__file__).resolve().parents[2] / "moodle" / "admin" / "tool" / "partnerkit"
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -370,6 +372,20 @@ def read_attachment(content_dir: Path, relative: str) -> bytes:
     if not target.is_relative_to(base) or not target.is_file():
         raise PermissionError(f"liite {relative} ei ole tavallinen tiedosto kansiossa {base}")
     return target.read_bytes()
+
+
+def read_moodle_plugin(plugin_dir: Path = MOODLE_PLUGIN_DIR) -> dict[str, bytes]:
+    """Return {path relative to plugin_dir: bytes} for every file of the shipped Moodle plugin, in sorted order."""
+    files: dict[str, bytes] = {}
+    for folder, folders, names in os.walk(plugin_dir):
+        folders.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            files[path.relative_to(plugin_dir).as_posix()] = path.read_bytes()
+    if "version.php" not in files:
+        # Reported like any other unreadable file: the path is what the user needs.
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(plugin_dir / "version.php"))
+    return files
 
 
 def display_path(file: Path, root: Path) -> str:

@@ -11,11 +11,12 @@ from pathlib import Path
 import jinja2
 
 from ..audience import Profile
-from ..load import read_attachment
+from ..load import read_attachment, read_moodle_plugin
 from ..model import Toolbox
 from ..project import Project
 from ..render import make_environment, package_slug
-from ..render.moodle import package_attachments, render_book_zip, render_course_backup, render_glossary_xml
+from ..render.moodle import (PLUGIN_ZIP_NAME, package_attachments, render_book_zip, render_course_backup,
+                              render_glossary_xml, render_plugin_zip)
 from ..write import write_tree
 from . import Builder, rendering_aside, source_date
 
@@ -42,6 +43,8 @@ def render_packages(project: Project, view: Toolbox, profile: Profile,
     if profile.staff_only:
         # The concepts are the staff's vocabulary of the tiers: the public packages, for companies, leave them out.
         packages[f"{slug}-{profile.name}-kasitteet-glossary.xml"] = render_glossary_xml(view, env)
+    # The admin tool that updates a live course in place, ready for Moodle's "Install plugins" page.
+    packages[PLUGIN_ZIP_NAME] = render_plugin_zip(read_moodle_plugin())
     return packages
 
 

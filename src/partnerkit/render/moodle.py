@@ -126,6 +126,8 @@ PLUGINFILE = "@@PLUGINFILE@@"
 NULL = "$@NULL@$"  # SQL NULL in Moodle's backup XML
 FILE_AREAS = {"page": "content", "book": "chapter"}
 BOOK_ZIP_FILES = "liitteet"
+PLUGIN_ZIP_ROOT = "partnerkit"  # the plugin's folder name under admin/tool/, as Moodle's installer requires
+PLUGIN_ZIP_NAME = "moodle-tool_partnerkit.zip"
 # sha1 of nothing: the content hash of the directory record ('.') Moodle writes for the root of each file area.
 EMPTY_SHA1 = hashlib.sha1(b"").hexdigest()
 # The licence Moodle gives a file nobody chose one for ($CFG->sitedefaultlicense defaults to it).
@@ -442,6 +444,20 @@ def render_book_zip(view: Toolbox, env: jinja2.Environment | None = None,
     return _zip(files)
 
 
+def render_plugin_zip(files: Mapping[str, bytes]) -> bytes:
+    """Return the Moodle plugin as the zip Moodle's "Install plugins" page takes: its folder partnerkit/ at the root.
+
+    Directory entries are written too, as zip tools do: Moodle's plugin validator looks for lang/en/ by its entry.
+    """
+    folders = {f"{PLUGIN_ZIP_ROOT}/"}
+    for path in files:
+        parts = path.split("/")[:-1]
+        folders.update(f"{PLUGIN_ZIP_ROOT}/{'/'.join(parts[:depth])}/" for depth in range(1, len(parts) + 1))
+    entries = dict.fromkeys(folders, b"")
+    entries.update((f"{PLUGIN_ZIP_ROOT}/{path}", data) for path, data in files.items())
+    return _zip(entries)
+
+
 def render_glossary_xml(toolbox: Toolbox, env: jinja2.Environment | None = None) -> bytes:
     """Return the toolbox's concepts as a Moodle Glossary import file (Glossary -> Import entries)."""
     env = env or default_environment()
@@ -747,7 +763,8 @@ def _zip(files: dict[str, bytes]) -> bytes:
             info = zipfile.ZipInfo(path, date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
-            info.external_attr = 0o644 << 16
+            # A name ending in / is a folder: drwxr-xr-x plus the MS-DOS directory flag, as zip tools write it.
+            info.external_attr = (0o40755 << 16 | 0x10) if path.endswith("/") else 0o644 << 16
             archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
 
