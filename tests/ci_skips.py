@@ -1,7 +1,7 @@
 """pytest plugin: under CI (CI set) a skipped test fails the run, unless it is one that may skip there.
 
 A browser test that skips because Playwright did not import would otherwise pass as a skip. Only the real-Moodle
-restore and update tests may skip (they need an installed Moodle, MOODLE_DIR), with their reason.
+restore, update and browser tests may skip (they need an installed Moodle, MOODLE_DIR), with their reason.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-MAY_SKIP_UNDER_CI = ("site_tests/test_moodle_restore.py::", "site_tests/test_moodle_update.py::")
+MAY_SKIP_UNDER_CI = ("site_tests/test_moodle_restore.py::", "site_tests/test_moodle_update.py::",
+                     "site_tests/test_moodle_browser.py::")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -193,12 +193,17 @@ def test_init_creates_a_toolbox_that_checks_and_builds(tmp_path: Path) -> None:
     assert (target / "public/index.html").is_file() and not (target / "public/muutokset").exists()
     public_html = "".join(p.read_text(encoding="utf-8") for p in (target / "public").rglob("*.html"))
     assert "maija.meikalainen" not in public_html
-    assert sorted(p.suffix for p in (target / "dist").iterdir()) == [".mbz", ".xml", ".zip"]
+    # The new toolbox's institution gets the Moodle admin tool as an installable zip next to its packages.
+    plugin = "moodle-tool_partnerkit.zip"
+    assert (target / "dist" / plugin).read_bytes() == (target / "dist-public" / plugin).read_bytes()
+    packages = {folder: [p for p in (target / folder).iterdir() if p.name != plugin]
+                for folder in ("dist", "dist-public")}
+    assert sorted(p.suffix for p in packages["dist"]) == [".mbz", ".xml", ".zip"]
     # Both profiles side by side, each package named by its profile.
-    assert all("-internal" in p.name for p in (target / "dist").iterdir())
+    assert all("-internal" in p.name for p in packages["dist"])
     # The public packages: the course and the guides' book, no glossary of the staff's tier vocabulary.
-    assert sorted(p.suffix for p in (target / "dist-public").iterdir()) == [".mbz", ".zip"]
-    assert all("-public" in p.name for p in (target / "dist-public").iterdir())
+    assert sorted(p.suffix for p in packages["dist-public"]) == [".mbz", ".zip"]
+    assert all("-public" in p.name for p in packages["dist-public"])
     # The product as documented: Pagefind's index only (Material's search would ship a second, unscanned one).
     for site in ("site", "public"):
         assert (target / site / "pagefind" / "pagefind.js").is_file()
