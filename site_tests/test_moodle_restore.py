@@ -66,8 +66,10 @@ foreach ($DB->get_records_sql($sql, [$courseid]) as $cm) {
     }
     $modules[$cm->id] = $cm;
 }
+$events = array_values($DB->get_records('event', ['courseid' => $courseid], 'timestart, name',
+    'id, name, description, format, eventtype, modulename, instance, groupid, timestart, timeduration, visible'));
 echo json_encode(['version' => $CFG->release, 'wwwroot' => $CFG->wwwroot, 'course' => $course,
-    'sections' => $sections, 'modules' => $modules, 'criteria' => $criteria,
+    'sections' => $sections, 'modules' => $modules, 'criteria' => $criteria, 'events' => $events,
     'languages' => array_keys(get_string_manager()->get_list_of_translations())]);
 """
 
@@ -263,3 +265,15 @@ def test_one_section_per_page_and_course_language(sample: tuple[Course, bytes], 
 def test_each_method_once(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
     names = [m["name"] for m in restored["modules"].values()]
     assert len(names) == len(set(names))
+
+
+def test_plan_actions_are_course_calendar_events(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    planned = sample[0].events
+    assert planned, "the sample's plans have dated actions"
+    for state in (restored["first"], restored):  # restored, then published again over the same course
+        events = [(e["name"], int(e["timestart"]), int(e["timeduration"]), e["eventtype"], str(e["groupid"]),
+                   str(e["visible"]), html.unescape(e["description"])) for e in state["events"]]
+        assert sorted(events) == sorted((e.name, e.timestart, e.timeduration, "course", "0", "1",
+                                         html.unescape(e.description_html)) for e in planned)
+        assert {(str(e["modulename"]), str(e["instance"]), str(e["format"])) for e in state["events"]} == {
+            ("0", "0", "1")}

@@ -1581,6 +1581,65 @@ def _(e: Edit, s: Sample) -> Expected:
              f"a criterion requires activity {page.cmid}, which does not track completion")]
 
 
+# Calendar: the course events (the plans' dated actions).
+
+CAL = "course/calendar.xml"
+
+
+def first_event(e: Edit) -> ET.Element:
+    """The first course event of the package (the sample's plans have dated actions)."""
+    event = e.tree(CAL).find("event")
+    assert event is not None, "the sample course has calendar events"
+    return event
+
+
+@case("calendar.events_setting_off")
+def _(e: Edit, s: Sample) -> Expected:
+    e.setting("calendarevents").find("value").text = "0"  # type: ignore[union-attr]
+    count = len(e.tree(CAL).findall("event"))
+    return [("calendar.events_setting_off", CAL, f"{count} course events, but the root setting calendarevents "
+             "is not 1: Moodle restores none of them")]
+
+
+@case("calendar.event_id")
+def _(e: Edit, s: Sample) -> Expected:
+    events = e.tree(CAL).findall("event")
+    events[1].set("id", events[0].get("id", ""))
+    return [("calendar.event_id", CAL, f"event {events[0].get('id')}: the id is used by an earlier event")]
+
+
+@case("calendar.event_field_missing")
+def _(e: Edit, s: Sample) -> Expected:
+    event = first_event(e)
+    event.remove(event.find("timeduration"))  # type: ignore[arg-type]
+    return [("calendar.event_field_missing", CAL, f"event {event.get('id')}: missing <timeduration>")]
+
+
+@case("calendar.event_not_number")
+def _(e: Edit, s: Sample) -> Expected:
+    event = first_event(e)
+    event.find("timestart").text = "2026-04-16"  # type: ignore[union-attr]
+    return [("calendar.event_not_number", CAL, f"event {event.get('id')}: <timestart> is '2026-04-16', "
+             "not a whole number")]
+
+
+@case("calendar.event_type")
+def _(e: Edit, s: Sample) -> Expected:
+    event = first_event(e)
+    event.find("eventtype").text = "site"  # type: ignore[union-attr]
+    return [("calendar.event_type", CAL, f"event {event.get('id')}: eventtype 'site' is not a course event "
+             "(a course backup holds 'course' and 'group' events only)")]
+
+
+@case("calendar.event_name_too_long")
+def _(e: Edit, s: Sample) -> Expected:
+    event = first_event(e)
+    event.find("name").text = "Ä" * 256  # type: ignore[union-attr]
+    return [("calendar.event_name_too_long", CAL, f"event {event.get('id')}: the name is 256 characters, "
+             "Moodle's limit is 255")]
+
+
+
 def found(data: bytes) -> Expected:
     """The problems the checker reports, as (rule id, path, message)."""
     return [(p.rule, p.path, p.message) for p in check(data)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 
-from . import archive, files, links, manifest, structure
+from . import archive, events, files, links, manifest, structure
 from .package import Package, Problem, Summary
 from .rules import RULES, Rule
 
@@ -40,6 +40,7 @@ def _run(data: bytes) -> Package:
     links.check_links(pkg)
     links.check_idnumbers(pkg)
     links.check_completion(pkg)
+    events.check_calendar(pkg)
     return pkg
 
 

@@ -266,6 +266,19 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
      f"{_STEPS} restore_course_completion_structure_step::process_course_completion_criteria()"),
     ("completion.untracked_activity", "a course completion criterion on an activity without completion tracking",
      "completion/criteria/completion_criteria_activity.php review()"),
+    # The course calendar (course/calendar.xml): restored by restore_calendarevents_structure_step.
+    ("calendar.events_setting_off", "course events while the root setting calendarevents is 0 (never restored)",
+     "backup/moodle2/restore_course_task.class.php build()"),
+    ("calendar.event_id", "an event without a numeric id, or two events with one id",
+     f"{_STEPS} restore_calendarevents_structure_step::process_calendarevents() set_mapping()"),
+    ("calendar.event_field_missing", "an event lacks a field Moodle's backup writes (the insert reads each one)",
+     f"{_STEPS} restore_calendarevents_structure_step::process_calendarevents()"),
+    ("calendar.event_not_number", "an event's time, length or id field is not a whole number",
+     f"{_STEPS} restore_calendarevents_structure_step::process_calendarevents() insert_record()"),
+    ("calendar.event_type", "an event of another type than course or group in a course's calendar",
+     "backup/moodle2/backup_stepslib.php backup_calendarevents_structure_step"),
+    ("calendar.event_name_too_long", "an event name longer than the 255 characters of event.name",
+     f"{_STEPS} restore_calendarevents_structure_step::process_calendarevents() (event.name in lib/db/install.xml)"),
 )
 
 RULES: dict[str, Rule] = {rule_id: Rule(rule_id, description, source) for rule_id, description, source in _TABLE}

@@ -17,8 +17,10 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup, escape
@@ -103,7 +105,6 @@ EMPTY_ROOT_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "course/enrolments.xml": ("enrolments", ("enrols",)),
     "course/filters.xml": ("filters", ("filter_actives", "filter_configs")),
     "course/comments.xml": ("comments", ()),
-    "course/calendar.xml": ("events", ()),
     "course/competencies.xml": ("course_competencies", ("competencies", "user_competencies")),
     "course/completiondefaults.xml": ("course_completion_defaults", ()),
     "course/contentbank.xml": ("contents", ()),
@@ -119,6 +120,11 @@ EMPTY_ACTIVITY_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "competencies.xml": ("course_module_competencies", ("competencies",)),
     "completion.xml": ("completions", ("completionviews",)),
 }
+
+# Plan dates are Finnish calendar days (the toolbox is for Finnish institutions); Moodle stores an event as a
+# moment and a length in seconds, so a day starts at midnight in Finland and a summer day is still 24 hours long.
+CALENDAR_TIMEZONE = ZoneInfo("Europe/Helsinki")
+EVENT_NAME_MAX = 255  # event.name in lib/db/install.xml
 
 # Attachments in a course backup: each activity's file area, Moodle's link prefix to it, and the folder of the
 # Book import zip that holds them next to the chapters.
@@ -268,6 +274,23 @@ class Section:
 
 
 @dataclass(frozen=True)
+class CalendarEvent:
+    """A dated action of an annual plan as a course event of the course calendar (course/calendar.xml)."""
+
+    key: str  # <team>-<year>/<action id>
+    name: str
+    description_html: str
+    timestart: int
+    timeduration: int
+    id: int = 0
+
+    @property
+    def uuid(self) -> str:
+        """Return the event's stable identity in Moodle's uuid column: tool_partnerkit updates events by it."""
+        return f"{IDNUMBER_PREFIX}plan/{self.key}"
+
+
+@dataclass(frozen=True)
 class Course:
     """The whole course as Moodle will show it."""
 
@@ -285,6 +308,7 @@ class Course:
     format_options: tuple[tuple[str, str], ...] = (("hiddensections", "1"), ("coursedisplay", "1"))
     lang: str = ""
     completion: str = "none"
+    events: tuple[CalendarEvent, ...] = ()
 
     def completion_criteria(self) -> tuple[Activity, ...]:
         """The activities the course completion criteria require (toolbox.yaml moodle_completion)."""
@@ -332,6 +356,7 @@ def plan_course(view: Toolbox, profile: Profile, env: jinja2.Environment) -> Cou
         category=view.institution,
         lang=TOOLBOX_LANGUAGE if view.moodle_course_language else "",
         completion=view.moodle_completion,
+        events=_plan_events(view, html, profile),
     )
     if not course.completion_criteria():
         # A rule that names no activity of this course (tier_introductions in the public course, which has no
@@ -381,6 +406,7 @@ def backup_files(course: Course, timestamp: int, env: jinja2.Environment, name: 
          root_settings=(("filename", name), *ROOT_SETTINGS))
     emit("course/course.xml", "course.xml.j2", course=course)
     emit("completion.xml", "completion.xml.j2", course=course, criteria=course.completion_criteria())
+    emit("course/calendar.xml", "calendar.xml.j2", course=course, events=course.events)
     for path, (root, children) in EMPTY_ROOT_FILES.items():
         emit(path, "empty.xml.j2", root=root, children=children)
     for section in course.sections:
@@ -663,6 +689,36 @@ def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
     return Section("guides", number, GUIDES_SECTION_NAME, intro, activities)
 
 
+def _plan_events(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> tuple[CalendarEvent, ...]:
+    """Return the view's dated plan actions as course events, by day, team and action; cancelled ones are left out.
+
+    Actions timed by month only stay off the calendar (a month-long event would hide the days that matter).
+    The view decides what may show: the public view holds only public actions, without people; events never
+    name the people responsible in any profile, and the public course, for companies, no tier (staff vocabulary).
+    """
+    teams = {team.id: team for team in view.teams}
+    tiers = {tier.id: tier for tier in view.tiers} if profile.staff_only else {}
+    events = []
+    for plan in view.plans:
+        for action in plan.actions:
+            if action.start is None or action.status == "cancelled":
+                continue
+            team = teams.get(plan.team)
+            name = f"{action.title} ({team.name})" if team else action.title
+            if len(name) > EVENT_NAME_MAX:
+                name = name[: EVENT_NAME_MAX - 1] + "…"
+            start, after = _day_start(action.start), _day_start((action.end or action.start) + timedelta(days=1))
+            description = html.fragment("event.html.j2", action=action, plan=plan, team=team,
+                                        tier=tiers.get(action.tier))
+            events.append(CalendarEvent(f"{plan.key}/{action.id}", name, description, start, after - start))
+    return tuple(sorted(events, key=lambda event: (event.timestart, event.key)))
+
+
+def _day_start(day: date) -> int:
+    """Return the Unix time of midnight at the start of day in the toolbox's time zone."""
+    return int(datetime.combine(day, time(0), tzinfo=CALENDAR_TIMEZONE).timestamp())
+
+
 def _with_ids(course: Course) -> Course:
     """Return the course with every Moodle id filled in from hashes of content keys."""
     keys = ["course", "context:course"]
@@ -672,6 +728,7 @@ def _with_ids(course: Course) -> Course:
             keys += [f"cm:{activity.key}", f"instance:{activity.key}", f"context:{activity.key}"]
             keys += [f"chapter:{activity.key}:{chapter.key}" for chapter in activity.chapters]
             keys += [_file_key(activity, area_file) for area_file in activity.files]
+    keys += [f"event:{event.key}" for event in course.events]
     ids = assign_ids(keys)
 
     def numbered(activity: Activity) -> Activity:
@@ -683,7 +740,8 @@ def _with_ids(course: Course) -> Course:
     sections = tuple(replace(section, id=ids[f"section:{section.key}"],
                              activities=tuple(numbered(activity) for activity in section.activities))
                      for section in course.sections)
-    return replace(course, id=ids["course"], contextid=ids["context:course"], sections=sections)
+    events = tuple(replace(event, id=ids[f"event:{event.key}"]) for event in course.events)
+    return replace(course, id=ids["course"], contextid=ids["context:course"], sections=sections, events=events)
 
 
 def _resolve_links(course: Course) -> Course:
