@@ -142,12 +142,14 @@ def admin(moodle: dict[str, Any], browser: Any) -> Iterator[Any]:
     """A browser page logged in as the test's site administrator."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(120_000)
+    page.set_default_timeout(300_000)
     page.goto(moodle["url"] + "/login/index.php")
     page.fill("#username", USERNAME)
     page.fill("#password", PASSWORD)
     page.click("#loginbtn")
-    page.wait_for_url(re.compile(r"/my/"))
+    # Only the address matters here: after a cache purge Moodle compiles its theme on the first page (minutes
+    # on a busy machine).
+    page.wait_for_url(re.compile(r"/my/"), wait_until="commit")
     yield page
     context.close()
 

@@ -42,6 +42,8 @@ pytestmark = pytest.mark.skipif(
 RENAMED_PARTNER = "hotelli-jarvenselka"
 NEW_PARTNER_NAME = "Hotelli Järvenselkä ja Kokouskeskus Oy"
 ADDED_METHOD = "kumppanien-aamukahvit"
+# A dated plan action moved by a day: its calendar event changes in place.
+MOVED_ACTION = ("tyoelamapalvelut-2026", "sidosryhmaaamu-kevat", "start: 2026-04-16", "start: 2026-04-17")
 
 # A user enrolled as a student, in a group, with every activity of the course marked complete.
 SETUP_PHP = r"""<?php
@@ -125,6 +127,8 @@ echo json_encode([
     'criteria' => array_values($DB->get_fieldset_select('course_completion_criteria', 'moduleinstance',
         'course = ?', [$courseid])),
     'wwwroot' => $CFG->wwwroot,
+    'events' => $DB->get_records_menu('event', ['courseid' => $courseid], 'uuid', 'uuid, ' .
+        $DB->sql_concat('id', "':'", 'timestart', "':'", 'timeduration', "':'", 'name')),
 ]);
 """
 
@@ -252,6 +256,10 @@ def changed_sample(folder: Path) -> Path:
     method = re.sub(r"(?m)^id: .*$", f"id: {ADDED_METHOD}", method, count=1)
     method = re.sub(r"(?m)^title: .*$", "title: Kumppanien aamukahvit", method, count=1)
     (root / "content" / "methods" / f"{ADDED_METHOD}.yaml").write_text(method, encoding="utf-8")
+    plan = root / "content" / "plans" / f"{MOVED_ACTION[0]}.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert text.count(MOVED_ACTION[2]) == 1
+    plan.write_text(text.replace(MOVED_ACTION[2], MOVED_ACTION[3]), encoding="utf-8")
     return root
 
 
@@ -463,3 +471,19 @@ def test_plugin_zip_passes_moodles_install_validation(tmp_path: Path) -> None:
     assert not [m for m in found["messages"] if m[0] == "error"], found["messages"]
     # Warnings Moodle shows and lets the admin accept: the plugin is beta, and a copy may be installed already.
     assert {m[1] for m in found["messages"] if m[0] == "warning"} <= {"maturity", "targetexists"}
+
+
+def test_update_moves_the_changed_plan_event_in_place(scenario: dict[str, Any]) -> None:
+    before, after = scenario["before"]["events"], scenario["after_update"]["events"]
+    new_course: Course = scenario["new_course"]
+    uuid = f"partnerkit:plan/{MOVED_ACTION[0]}/{MOVED_ACTION[1]}"
+    assert sorted(before) == sorted(after) == sorted(e.uuid for e in new_course.events)
+    old_id, old_start, _, name = before[uuid].split(":", 3)
+    new_id, new_start, duration, new_name = after[uuid].split(":", 3)
+    assert new_id == old_id, "the event keeps its identity"
+    assert int(new_start) == int(old_start) + 86400 and int(duration) == 86400 and new_name == name
+    assert all(after[key] == before[key] for key in before if key != uuid), "other events untouched"
+    planned = {e.uuid: e for e in new_course.events}
+    assert all(int(after[key].split(":")[1]) == planned[key].timestart for key in after)
+    assert "Muuttunut kalenteritapahtuma" in scenario["dry_run"].stdout or "Changed calendar event" in \
+        scenario["dry_run"].stdout, scenario["dry_run"].stdout

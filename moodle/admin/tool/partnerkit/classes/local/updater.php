@@ -57,6 +57,9 @@ class updater {
     /** Section fields a package decides. */
     const SECTION_FIELDS = ['name', 'summary', 'summaryformat', 'visible'];
 
+    /** Course calendar event fields a package decides (its plans' dated actions). */
+    const EVENT_FIELDS = ['name', 'description', 'format', 'timestart', 'timeduration', 'visible'];
+
     /** Book chapter fields a package decides. */
     const CHAPTER_FIELDS = ['pagenum', 'subchapter', 'title', 'content', 'contentformat', 'hidden', 'importsrc'];
 
@@ -345,6 +348,18 @@ class updater {
             }
         }
 
+        $events = $this->compare_events($stagingid);
+        foreach ($events['added'] as $event) {
+            $changes[] = ['type' => 'change_eventadded', 'what' => $event->name];
+        }
+        foreach ($events['changed'] as $change) {
+            $changes[] = ['type' => 'change_eventchanged', 'what' => $change['to']->name
+                . ' (' . implode(', ', array_keys($change['fields'])) . ')'];
+        }
+        foreach ($events['removed'] as $event) {
+            $changes[] = ['type' => 'change_eventremoved', 'what' => $event->name];
+        }
+
         $courseupdate = $this->compare_course($stagingid, $mapper);
         if ($courseupdate['fields']) {
             $changes[] = ['type' => 'change_course', 'what' => implode(', ', array_keys($courseupdate['fields']))];
@@ -354,7 +369,63 @@ class updater {
         }
         return ['changes' => $changes, 'cmmap' => $cmmap, 'removed' => $removed, 'updates' => $updates,
             'sections' => $sectionupdates, 'sequences' => $sequences, 'course' => $courseupdate,
-            'staging' => $staging];
+            'staging' => $staging, 'events' => $events];
+    }
+
+    /**
+     * Compares the course events the package brought (uuid partnerkit:...) with the live course's.
+     *
+     * Events staff added themselves have no partnerkit uuid and are left alone.
+     *
+     * @param int $stagingid staging course id
+     * @return array ['added' => staging events, 'changed' => [['to' => live event, 'fields' => [...]]],
+     *     'removed' => live events]
+     */
+    private function compare_events(int $stagingid): array {
+        $wanted = $this->partnerkit_events($stagingid);
+        $live = $this->partnerkit_events((int)$this->course->id);
+        $current = [];
+        $removed = [];
+        foreach ($live as $event) {
+            if (isset($current[$event->uuid])) {
+                $removed[$event->id] = $event; // A second copy (an old merge restore).
+            } else {
+                $current[$event->uuid] = $event;
+            }
+        }
+        $added = [];
+        $changed = [];
+        foreach ($wanted as $event) {
+            if (!isset($current[$event->uuid])) {
+                $added[$event->id] = $event;
+                continue;
+            }
+            $to = $current[$event->uuid];
+            unset($current[$event->uuid]);
+            $fields = [];
+            foreach (self::EVENT_FIELDS as $field) {
+                if ((string)$event->$field !== (string)$to->$field) {
+                    $fields[$field] = $event->$field;
+                }
+            }
+            if ($fields) {
+                $changed[] = ['to' => $to, 'fields' => $fields];
+            }
+        }
+        return ['added' => $added, 'changed' => $changed, 'removed' => $removed + $current];
+    }
+
+    /**
+     * Returns a course's course events that a partnerkit package made, in a stable order.
+     *
+     * @param int $courseid course id
+     * @return stdClass[] event records
+     */
+    private function partnerkit_events(int $courseid): array {
+        global $DB;
+        $select = 'courseid = ? AND eventtype = ? AND ' . $DB->sql_like('uuid', '?');
+        return array_values($DB->get_records_select('event', $select,
+            [$courseid, 'course', $DB->sql_like_escape(package_check::IDNUMBER_PREFIX) . '%'], 'uuid, id'));
     }
 
     /**
@@ -655,6 +726,18 @@ class updater {
         }
         if ($courseupdate['fields']) {
             update_course((object)(['id' => $courseid] + $courseupdate['fields']));
+        }
+
+        // Calendar: new events move from the staging course, changed ones keep their id, removed ones go.
+        foreach ($plan['events']['added'] as $event) {
+            $DB->set_field('event', 'courseid', $courseid, ['id' => $event->id]);
+        }
+        foreach ($plan['events']['changed'] as $change) {
+            $DB->update_record('event', (object)(['id' => $change['to']->id, 'timemodified' => time()]
+                + $change['fields']));
+        }
+        foreach ($plan['events']['removed'] as $event) {
+            $DB->delete_records('event', ['id' => $event->id]);
         }
         $transaction->allow_commit();
 
