@@ -29,8 +29,8 @@ from ..audience import Profile
 from ..markup import render_markdown, unlink_addresses
 from ..messages import RenderError
 from ..collation import collation_key
-from ..model import Toolbox
-from ..schema import METHOD_KINDS
+from ..model import Action, Plan, Toolbox
+from ..schema import ACTION_STATUSES, METHOD_KINDS
 from . import make_environment, package_slug
 from .site import index_toolbox
 
@@ -57,6 +57,9 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 INTRO_SECTION_NAME = "Johdanto"
 CONCEPTS_PAGE_NAME = "Keskeiset käsitteet"
+PLANS_PAGE_NAME = "Vuosisuunnitelmat kuukausittain"
+MONTH_NAMES = ("tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu", "heinäkuu", "elokuu",
+               "syyskuu", "lokakuu", "marraskuu", "joulukuu")
 PUBLIC_PARTNERS_PAGE_NAME = "Kumppanit"
 GUIDES_SECTION_NAME = "Ohjeita ja oppaita"
 METHODS_SECTION_NAME = "Menetelmät ja työkalut"
@@ -602,6 +605,11 @@ def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> Sect
     if view.concepts:
         activities.append(Activity("intro/concepts", "page", CONCEPTS_PAGE_NAME,
                                    content_html=html.fragment("concepts.html.j2")))
+    if view.plans and profile.staff_only:
+        # The staff's planning material: every team's actions of each year, month by month (plans are internal).
+        activities.append(Activity("intro/plans", "page", PLANS_PAGE_NAME,
+                                   content_html=html.fragment("plans.html.j2", years=_plans_by_month(view),
+                                                              statuses=ACTION_STATUSES)))
     if not profile.tiers:
         # Without the tiers: partners in one list, with teams instead of people.
         team_ids = [
@@ -712,6 +720,27 @@ def _plan_events(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> tuple[
                                         tier=tiers.get(action.tier))
             events.append(CalendarEvent(f"{plan.key}/{action.id}", name, description, start, after - start))
     return tuple(sorted(events, key=lambda event: (event.timestart, event.key)))
+
+
+def _plans_by_month(view: Toolbox) -> list[tuple[int, list[tuple[str, list[tuple[Plan, Action]]]]]]:
+    """Return [(year, [(month name, [(plan, action)])])]: each action in every month it takes place in.
+
+    Cancelled actions are left out; within a month, actions by start day (month-level ones first), team and title.
+    """
+    years: dict[int, dict[int, list[tuple[Plan, Action]]]] = {}
+    for plan in view.plans:
+        for action in plan.actions:
+            if action.status == "cancelled":
+                continue
+            for month in action.active_months:
+                years.setdefault(plan.year, {}).setdefault(month, []).append((plan, action))
+
+    def order(item: tuple[Plan, Action]) -> tuple[Any, ...]:
+        plan, action = item
+        return (action.start or date.min, collation_key(plan.team), collation_key(action.title), action.id)
+
+    return [(year, [(MONTH_NAMES[month - 1], sorted(items, key=order)) for month, items in sorted(months.items())])
+            for year, months in sorted(years.items())]
 
 
 def _day_start(day: date) -> int:
