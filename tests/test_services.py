@@ -141,3 +141,47 @@ def test_new_service_refuses_a_personal_address(project: Callable[..., Path],
     assert code == 1
     assert "on yhteyshenkilön pekka-pilotti oma osoite" in capsys.readouterr().out
     assert not (root / "content/services/tasmakoulutus.yaml").exists()
+
+
+def _with_vocabulary(extra: dict[str, str]) -> dict[str, str]:
+    """Return changes giving the minimal project the field vocabulary of tests/test_fields.py, partners by id."""
+    from tests.conftest import MINIMAL
+    from tests.test_fields import VOCABULARY
+
+    partners = MINIMAL / "content" / "partners"
+    return {"fields.yaml": VOCABULARY,
+            "partners/alfa-oy.yaml": (partners / "alfa-oy.yaml").read_text(encoding="utf-8").replace(
+                "field: Ravintola-ala", "field: ravintola-ala"),
+            "partners/gamma.yaml": (partners / "gamma.yaml").read_text(encoding="utf-8").replace(
+                "field: Sosiaaliala", "field: sosiaaliala"), **extra}
+
+
+def test_a_services_fields_refer_to_the_vocabulary(project: Callable[..., Path]) -> None:
+    # A field or a whole group, by id or by name (services written before the vocabulary keep building); shown
+    # by the vocabulary's names.
+    root = project(_with_vocabulary({"services/oppisopimus.yaml": service(
+        "contact_team: ravintola\nfields: [ravintola-ala, Sosiaaliala, ravintola-ja-ruoka, Ravintola-ala]\n")}))
+    assert problems_of(root) == []
+    assert toolbox_of(root).services[0].fields == ("Ravintola-ala", "Sosiaaliala", "Ravintola- ja ruokapalvelut",
+                                                   "Ravintola-ala")
+
+
+def test_an_unknown_service_field_names_the_nearest_one(project: Callable[..., Path]) -> None:
+    root = project(_with_vocabulary({"services/oppisopimus.yaml": service(
+        "contact_team: ravintola\nfields: [ravintola-ala, Ravintolaala, Metsäala]\n")}))
+    assert problems_of(root) == [
+        "content/services/oppisopimus.yaml:8:25: fields[2]: tuntematon toimiala 'Ravintolaala'. Tarkoititko "
+        "'ravintola-ala' (Ravintola-ala)? Kirjoita jonkin tiedostossa content/fields.yaml luetellun toimialan "
+        "tunniste (id) tai lisää toimiala sinne.",
+        "content/services/oppisopimus.yaml:8:39: fields[3]: tuntematon toimiala 'Metsäala'. Kirjoita jonkin "
+        "tiedostossa content/fields.yaml luetellun toimialan tunniste (id) tai lisää toimiala sinne."]
+    assert problems_of(root, "en")[0] == (
+        "content/services/oppisopimus.yaml:8:25: fields[2]: unknown field 'Ravintolaala'. Did you mean "
+        "'ravintola-ala' (Ravintola-ala)? Write the id of a field listed in content/fields.yaml, or add the field "
+        "there.")
+
+
+def test_without_a_vocabulary_a_services_fields_stay_free_text(project: Callable[..., Path]) -> None:
+    root = project({"services/oppisopimus.yaml": service("contact_team: ravintola\nfields: [Metsäala, kampaamot]\n")})
+    assert problems_of(root) == []
+    assert toolbox_of(root).services[0].fields == ("Metsäala", "kampaamot")

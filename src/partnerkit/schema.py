@@ -1024,8 +1024,9 @@ SERVICE = Record(
               "Ensimmäiset askeleet: kenelle ilmoittaa, mitä tietoja tarvitaan ja mitä sen jälkeen tapahtuu. "
               "Markdown on sallittu.", True),
         Field("fields", "list", "Alat",
-              "Toimialat, joille palvelu on tarkoitettu, esimerkiksi Ravintola-ala. Jätä pois, jos palvelu sopii "
-              "kaikille aloille.", item_kind="str"),
+              "Toimialat, joille palvelu on tarkoitettu, esimerkiksi ravintola-ala. Kun toimialasanasto "
+              "(content/fields.yaml) on olemassa, kirjoita sen toimialan tai toimialaryhmän tunniste tai nimi. Jätä "
+              "pois, jos palvelu sopii kaikille aloille.", item_kind="str"),
         Field("contact_team", "ref", "Yhteystiimi",
               "Tiimi, jonka yhteinen sähköpostiosoite on palvelun yhteyskanava (teams-kansion tiedoston id-kenttä; "
               "tiimillä on oltava email). Anna joko contact_team tai contact_email.", target="teams"),

@@ -204,6 +204,10 @@ def check_file(document: Document, lang: str = "fi", attachments: Mapping[str, b
             node = located.nodes.get(key)
             if key in located.values and node is not None:
                 marks[key] = (node.start_mark.line, node.start_mark.column)
+        fields = located.nodes.get("fields")
+        if isinstance(fields, yaml.SequenceNode):
+            for position, item in enumerate(fields.value, start=1):
+                marks[f"fields[{position}]"] = (item.start_mark.line, item.start_mark.column)
     if document.record == "plan":
         _check_plan_dates(located, ctx)
         year = located.nodes.get("year")
@@ -237,6 +241,7 @@ def toolbox_from_checks(checks: list[FileCheck], content: Content, lang: str = "
     ids = _check_ids(checked, ctx)
     _check_business_ids(checked["partner"], ctx)
     _check_partner_fields(checked, ctx)
+    _check_service_fields(checked, ctx)
     _check_service_contacts(checked, ctx)
     _check_plan_years(checked["plan"], ctx)
     ids["tiers"] = set(TIER_IDS)
@@ -839,6 +844,40 @@ def _check_partner_fields(checked: dict[str, list[FileCheck]], ctx: _Context) ->
                    hint=hint, vocabulary=vocabulary.path)
 
 
+def service_field_names(groups: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, str]:
+    """Return {what a service may name a field by: the name shown}: fields and whole groups, by id or by name."""
+    names: dict[str, str] = {}
+    for group, _ in groups:
+        names.setdefault(group["id"], group["name"])
+        names.setdefault(group["name"], group["name"])
+        for entry, _ in group.get("fields", []):
+            names.setdefault(entry["id"], entry["name"])
+            names.setdefault(entry["name"], entry["name"])
+    return names
+
+
+def _check_service_fields(checked: dict[str, list[FileCheck]], ctx: _Context) -> None:
+    """With a field vocabulary, report every service field that is no field or group of it, suggesting the nearest."""
+    if not checked["fields"] or checked["fields"][0].values is None:
+        return  # no vocabulary: a service's fields are free text, as partners' are
+    vocabulary = checked["fields"][0]
+    groups = vocabulary.values.get("groups", [])  # type: ignore[union-attr]
+    names, index = service_field_names(groups), vocabulary_index(groups)
+    # Names are accepted as well as ids, so services written before the vocabulary keep building.
+    for check in sorted(checked["service"], key=lambda c: c.path):
+        assert check.values is not None
+        for position, value in enumerate(check.values.get("fields", []), start=1):
+            mark = check.marks.get(f"fields[{position}]")
+            if not isinstance(value, str) or mark is None or value in names:
+                continue
+            close = suggest_field(value, groups)
+            hint = ((" Tarkoititko '{0}' ({1})?" if ctx.lang == "fi" else " Did you mean '{0}' ({1})?").format(
+                close, index[close][0]) if close else "")
+            ctx.path = check.path
+            ctx.report(_Marked(_Mark(*mark)), "unknown_field", key=f"fields[{position}]",  # type: ignore[arg-type]
+                       value=value, hint=hint, vocabulary=vocabulary.path)
+
+
 def _check_business_ids(partners: list[FileCheck], ctx: _Context) -> None:
     """Report every partner whose business ID an earlier partner (in file order) already has, naming both places."""
     first: dict[str, str] = {}
@@ -927,14 +966,22 @@ def _public_home(values: dict[str, Any] | None) -> PublicHome | None:
     )
 
 
-def _services(checked: list[FileCheck]) -> list[Service]:
+def _service_field_names(checks: list[FileCheck]) -> dict[str, str]:
+    if not checks or checks[0].values is None:
+        return {}
+    return service_field_names(checks[0].values["groups"])
+
+
+def _services(checked: list[FileCheck], field_names: dict[str, str]) -> list[Service]:
+    """Return the services; with a field vocabulary their fields are its names (written as ids or names)."""
     services = []
     for v in checked:
         assert v.values is not None
         values = v.values
         services.append(Service(
             values["id"], values["title"], values["summary"], values["for_whom"], values["benefits"],
-            values["how_to_start"], tuple(values.get("fields", [])), values.get("contact_team", ""),
+            values["how_to_start"], tuple(field_names.get(f, f) for f in values.get("fields", [])),
+            values.get("contact_team", ""),
             values.get("contact_email", ""), tuple(sorted(values.get("tiers", []), key=_TIER_ORDER.__getitem__)),
             tuple(values.get("methods", [])), values.get("order", SERVICE.default_of("order")), v.path,
         ))
@@ -1125,7 +1172,7 @@ def _assemble(checked: dict[str, list[FileCheck]]) -> Toolbox:
         synonyms=tuple(tuple(group["words"]) for group, _ in box.values.get("synonyms", [])),
         field_groups=field_groups,
         owner_email=box.values.get("owner_email", ""),
-        services=tuple(_services(checked["service"])),
+        services=tuple(_services(checked["service"], _service_field_names(checked["fields"]))),
         plans=tuple(sorted((_plan_of(v) for v in checked["plan"]), key=lambda p: (p.team, p.year))),
         moodle_course_language=box.values.get("moodle_course_language", False),
         moodle_completion=box.values.get("moodle_completion", TOOLBOX.default_of("moodle_completion")),
