@@ -145,9 +145,14 @@ def test_what_the_editor_writes_passes_check_and_keeps_the_modeline(record: str,
         ids = {folder: sorted(p.stem for p in (project / "content" / folder).glob("*.yaml")) for folder in COLLECTIONS}
         ids["tiers"] = list(TIER_IDS)
         new = filled(RECORDS[record], ids)
-        if record == "partner":  # the sample has a field vocabulary: a partner's field is one of its ids
+        if record in ("partner", "service"):
+            # The sample has a field vocabulary: a partner's field is one of its ids, a service's fields are its
+            # fields or groups (by id or name).
             vocabulary = yaml.safe_load((project / "content" / "fields.yaml").read_text(encoding="utf-8"))
-            new["field"] = vocabulary["groups"][0]["fields"][0]["id"]
+            if record == "partner":
+                new["field"] = vocabulary["groups"][0]["fields"][0]["id"]
+            else:
+                new["fields"] = [vocabulary["groups"][0]["fields"][0]["id"], vocabulary["groups"][0]["name"]]
         name = "editorin-testi"
         if record == "plan":
             # A plan is named after its team and year (the collection's slug) and its dates fall in its year:
