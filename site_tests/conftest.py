@@ -204,11 +204,11 @@ def browser() -> Iterator[object]:
 # Page types are named after the template that renders them (templates/site/<type>.md.j2); "404" is the theme's.
 PAGE_TYPES = ("home", "tier", "partner", "partners", "method", "methods", "contact", "contacts", "team", "teams",
               "guides", "guide", "changes", "review", "publishing", "search", "404", "accessibility", "privacy", "ended",
-              "service", "services", "public_home")
-# Ended partnerships are listed for staff only (the public view has no ended partner). The staff's home, tier,
-# method, changes and publishing pages are theirs alone; the public home is a page for companies.
+              "service", "services", "public_home", "plans", "plan", "year")
+# Ended partnerships are listed for staff only (the public view has no ended partner); so are the annual plans.
+# The staff's home, tier, method, changes and publishing pages are theirs alone; the public home is for companies.
 INTERNAL_ONLY_PAGE_TYPES = ("contact", "contacts", "review", "ended", "home", "tier", "method", "methods", "changes",
-                            "publishing")
+                            "publishing", "plans", "plan", "year")
 PUBLIC_ONLY_PAGE_TYPES = ("public_home",)
 # The page types of the split variant (render_split) that the sample's own build has not, or shows otherwise:
 # the alphabetical pages of long listings, the pages that link to them instead of listing, and the review report
@@ -216,7 +216,7 @@ PUBLIC_ONLY_PAGE_TYPES = ("public_home",)
 # The search page changes too: the split variant's search index comes in bundles (SPLIT_BUNDLE_PAGES); and the
 # staff build's partner pages, which with every review overdue carry their "Tarkistettava" mark.
 SPLIT_PAGE_TYPES = {"internal": ("tier", "tier_partners", "partners", "partners_page", "partner", "review",
-                                 "review_page", "search"),
+                                 "review_page", "search", "team", "plan", "year"),
                     # The public site (no method or tier pages) stays within one search index bundle.
                     "public": ("partners", "partners_page")}
 THEME_PAGES = {"404.html": "404"}  # pages the theme makes, not the site renderer

@@ -48,7 +48,9 @@ KINDS = (KIND_PARTNER, KIND_SERVICE, KIND_PERSON, KIND_METHOD, KIND_GUIDE, KIND_
 _STAFF_KINDS = frozenset({KIND_METHOD, KIND_TIER})
 # Pages that list other records (and are searchable on their own pages): found by their title only.
 _LISTINGS = frozenset({"partners.md.j2", "contacts.md.j2", "teams.md.j2", "methods.md.j2", "guides.md.j2",
-                       "ended.md.j2", "changes.md.j2", "review.md.j2", "services.md.j2"})
+                       "ended.md.j2", "changes.md.j2", "review.md.j2", "services.md.j2",
+                       # Plan pages repeat partner, method and person names in tables: found by title only.
+                       "plans.md.j2", "plan.md.j2", "year.md.j2"})
 
 # Pagefind holds a whole index in memory while it writes it: about 65 kB per page here, 1.5 GB for the 22,700
 # pages of 20,000 partners. A site of more than twice this many searchable pages therefore gets its index as

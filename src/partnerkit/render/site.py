@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from datetime import date
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
@@ -21,14 +22,17 @@ from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterNames, FilterRow, FilterSet
                      is_listing_page, letter_anchor, page_of_letter, paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
 from ..markup import unlink_addresses
-from ..model import Contact, Cooperation, Method, Partner, Service, Team, Toolbox
+from ..model import Contact, Cooperation, Method, Partner, Plan, Service, Team, Toolbox
 from ..review import Review, review_for_build
 from ..review import AGREEMENT_NOTICE_DAYS, contact_due_date, count_our_people
 from .editor import EDITOR_FOLDER, editor_entry
 from .sheets import DOWNLOAD_FOLDER
 from .suggest import SuggestTarget, suggest_url
 from ..collation import collation_key
-from ..schema import AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
+from .wheel import SHAPES, count_actions, render_wheel
+from .plans import (DECISION_TEXTS, MONTHS, PLANS_INDEX, STATUS_TEXTS, actions_by_month, plan_path, plan_years,
+                    timing_text, year_path)
+from ..schema import TIER_IDS, AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
 PRIVACY_PAGE = "tietosuojaseloste.md"
@@ -49,6 +53,7 @@ REVIEW_LISTS = (("overdue", "vanhentuneet", "Tarkistus on vanhentunut"),
 REVIEW_OLDEST_SHOWN = 20  # overdue partners the report page itself lists, oldest first, when the list is split
 ATTACHMENT_FOLDER = "liitteet"
 SERVICES_FOLDER = "palvelut"  # what the institution offers working life (content/services/)
+SHAPE_NAMES = {"circle": "ympyrä", "square": "neliö", "triangle": "kolmio", "diamond": "vinoneliö", "cross": "risti"}
 # Ended partnerships stay findable on their own pages and on this list (staff only: the public view has none);
 # the id "paattyneet" is reserved for it (schema.RESERVED_IDS).
 ENDED_PAGE = "kumppanit/paattyneet.md"
@@ -269,6 +274,15 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "contact_path": contact_path,
         "team_path": team_path,
         "conformance": CONFORMANCE,
+        "plan_path": plan_path,
+        "year_path": year_path,
+        "timing_text": timing_text,
+        "status_texts": STATUS_TEXTS,
+        "decision_texts": DECISION_TEXTS,
+        "month_names": MONTHS,
+        "tier_ids": TIER_IDS,
+        "shape_names": {tier: SHAPE_NAMES[shape] for tier, shape in SHAPES.items()},
+        "partners_by_id": {partner.id: partner for partner in toolbox.partners},
     }
     pages: dict[str, str] = {}
     emitted: dict[str, tuple[str, dict[str, Any]]] = {}  # the template and values of each page, for search
@@ -339,9 +353,18 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         emit("henkilot/index.md", "contacts.md.j2", "Yhteyshenkilöt", "")
         for contact in toolbox.contacts:
             emit(contact_path(contact.id), "contact.md.j2", contact.name, contact.source, contact=contact)
+    overdue_by_team: dict[str, list[Any]] = defaultdict(list)
+    for plan, action in review.overdue_actions if review is not None else ():
+        overdue_by_team[plan.team].append((plan, action))
     emit("tiimit/index.md", "teams.md.j2", "Tiimit", "")
     for team in toolbox.teams:
-        emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team)
+        emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team,
+             team_plans=[p for p in toolbox.plans if p.team == team.id] if profile.staff_only else [],
+             team_overdue=overdue_by_team.get(team.id, []),
+             team_tiers=team_partners_by_tier(toolbox, index, team.id) if profile.tiers else [],
+             overdue_partners={p.id for p in review.overdue} if review is not None else set())
+    if review is not None:
+        _emit_plans(emit, toolbox, index, review.reference_date)
     if profile.staff_only:
         emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
              changes=compare_history(toolbox, history))
@@ -368,6 +391,49 @@ def services_for(index: _Index, partner: Partner) -> list[Service]:
     # The public view has no service tiers, so this is empty there.
     offered = {s.id: s for coop in partner.cooperations for s in index.services_by_tier.get(coop.tier, ())}
     return sorted(offered.values(), key=lambda s: (s.order, collation_key(s.title), s.id))
+
+
+def team_partners_by_tier(toolbox: Toolbox, index: _Index, team_id: str) -> list[tuple[str, list[tuple[Partner, Cooperation]]]]:
+    """Return [(tier id, [(partner, cooperation)])] of the team's current cooperations, through its members (contacts
+    and deputies) and the cooperations it owns, in the model's tier order and by partner name."""
+    members = {c.id for c in index.members_by_team.get(team_id, [])}
+    found: dict[str, list[tuple[Partner, Cooperation]]] = defaultdict(list)
+    for partner in toolbox.partners:
+        if partner.status == "ended":
+            continue
+        for coop in partner.cooperations:
+            if coop.team == team_id or members & {*coop.contacts, coop.deputy}:
+                found[coop.tier].append((partner, coop))
+    return [(tier.id, sorted(found[tier.id], key=lambda pair: (collation_key(pair[0].name), pair[0].id)))
+            for tier in toolbox.tiers if found.get(tier.id)]
+
+
+def _wheel_values(plans: list[Plan], title: str, month_href: str, marked: int | None,
+                  tiers: dict[str, str]) -> dict[str, Any]:
+    months = actions_by_month(plans)
+    counts = count_actions(months)
+    return {"months": months, "wheel_counts": counts, "marked_month": marked,
+            "wheel_totals": {month: len(rows) for month, rows in months},
+            "wheel": Markup(render_wheel(counts, tiers, title, month_href, marked))}
+
+
+def _emit_plans(emit: Any, toolbox: Toolbox, index: _Index, reference: date) -> None:
+    # Plans are the teams' internal working tool: their pages exist in the staff profile only. The month marked on
+    # a wheel is the reference date's (the latest commit's), never the clock's, so a build is reproducible.
+    tiers = {tier.id: tier.title for tier in toolbox.tiers}
+    emit(PLANS_INDEX, "plans.md.j2", "Vuosisuunnitelmat", "", years=plan_years(toolbox))
+    for year in plan_years(toolbox):
+        year_plans = [p for p in toolbox.plans if p.year == year and p.team in index.teams]
+        marked = reference.month if reference.year == year else None
+        emit(year_path(year), "year.md.j2", f"Vuosi {year}", "", year=year, year_plans=year_plans,
+             **_wheel_values(year_plans, f"Vuosikello {year}", "#kk-{month}", marked, tiers))
+    for plan in toolbox.plans:
+        name = index.teams[plan.team].name
+        marked = reference.month if reference.year == plan.year else None
+        emit(plan_path(plan), "plan.md.j2", f"Vuosisuunnitelma {plan.year}: {name}", plan.source, plan=plan,
+             team_name=name, plan_rows=[(plan, action) for action in plan.actions],
+             **_wheel_values([plan], f"Tiimin {name} vuosikello {plan.year}", f"{plan.year}.html#kk-{{month}}",
+                             marked, tiers))
 
 
 def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
@@ -420,6 +486,7 @@ def build_nav(toolbox: Toolbox, settings: SiteSettings) -> list[Any]:
     if settings.profile.people:
         nav.append({"Yhteyshenkilöt": "henkilot/index.md"})
     nav.append({"Tiimit": "tiimit/index.md"})
+    nav.append({"Vuosisuunnitelmat": PLANS_INDEX})
     nav.append({"Muutokset ja tarkistukset": CHANGES_PAGE})
     nav.append({"Julkaisu Moodleen": PUBLISHING_PAGE})
     return nav
