@@ -279,7 +279,11 @@ def test_preview_pages_to_refresh_follows_references() -> None:
     assert pages is not None
     assert f"kumppanit/{partner.id}.md" in pages
     assert {f"henkilot/{c}.md" for c in partner.contact_ids} <= pages
-    assert len(pages) == 1 + len(partner.contact_ids)
+    # The team pages that list the partner: its people's teams and the teams owning its cooperations.
+    contacts = {c.id: c for c in toolbox.contacts}
+    teams = {contacts[c].team for c in partner.contact_ids if contacts[c].team} | set(partner.team_ids)
+    assert teams and {f"tiimit/{t}.md" for t in teams} <= pages
+    assert len(pages) == 1 + len(partner.contact_ids) + len(teams)
     assert pages_to_refresh(toolbox, replace(toolbox, title="Uusi nimi")) is None
 
 

@@ -25,7 +25,7 @@ from .checkcache import CheckMemo
 from .history import read_history
 from .load import list_attachments, load_content
 from .messages import ContentError, format_message, format_summary
-from .model import Toolbox
+from .model import Partner, Toolbox
 from .audience import PROFILES, history_for, view_for
 from .builders import source_date
 from .builders.mkdocs_runner import build_pages
@@ -89,13 +89,17 @@ class _LazyIndexes:
 def _neighbours(kind: str, item: object, indexes: _LazyIndexes) -> set[str]:
     """Return the entity pages that show something of item (its name, its links), in either toolbox."""
     pages: set[str] = set()
-    if kind == "partners":
-        return {contact_path(c) for c in item.contact_ids}  # type: ignore[attr-defined]
     if kind == "methods":
         return {contact_path(item.owner)} if item.owner else set()  # type: ignore[attr-defined]
+    if kind == "partners":
+        pages = {contact_path(c) for c in item.contact_ids}  # type: ignore[attr-defined]
+        # A team page lists the partners of its members and of its own cooperations, by tier.
+        return pages | {team_path(t) for index in indexes for t in _teams_of(item, index)}  # type: ignore[arg-type]
     for index in indexes:
         if kind == "contacts":
             pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(item.id, [])}  # type: ignore
+            pages |= {team_path(t) for p, _ in index.coops_by_contact.get(item.id, [])  # type: ignore
+                      for t in _teams_of(p, index)}
             pages |= {path for path, _, _ in index.owned_by_contact.get(item.id, [])}  # type: ignore
             pages.add(team_path(item.team))  # type: ignore[attr-defined]
         elif kind == "teams":
@@ -103,6 +107,16 @@ def _neighbours(kind: str, item: object, indexes: _LazyIndexes) -> set[str]:
                 pages.add(contact_path(member.id))
                 pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(member.id, [])}  # type: ignore
     return pages
+
+
+def _teams_of(partner: Partner, index: Any) -> set[str]:
+    """Return the teams whose pages list the partner: the owners of its cooperations and its people's teams."""
+    teams = set(partner.team_ids)
+    for contact_id in partner.contact_ids:
+        contact = index.contacts.get(contact_id)
+        if contact is not None and contact.team:
+            teams.add(contact.team)
+    return teams
 
 
 class Preview:
