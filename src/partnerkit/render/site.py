@@ -30,6 +30,7 @@ from .sheets import DOWNLOAD_FOLDER
 from .suggest import SuggestTarget, suggest_url
 from ..collation import collation_key
 from .wheel import SHAPES, count_actions, render_wheel
+from .calendar import INSTITUTION_FEED, FeedSettings, render_feeds, team_feed_path
 from .plans import (DECISION_TEXTS, MONTHS, PLANS_INDEX, STATUS_TEXTS, actions_by_month, plan_path, plan_years,
                     timing_text, year_path)
 from ..schema import TIER_IDS, AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
@@ -360,6 +361,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     for team in toolbox.teams:
         emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team,
              team_plans=[p for p in toolbox.plans if p.team == team.id] if profile.staff_only else [],
+             team_feed=posixpath.relpath(team_feed_path(team.id), "tiimit"),
              team_overdue=overdue_by_team.get(team.id, []),
              team_tiers=team_partners_by_tier(toolbox, index, team.id) if profile.tiers else [],
              overdue_partners={p.id for p in review.overdue} if review is not None else set())
@@ -377,6 +379,9 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         emit(PUBLISHING_PAGE, "publishing.md.j2", "Julkaisu Moodleen", "", slug=package_slug(toolbox))
     static: dict[str, str | bytes] = {"robots.txt": ROBOTS_DISALLOW_ALL} if profile.staff_only else {}
     static.update(browse_files)
+    if review is not None:
+        # The calendars are the plans' as well: staff only, stamped with the review's reference date.
+        static.update(render_feeds(toolbox, FeedSettings(review.reference_date, people=profile.people)))
     search = search_entries(pages, emitted, toolbox, env.filters["markdown"])
     bundles = search_bundles(len(searchable), settings.search_bundle_pages)
     # The search page sits at the site root: the header's search form on every page submits to it.
@@ -426,6 +431,7 @@ def _emit_plans(emit: Any, toolbox: Toolbox, index: _Index, reference: date) -> 
         year_plans = [p for p in toolbox.plans if p.year == year and p.team in index.teams]
         marked = reference.month if reference.year == year else None
         emit(year_path(year), "year.md.j2", f"Vuosi {year}", "", year=year, year_plans=year_plans,
+             institution_feed=posixpath.relpath(INSTITUTION_FEED, posixpath.dirname(year_path(year))),
              **_wheel_values(year_plans, f"Vuosikello {year}", "#kk-{month}", marked, tiers))
     for plan in toolbox.plans:
         name = index.teams[plan.team].name
