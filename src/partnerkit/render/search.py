@@ -23,6 +23,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,6 +252,9 @@ _FIRST_HEADING = re.compile(r"^# .*$", re.M)
 _ATTR_LIST = re.compile(r"\{:[^}\n]*\}")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _SPACE = re.compile(r"\s+")
+# The words of a search document as dealing counts them (markup's words included: every document has them).
+_INDEXED_WORD = re.compile(r"\w+")
+_FIELD = 48
 
 
 def plain_text(html_text: str) -> str:
@@ -288,10 +292,28 @@ def search_bundles(count: int, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> tuple
 
 
 def deal_documents(documents: Mapping[str, str], bundles: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """Return {bundle folder: its documents}: the documents in path order dealt to the bundles in turn."""
-    # Dealt, not cut in runs: each bundle gets a like mix of page types, so the word statistics Pagefind ranks
-    # by are alike in every bundle and merged results rank as one index's would.
+    """Return {bundle folder: its documents}: in path order, each to the bundle holding fewest of its words."""
+    # Pagefind ranks a hit by its word's rarity within the hit's own bundle, and the search page merges the
+    # bundles' hits by score. A bundle holding twice another's share of a word ranks its pages of that word
+    # lower, so a word's pages are spread evenly: each document goes to the bundle (with room left) that holds
+    # the fewest documents with its words, ties to the smallest bundle, then the first. Words every document has
+    # (the markup's) keep the bundles' sizes even; documents with no shared words are dealt in turn.
+    if len(bundles) == 1:
+        return {bundles[0]: dict(sorted(documents.items()))}
+    room = -(-len(documents) // len(bundles))
     dealt: dict[str, dict[str, str]] = {bundle: {} for bundle in bundles}
-    for number, path in enumerate(sorted(documents)):
-        dealt[bundles[number % len(bundles)]][path] = documents[path]
+    # {word: how many documents with it each bundle holds}, the bundles' counts packed into one integer (a field
+    # of _FIELD bits each), so a document's words are summed for all bundles at once: 4 times less work at 20,000
+    # partners (the counts stay far below 2**_FIELD).
+    held: dict[str, int] = {}
+    mask = (1 << _FIELD) - 1
+    for path in sorted(documents):
+        words = set(_INDEXED_WORD.findall(documents[path].lower()))
+        total = sum(map(held.get, words, repeat(0)))
+        best = min((number for number, bundle in enumerate(bundles) if len(dealt[bundle]) < room),
+                   key=lambda number: ((total >> (_FIELD * number)) & mask, len(dealt[bundles[number]]), number))
+        dealt[bundles[best]][path] = documents[path]
+        one = 1 << (_FIELD * best)
+        for word in words:
+            held[word] = held.get(word, 0) + one
     return dealt
