@@ -303,8 +303,8 @@ def deal_documents(documents: Mapping[str, str], bundles: tuple[str, ...]) -> di
     room = -(-len(documents) // len(bundles))
     dealt: dict[str, dict[str, str]] = {bundle: {} for bundle in bundles}
     # {word: how many documents with it each bundle holds}, the bundles' counts packed into one integer (a field
-    # of _FIELD bits each), so a document's words are summed for all bundles at once: 4 times less work at 20,000
-    # partners (the counts stay far below 2**_FIELD).
+    # of _FIELD bits each), so a document's words are summed for all bundles at once, not once per bundle (the
+    # counts stay far below 2**_FIELD).
     held: dict[str, int] = {}
     mask = (1 << _FIELD) - 1
     for path in sorted(documents):
