@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from ..model import Action, Plan, Toolbox
 
 PLANS_FOLDER = "suunnitelmat"
@@ -45,3 +48,40 @@ def actions_by_month(plans: tuple[Plan, ...] | list[Plan]) -> list[tuple[int, li
             for month in action.active_months:
                 months[month - 1][1].append((plan, action))
     return months
+
+
+@dataclass(frozen=True)
+class YearActions:
+    """This year's actions by what they involve: {partner, method or person id: [(plan, action)]}."""
+
+    year: int
+    partners: dict[str, list[tuple[Plan, Action]]]
+    methods: dict[str, list[tuple[Plan, Action]]]
+    people: dict[str, list[tuple[Plan, Action]]]
+
+
+def actions_involving(plans: tuple[Plan, ...] | list[Plan], year: int) -> YearActions:
+    """Return the year's actions by the partners, methods and people they involve, each list by team, then plan order."""
+    partners: dict[str, list[tuple[Plan, Action]]] = defaultdict(list)
+    methods: dict[str, list[tuple[Plan, Action]]] = defaultdict(list)
+    people: dict[str, list[tuple[Plan, Action]]] = defaultdict(list)
+    for plan in sorted((p for p in plans if p.year == year), key=lambda p: p.team):
+        for action in plan.actions:
+            for found, ids in ((partners, action.partners), (methods, action.methods), (people, action.people)):
+                for item in dict.fromkeys(ids):
+                    found[item].append((plan, action))
+    return YearActions(year, dict(partners), dict(methods), dict(people))
+
+
+def count_states(rows: list[tuple[str, Action]]) -> dict[str, dict[str, int]]:
+    """Return {group: {state: number of actions}} of (group, action) rows: planned, under way, done, evaluated.
+
+    Evaluated counts the actions with an evaluation whatever their state; cancelled actions count in none.
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for group, action in rows:
+        found = counts[group]
+        for state in ((action.status,) if action.status != "cancelled" else ()) + (
+                ("evaluated",) if action.evaluation is not None else ()):
+            found[state] = found.get(state, 0) + 1
+    return dict(counts)

@@ -31,8 +31,9 @@ from .suggest import SuggestTarget, suggest_url
 from ..collation import collation_key
 from .wheel import SHAPES, count_actions, render_wheel
 from .calendar import INSTITUTION_FEED, FeedSettings, render_feeds, team_feed_path
-from .plans import (DECISION_TEXTS, MONTHS, PLANS_INDEX, STATUS_TEXTS, actions_by_month, plan_path, plan_years,
-                    timing_text, year_path)
+from .chart import STATES, render_status_chart
+from .plans import (DECISION_TEXTS, MONTHS, PLANS_INDEX, STATUS_TEXTS, actions_by_month, actions_involving,
+                    count_states, plan_path, plan_years, timing_text, year_path)
 from ..schema import TIER_IDS, AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
 
 ACCESSIBILITY_PAGE = "saavutettavuusseloste.md"
@@ -284,6 +285,10 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "tier_ids": TIER_IDS,
         "shape_names": {tier: SHAPE_NAMES[shape] for tier, shape in SHAPES.items()},
         "partners_by_id": {partner.id: partner for partner in toolbox.partners},
+        # Staff only: this year's actions on the pages of the partners, methods and people they involve. "This
+        # year" is the reference date's (the latest commit's), never the clock's, so a build is reproducible.
+        "year_actions": actions_involving([p for p in toolbox.plans if p.team in index.teams],
+                                          review.reference_date.year) if review is not None else None,
     }
     pages: dict[str, str] = {}
     emitted: dict[str, tuple[str, dict[str, Any]]] = {}  # the template and values of each page, for search
@@ -371,7 +376,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         emit(CHANGES_PAGE, "changes.md.j2", "Muutokset", "", history=history,
              changes=compare_history(toolbox, history))
     if review is not None:
-        _emit_review(emit, review, settings)
+        _emit_review(emit, review, settings, _state_summary(toolbox, index, review.reference_date.year))
     emit(ACCESSIBILITY_PAGE, "accessibility.md.j2", "Saavutettavuusseloste", toolbox.source,
          statement=toolbox.accessibility)
     emit(PRIVACY_PAGE, "privacy.md.j2", "Tietosuojaseloste", toolbox.source, notice=toolbox.privacy)
@@ -561,14 +566,30 @@ def _front_matter(values: dict[str, Any]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _emit_review(emit: Any, review: Review, settings: SiteSettings) -> None:
+def _state_summary(toolbox: Toolbox, index: _Index, year: int) -> dict[str, Any]:
+    """Return the year's actions by state per tier and per team: the rows, their chart and their pages' links."""
+    plans = sorted((p for p in toolbox.plans if p.year == year and p.team in index.teams),
+                   key=lambda p: (collation_key(index.teams[p.team].name), p.team))
+    by_tier = count_states([(a.tier, a) for p in plans for a in p.actions])
+    by_team = count_states([(p.team, a) for p in plans for a in p.actions])
+    tier_rows = [(tier.title, by_tier.get(tier.id, {})) for tier in toolbox.tiers]
+    team_rows = [(index.teams[p.team].name, by_team.get(p.team, {})) for p in plans]
+    return {"year": year, "plans": plans, "states": [(state, label) for state, label, _ in STATES],
+            "tier_rows": tier_rows, "team_rows": team_rows,
+            "tier_chart": Markup(render_status_chart(tier_rows, f"Vuoden {year} toiminnot tiloittain tasoittain",
+                                                     "pk-chart-tiers")),
+            "team_chart": Markup(render_status_chart(team_rows, f"Vuoden {year} toiminnot tiloittain tiimeittäin",
+                                                     "pk-chart-teams"))}
+
+
+def _emit_review(emit: Any, review: Review, settings: SiteSettings, summary: dict[str, Any]) -> None:
     """Emit the review report: counts and short lists on its page, each long list on alphabetical pages."""
     # 13,000 overdue partners on one page made 3.3 MB of HTML: like the partner listings, a list longer than
     # settings.page_size rows is split by initial letter, and the report page links to its pages.
     listings = {key: paginate(sorted(getattr(review, key), key=lambda row: (collation_key(row.name), row.id)),
                               lambda row: row.name, f"{REVIEW_FOLDER}/{folder}", settings.page_size)
                 for key, folder, _ in REVIEW_LISTS}
-    emit(REVIEW_PAGE, "review.md.j2", "Tarkistettavat", "", review=review, listings=listings,
+    emit(REVIEW_PAGE, "review.md.j2", "Tarkistettavat", "", review=review, listings=listings, summary=summary,
          letters={key: page_of_letter(listing) for key, listing in listings.items()},
          oldest=review.overdue[:REVIEW_OLDEST_SHOWN])
     for key, _, heading in REVIEW_LISTS:
