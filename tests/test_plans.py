@@ -74,6 +74,24 @@ CASES = [
         id="unknown_ref-plan-method-partner",
     ),
     pytest.param(
+        {"plans/ravintola-2026.yaml": PLAN.replace("[maija-malli]", "[maija-mallikas]")},
+        ["content/plans/ravintola-2026.yaml:13:14: actions[1].people[1]: tuntematon yhteyshenkilö 'maija-mallikas'. "
+         "Tarkoititko 'maija-malli'? Tarkista tunniste tai lisää puuttuva tiedosto kansioon content/contacts/."],
+        id="unknown_ref-plan-person",
+    ),
+    pytest.param(
+        {"plans/ravintola-2026.yaml": plan_with("    start: 2026-02-30\n")},
+        ["content/plans/ravintola-2026.yaml:7:12: actions[1].start: päivää 2026-02-30 ei ole olemassa. Tarkista "
+         "kuukausi ja päivä."],
+        id="no_such_date-plan",
+    ),
+    pytest.param(
+        {"plans/ravintola-2026.yaml": PLAN + PLAN[PLAN.index("  - id: syystapaaminen"):]},
+        ["content/plans/ravintola-2026.yaml:15:5: actions[2]: 'syystapaaminen' on luettelossa kahdesti. Poista "
+         "toinen."],
+        id="duplicate_item-plan-action",
+    ),
+    pytest.param(
         {"plans/ravintola-2026.yaml": plan_with("    months: [13]\n")},
         ["content/plans/ravintola-2026.yaml:7:14: actions[1].months[1]: 13 on liian suuri. Suurin sallittu arvo on 12."],
         id="too_large-month",

@@ -51,6 +51,21 @@ OUTSIDE = "{outside}"
 T = "content/teams/ravintola.yaml"
 P = "content/partners/delta.yaml"
 M = "content/methods/lomakkeet.yaml"
+PL = "content/plans/ravintola-2026.yaml"
+
+
+def plan(actions: str, team: str = "ravintola", year: int = 2026) -> str:
+    """Return an annual plan of the fixture's team whose actions start on line 4."""
+    return f"team: {team}\nyear: {year}\nactions:\n" + actions
+
+
+ACTION = "  - {id: syystapaaminen, title: Syystapaaminen, tier: arki, months: [9], status: planned}\n"
+# A plan of 10,000 actions that still fits the file size limit, every 1000th naming a method that does not exist;
+# and one of 10,000 longer actions that does not fit.
+LONG_PLAN = plan("".join(f"  - {{id: t{n}, title: T, tier: arki, months: [{n % 12 + 1}]"
+                         f"{', methods: [x]' if n % 1000 == 0 else ''}}}\n" for n in range(10000)))
+HUGE_PLAN = plan("".join(f"  - {{id: toiminto-{n}, title: Toiminto {n}, tier: arki, months: [1], status: planned}}\n"
+                         for n in range(10000)))
 
 
 @dataclass(frozen=True)
@@ -365,6 +380,30 @@ CASES: tuple[BadInput, ...] = (
     BadInput("markdown-reference-amplification", {"teams/ravintola.yaml": team(
         "description: |\n  [x]: https://e.example/" + "a" * 500 + "\n\n  " + "[x] " * 3000 + "\n")},
              ((T, 3, 14, "markdown_reference"),)),
+    # --- annual plans
+    BadInput("plan-unknown-team", {"plans/keittio-2026.yaml": plan(ACTION, team="keittio")},
+             (("content/plans/keittio-2026.yaml", 1, 7, "unknown_ref"),)),
+    BadInput("plan-twice-for-a-year", {"plans/ravintola-2026.yaml": plan(ACTION),
+                                       "plans/ravintola-syksy.yaml": plan(ACTION)},
+             (("content/plans/ravintola-syksy.yaml", 2, 7, "duplicate_plan"),)),
+    BadInput("plan-unknown-references", {"plans/ravintola-2026.yaml": plan(
+        "  - id: syystapaaminen\n    title: Syystapaaminen\n    tier: arki\n    months: [9]\n"
+        "    methods: [tyopaikkakaynnit]\n    partners: [alfa-oyj]\n    people: [maija-mallikas]\n")},
+             ((PL, 8, 15, "unknown_ref"), (PL, 9, 16, "unknown_ref"), (PL, 10, 14, "unknown_ref"))),
+    BadInput("plan-february-30", {"plans/ravintola-2026.yaml": plan(
+        "  - id: syystapaaminen\n    title: Syystapaaminen\n    tier: arki\n    start: 2026-02-30\n")},
+             ((PL, 7, 12, "no_such_date"),)),
+    BadInput("plan-day-in-another-year", {"plans/ravintola-2026.yaml": plan(
+        "  - id: syystapaaminen\n    title: Syystapaaminen\n    tier: arki\n    start: 2027-01-04\n")},
+             ((PL, 7, 12, "plan_date_outside_year"),)),
+    BadInput("plan-end-before-start", {"plans/ravintola-2026.yaml": plan(
+        "  - id: syystapaaminen\n    title: Syystapaaminen\n    tier: arki\n    start: 2026-10-09\n"
+        "    end: 2026-10-08\n")},
+             ((PL, 8, 10, "plan_dates_order"),)),
+    BadInput("plan-10000-actions", {"plans/ravintola-2026.yaml": LONG_PLAN},
+             tuple((PL, 4 + n, 59 + len(str(n)) - 1, "unknown_ref") for n in range(0, 10000, 1000))),
+    BadInput("plan-10000-actions-too-large", {"plans/ravintola-2026.yaml": HUGE_PLAN},
+             ((PL, 1, 1, "file_too_large"),)),
 )
 
 
