@@ -32,7 +32,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from generate import MARKER, generate, project_label, write_project  # noqa: E402
+from generate import ACTIONS, MARKER, generate, project_label, write_project  # noqa: E402
 
 COLUMNS = ("N", "cold build s", "cold peak MB", "warm build s", "warm peak MB", "pages", "largest KB", "search KB",
            "cold ratio", "check cold s", "check warm s", "own %")
@@ -321,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contacts", type=int, default=None, help="contact persons (default 2,000)")
     parser.add_argument("--methods", type=int, default=None, help="methods and tools (default 300)")
     parser.add_argument("--teams", type=int, default=None, help="teams (default 100)")
+    parser.add_argument("--actions", type=int, default=ACTIONS,
+                        help=f"actions in each team's annual plan (default {ACTIONS}; 0: no plans)")
     parser.add_argument("--repeat", type=int, default=3, help="check runs per N (median)")
     parser.add_argument("--build-repeat", type=int, default=1, help="build runs per N (median)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where generated projects are kept")
@@ -333,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     details: list[str] = []
     first: tuple[int, float] | None = None
     for partners in args.sizes:
-        sizes = {k: v for k, v in (("contacts", args.contacts), ("methods", args.methods), ("teams", args.teams))
-                 if v is not None}
+        sizes = {k: v for k, v in (("contacts", args.contacts), ("methods", args.methods), ("teams", args.teams),
+                                   ("actions", args.actions)) if v is not None}
         project = ensure_project(partners, args.seed, args.out, sizes)
         # Cold, as a CI runner starts: an empty check cache and no earlier output (nothing to remove afterwards).
         # The operating system's file cache and Python's bytecode are warm in both cases.

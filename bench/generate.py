@@ -1,10 +1,12 @@
 """Write a synthetic, valid toolbox project of N partners for benchmarks and scale tests.
 
-    python bench/generate.py 20000 [--seed 1] [--out bench/out/n20000]
+    python bench/generate.py 20000 [--seed 1] [--out bench/out/n20000] [--actions 60]
 
-The project gets content/ (N partners, 300 methods and tools, 2,000 contact persons, 100 teams, a few guides)
-and the repository's mkdocs.yml, so `partnerkit --root OUT build` works on it. The same N and seed always give
-byte-identical files. toolbox.yaml and tiers.yaml are the bundled sample institution's own.
+The project gets content/ (N partners, 300 methods and tools, 2,000 contact persons, 100 teams, a few guides,
+and from the command line an annual plan of 60 actions per team) and the repository's mkdocs.yml, so
+`partnerkit --root OUT build` works on it. The same N and seed always give byte-identical files. toolbox.yaml and
+tiers.yaml are the bundled sample institution's own. The plans come from their own random source, so the rest of
+the project is the same with or without them (--actions 0).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ METHODS = 300
 CONTACTS = 2000
 TEAMS = 100
 GUIDES = 8
+ACTIONS = 60  # per team's annual plan, from the command line (the issue's scale: 100 teams x 60 actions)
+PLAN_YEAR = 2026
 TIERS = ("arki", "kehittaminen", "strateginen", "verkostot", "muut")
 
 # Word stock for Finnish-looking names: (nominative, genitive) so that "Kuusiniemen Konepaja" reads right.
@@ -329,8 +333,54 @@ def _guide_files(rng: random.Random, prose: Prose, contacts: list[str]) -> Itera
         )
 
 
+_ACTION_SUBJECTS = ("Työpaikkaohjaajien tapaaminen", "Yritysvierailu", "Rekrytointitapahtuma", "Kehittämistyöpaja",
+                    "Näyttöjen suunnittelu", "Opiskelijaprojekti", "Palautekeskustelu", "Verkostotapaaminen",
+                    "Koulutussopimusten käynnistys", "Ennakointikeskustelu", "Vierailuluento", "Avoimet ovet")
+_STATUSES = ("planned", "under_way", "done", "cancelled")
+
+
+def _plan_file(team_id: str, team_name: str, number_of_actions: int, partner_ids: list[str], method_ids: list[str],
+               people: list[str], rng: random.Random, prose: Prose) -> str:
+    """Return one team's annual plan for PLAN_YEAR: goals per tier and actions with multi-line texts."""
+    lines = ["# yaml-language-server: $schema=../../schema/plan.schema.json", f"team: {team_id}",
+             f"year: {PLAN_YEAR}", f"spring_review: {PLAN_YEAR}-05-29", "goals:"]
+    for tier in rng.sample(TIERS, 3):
+        lines += [f"  - tier: {tier}", "    text: " + _block(prose.text(), 6)]
+    lines.append("actions:")
+    for number in range(1, number_of_actions + 1):
+        subject = _ACTION_SUBJECTS[number % len(_ACTION_SUBJECTS)]
+        lines += [f"  - id: toiminto-{number:03d}",
+                  f"    title: {_scalar(f'{subject} {number}: {team_name}')}",
+                  "    description: " + _block(prose.text(team_name), 6),
+                  f"    tier: {rng.choice(TIERS)}"]
+        if rng.random() < 0.6:
+            first = rng.randrange(1, 13)
+            months = sorted({first, *(m for m in (first + 1, first + 2) if m <= 12 and rng.random() < 0.4)})
+            lines.append("    months: [" + ", ".join(map(str, months)) + "]")
+            last_month = months[-1]
+        else:
+            last_month = rng.randrange(1, 13)
+            day = rng.randrange(1, 28)
+            lines.append(f"    start: {PLAN_YEAR}-{last_month:02d}-{day:02d}")
+            if rng.random() < 0.3:
+                lines.append(f"    end: {PLAN_YEAR}-{last_month:02d}-{min(28, day + rng.randrange(1, 5)):02d}")
+        lines.append("    methods: [" + ", ".join(rng.sample(method_ids, rng.choice((1, 1, 2)))) + "]")
+        lines.append("    partners: [" + ", ".join(rng.sample(partner_ids, min(len(partner_ids), rng.randrange(1, 4))))
+                     + "]")
+        lines.append("    people: [" + ", ".join(rng.sample(people, min(len(people), rng.choice((1, 1, 2))))) + "]")
+        status = rng.choices(_STATUSES, weights=(40, 20, 35, 5))[0]
+        lines.append(f"    status: {status}")
+        if rng.random() < 0.1:
+            lines.append("    public: true")
+        if status == "done" and rng.random() < 0.6:
+            day = f"{PLAN_YEAR}-{max(last_month, 6) if last_month < 12 else 12:02d}-28"
+            lines += ["    evaluation:", f"      date: {day}", "      learned: " + _block(prose.text(), 8),
+                      f"      decision: {rng.choice(('continue', 'change', 'stop'))}"]
+    return "\n".join(lines) + "\n"
+
+
 def generate(partners: int, seed: int = 1, *, methods: int = METHODS, contacts: int = CONTACTS,
-             teams: int = TEAMS) -> Generated:
+             teams: int = TEAMS, actions: int = 0) -> Generated:
     """Return the files of a valid synthetic project with the given number of partners (and of the rest)."""
     rng = random.Random(seed)
     prose = Prose(random.Random(seed + 1))
@@ -349,8 +399,10 @@ def generate(partners: int, seed: int = 1, *, methods: int = METHODS, contacts: 
         files[f"content/teams/{team_id}.yaml"] = _team_file(team_id, name, leads[team_id], prose)
     for contact_id, name, team_id in contact_list:
         files[f"content/contacts/{contact_id}.yaml"] = _contact_file(contact_id, name, team_id, rng)
+    method_ids = []
     for method_id, text in _method_files(rng, prose, contact_ids, methods):
         files[f"content/methods/{method_id}.yaml"] = text
+        method_ids.append(method_id)
     for guide_id, text in _guide_files(rng, prose, contact_ids):
         files[f"content/guides/{guide_id}.yaml"] = text
     taken: set[str] = set()
@@ -359,6 +411,17 @@ def generate(partners: int, seed: int = 1, *, methods: int = METHODS, contacts: 
         partner_id = _unique(_slug(name), taken)
         files[f"content/partners/{partner_id}.yaml"] = _partner_file(partner_id, number, name, kind, field,
                                                                      contact_ids, rng, prose)
+    if actions and partners:
+        # Their own random source and texts: the partners, methods and people above are the same without plans.
+        plan_rng, plan_prose = random.Random(seed + 2), Prose(random.Random(seed + 3))
+        partner_ids = sorted(taken)
+        members: dict[str, list[str]] = {}
+        for contact_id, _, team_id in contact_list:
+            members.setdefault(team_id, []).append(contact_id)
+        for team_id, name in team_list:
+            files[f"content/plans/{team_id}-{PLAN_YEAR}.yaml"] = _plan_file(
+                team_id, name, actions, partner_ids, method_ids, members.get(team_id, contact_ids), plan_rng,
+                plan_prose)
     return Generated(files)
 
 
@@ -391,9 +454,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("partners", type=int, help="number of partners")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--out", type=Path, default=None, help="project folder (default bench/out/nN)")
+    parser.add_argument("--actions", type=int, default=ACTIONS,
+                        help=f"actions in each team's annual plan (default {ACTIONS}; 0: no plans)")
     args = parser.parse_args(argv)
     out = args.out or REPO / "bench" / "out" / f"n{args.partners}"
-    write_project(generate(args.partners, args.seed), out, project_label(args.partners, args.seed))
+    write_project(generate(args.partners, args.seed, actions=args.actions), out,
+                  project_label(args.partners, args.seed) + f" actions={args.actions}")
     print(out)
     return 0
 

@@ -172,3 +172,27 @@ def test_review_summarises_this_years_actions_by_state_per_tier_and_team_as_char
                           table)
         assert {html.unescape(name): [int(n) for n in re.findall(r"\d+", cells)] for name, cells in rows} == drawn
     assert sum(sum(row[:3]) for row in expected["team"].values()) > 20
+
+
+def test_year_view_links_each_action_to_its_plan_row_and_leaves_descriptions_to_the_plan_page() -> None:
+    staff = pages("internal")
+    year, plan = staff["suunnitelmat/2026.md"], staff["suunnitelmat/ravintola-ja-matkailu-2026.md"]
+    description = "Alan yritykset esittelevät kesätyö- ja harjoittelupaikat opiskelijoille Kattilan aulassa."
+    assert description in plan and description not in year
+    row = '<a href="ravintola-ja-matkailu-2026.html#ravintola-ja-matkailu-kevaan-rekrytorstai">'
+    assert row in year and '<tr id="ravintola-ja-matkailu-kevaan-rekrytorstai">' in plan
+
+
+def test_review_counts_actions_per_plan_when_there_are_more_than_a_page_shows() -> None:
+    history = History(None, "", "", REFERENCE)
+    full = pages("internal")["muutokset/tarkistettavat.md"]
+    short = site_for(toolbox_of(ROOT), "internal", make_environment(SHIPPED_TEMPLATES), history=history,
+                     page_size=1).pages["muutokset/tarkistettavat.md"]
+    for heading, what in (("Vuosisuunnitelmien myöhässä olevat toiminnot", "myöhässä"),
+                          ("Tehdyt toiminnot ilman arviointia", "arvioimatta")):
+        section = re.compile(rf"## {heading} \((\d+)\)\n(.*?)\n## ", re.S)
+        listed = re.findall(r'<li><a href="\.\./(suunnitelmat/[^"#]+)#', section.search(full).group(2))
+        assert len(listed) > 1, heading
+        counted = re.findall(rf'<li><a href="\.\./(suunnitelmat/[^"#]+)">[^<]+</a>: (\d+) {what}</li>',
+                             section.search(short).group(2))
+        assert {plan: int(n) for plan, n in counted} == {plan: listed.count(plan) for plan in listed}

@@ -590,6 +590,7 @@ def _emit_review(emit: Any, review: Review, settings: SiteSettings, summary: dic
                               lambda row: row.name, f"{REVIEW_FOLDER}/{folder}", settings.page_size)
                 for key, folder, _ in REVIEW_LISTS}
     emit(REVIEW_PAGE, "review.md.j2", "Tarkistettavat", "", review=review, listings=listings, summary=summary,
+         page_size=settings.page_size,
          letters={key: page_of_letter(listing) for key, listing in listings.items()},
          oldest=review.overdue[:REVIEW_OLDEST_SHOWN])
     for key, _, heading in REVIEW_LISTS:
