@@ -16,10 +16,10 @@ from markupsafe import escape
 
 from ..schema import TIER_IDS
 
-SIZE = 440
+SIZE = 480
 CENTRE = SIZE / 2
 INNER, OUTER = 70.0, 180.0  # the tier rings lie between these radii
-LABEL_RADIUS = 200.0
+LABEL_RADIUS = 214.0  # month names clear of the outer ring's markers, inside the picture
 MONTH_ABBREVIATIONS = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka",
                        "marras", "joulu")
 # The marker shape of each tier, in the model's order: circle, square, triangle, diamond, cross.
@@ -79,7 +79,7 @@ def render_wheel(counts: dict[tuple[int, str], int], tier_titles: dict[str, str]
         label = MONTH_ABBREVIATIONS[month - 1]
         weight = ' font-weight="bold"' if month == marked_month else ""
         parts.append(f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="middle" dominant-baseline="middle" '
-                     f'fill="currentColor" stroke="none" font-size="13"'
+                     f'fill="currentColor" stroke="none" font-size="15"'
                      f'{weight}>{escape(label)}</text>')
     for radius in (INNER, *(INNER + ring * n for n in range(1, len(TIER_IDS))), OUTER):
         parts.append(f'<circle cx="{_fmt(CENTRE)}" cy="{_fmt(CENTRE)}" r="{_fmt(radius)}" stroke-opacity="0.5"/>')
@@ -96,7 +96,7 @@ def render_wheel(counts: dict[tuple[int, str], int], tier_titles: dict[str, str]
                          f'<g fill="currentColor" fill-opacity="0.25" stroke-width="1.5">'
                          f'{marker_path(SHAPES[tier], x, y)}</g>'
                          f'<text x="{_fmt(x)}" y="{_fmt(y)}" text-anchor="middle" dominant-baseline="central" '
-                         f'fill="currentColor" stroke="none" font-size="10" font-weight="bold">{count}</text></a>')
+                         f'fill="currentColor" stroke="none" font-size="12" font-weight="bold">{count}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
 
