@@ -92,3 +92,27 @@ def test_team_page_prints_on_a4_without_navigation_and_with_whole_rows(site_url:
         assert pdf.startswith(b"%PDF-") and re.findall(rb"/Type\s*/Page[^s]", pdf)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_review_chart_is_readable_and_saved_as_an_image(site_url: str, browser: Any, width: int, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 400 else 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/muutokset/tarkistettavat.html")
+        if scheme == "slate":
+            page.locator("label.md-header__button[for='__palette_1']").click()
+        ARTIFACTS.mkdir(exist_ok=True)
+        for number, figure in enumerate(page.locator(".pk-chart-figure").all(), start=1):
+            figure.screenshot(path=str(ARTIFACTS / f"chart-{number}-{width}-{scheme}.png"))
+            found = figure.locator(".pk-chart").evaluate("""chart => {
+              const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+              return {texts: [...chart.querySelectorAll('text')].map(box), chart: box(chart),
+                      window: window.innerWidth, colour: getComputedStyle(chart).color,
+                      text: getComputedStyle(document.querySelector('.md-typeset')).color}; }""")
+            assert found["chart"][2] <= found["window"] and found["colour"] == found["text"]
+            assert _overlapping(found["texts"]) == []
+        assert number == 2
+    finally:
+        context.close()
