@@ -321,3 +321,20 @@ def test_preview_watcher_reports_edits_but_not_reads(tmp_path: Path) -> None:
     finally:
         observer.stop()
         observer.join()
+
+
+def test_preview_refreshes_the_pages_listing_a_renamed_teams_actions() -> None:
+    from dataclasses import replace
+
+    from partnerkit.serve import pages_to_refresh
+
+    toolbox = read_toolbox(Project(ROOT))
+    plan = next(p for p in toolbox.plans if p.actions)
+    team = next(t for t in toolbox.teams if t.id == plan.team)
+    renamed = replace(toolbox, teams=tuple(replace(t, name=t.name + " X") if t is team else t for t in toolbox.teams))
+    pages = pages_to_refresh(toolbox, renamed)
+    assert pages is not None
+    involved = {f"kumppanit/{p}.md" for a in plan.actions for p in a.partners}
+    involved |= {f"menetelmat/{m}.md" for a in plan.actions for m in a.methods}
+    involved |= {f"henkilot/{c}.md" for a in plan.actions for c in a.people}
+    assert involved and involved <= pages

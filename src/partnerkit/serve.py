@@ -106,6 +106,12 @@ def _neighbours(kind: str, item: object, indexes: _LazyIndexes) -> set[str]:
             for member in index.members_by_team.get(item.id, []):  # type: ignore[attr-defined]
                 pages.add(contact_path(member.id))
                 pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(member.id, [])}  # type: ignore
+    if kind == "teams":
+        # The pages of the partners, methods and people a team's plans involve list those actions with its name.
+        for toolbox in indexes.toolboxes:
+            for action in (a for plan in toolbox.plans if plan.team == item.id for a in plan.actions):  # type: ignore
+                pages |= {partner_path(p) for p in action.partners} | {method_path(m) for m in action.methods}
+                pages |= {contact_path(c) for c in action.people}
     return pages
 
 
