@@ -216,7 +216,9 @@ PUBLIC_ONLY_PAGE_TYPES = ("public_home",)
 # The search page changes too: the split variant's search index comes in bundles (SPLIT_BUNDLE_PAGES); and the
 # staff build's partner pages, which with every review overdue carry their "Tarkistettava" mark.
 SPLIT_PAGE_TYPES = {"internal": ("tier", "tier_partners", "partners", "partners_page", "partner", "review",
-                                 "review_page", "search", "team", "plan", "year"),
+                                 "review_page", "search", "team", "plan", "year",
+                                 # Their "this year" actions: the split variant's year has no plan.
+                                 "method", "contact"),
                     # The public site (no method or tier pages) stays within one search index bundle.
                     "public": ("partners", "partners_page")}
 THEME_PAGES = {"404.html": "404"}  # pages the theme makes, not the site renderer

@@ -85,7 +85,8 @@ def test_team_page_prints_on_a4_without_navigation_and_with_whole_rows(site_url:
             '.md-tabs'].filter(s => document.querySelector(s))
             .map(s => [s, getComputedStyle(document.querySelector(s)).display])""")
         assert hidden and all(display == "none" for _, display in hidden), hidden
-        rows = page.evaluate("[...document.querySelectorAll('.md-typeset tr')].map(r => getComputedStyle(r).breakInside)")
+        rows = page.evaluate(
+            "[...document.querySelectorAll('.md-typeset tr')].map(r => getComputedStyle(r).breakInside)")
         assert rows and set(rows) == {"avoid"}
         ARTIFACTS.mkdir(exist_ok=True)
         pdf = page.pdf(path=str(ARTIFACTS / "team-print.pdf"), format="A4", prefer_css_page_size=True)
