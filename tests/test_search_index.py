@@ -117,7 +117,7 @@ def test_a_large_site_gets_bundles_of_at_most_the_set_size() -> None:
     assert search_bundles(7, bundle_pages=3) == ("pagefind", "pagefind-2", "pagefind-3")
 
 
-def test_documents_without_shared_words_are_dealt_in_path_order_whatever_order_they_come_in() -> None:
+def test_documents_are_dealt_to_the_bundles_in_path_order_whatever_order_they_come_in() -> None:
     documents = {f"kumppanit/{name}.html": name for name in ("e", "a", "d", "b", "c")}
     dealt = deal_documents(documents, ("pagefind", "pagefind-2"))
     assert dealt == {"pagefind": {"kumppanit/a.html": "a", "kumppanit/c.html": "c", "kumppanit/e.html": "e"},
@@ -197,13 +197,3 @@ def test_a_partner_is_found_by_its_field_groups_words_without_showing_them(
     added = re.search(r'<p data-pagefind-weight="2">(\^\^[^<]*)</p>', document)
     assert added is not None and {"^^kokki", "^^ruokapalvelut", "^^ravintola"} <= set(added.group(1).split())
     assert all(word.startswith(EXPANSION_MARK) for word in added.group(1).split())
-
-
-def test_a_words_documents_are_spread_evenly_over_the_bundles() -> None:
-    """Pagefind ranks by a word's rarity in each bundle: dealt in turn, every other page's word would sit in one."""
-    documents = {f"kumppanit/{name}.html": "<p>koulutussopimus</p>" if name in "aceg" else "<p>muu</p>"
-                 for name in "abcdefgh"}
-    dealt = deal_documents(documents, ("pagefind", "pagefind-2"))
-    assert [len(bundle) for bundle in dealt.values()] == [4, 4]
-    assert [sum("koulutussopimus" in text for text in bundle.values()) for bundle in dealt.values()] == [2, 2]
-    assert sorted(path for bundle in dealt.values() for path in bundle) == sorted(documents)

@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 
 from ..audience import INTERNAL, Profile
 from . import package_slug
-from .search import (SEARCH_BUNDLE, SEARCH_BUNDLE_PAGES, SEARCH_PAGE, SearchEntry, narrowing_term, search_bundles,
-                     search_entries, search_kinds, search_synonyms)
+from .search import (SEARCH_BUNDLE, SEARCH_BUNDLE_PAGES, SEARCH_PAGE, UNSEARCHED_FOLDERS, SearchEntry, narrowing_term,
+                     search_bundles, search_entries, search_kinds, search_synonyms)
 from .browse import (FILTER_SCRIPT, PAGE_SIZE, FilterNames, FilterRow, FilterSet, filter_script, filter_set,
                      is_listing_page, letter_anchor, page_of_letter, paginate, relative_file_url, relative_url)
 from ..changes import History, compare_history
@@ -300,7 +300,7 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         suggest = replace(suggest, owner_email=toolbox.owner_email)
 
     def emit(path: str, template: str, title: str, source: str, **extra: Any) -> None:
-        if path != SEARCH_PAGE and not is_listing_page(path):
+        if path != SEARCH_PAGE and not is_listing_page(path) and not path.startswith(UNSEARCHED_FOLDERS):
             searchable.add(path)
         if only is not None and not only(path, extra):
             return
