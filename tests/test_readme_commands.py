@@ -69,8 +69,10 @@ def test_command_works_as_printed(clone: Path, command: str) -> None:
 
 def test_serve_works_as_printed(clone: Path) -> None:
     command = next(c for c in readme_commands() if c.endswith(" serve"))
+    # Ctrl+C as in a terminal: a test run started in the background inherits SIGINT ignored, and so would the server.
     server = subprocess.Popen(shlex.split(command), cwd=clone, env=environment(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline, page = time.monotonic() + 120, ""
         while time.monotonic() < deadline and server.poll() is None:
