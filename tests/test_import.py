@@ -493,17 +493,3 @@ def test_unknown_field_in_a_vocabulary(project: Callable[..., Path], monkeypatch
     assert problems(out, "k.csv") == [
         "k.csv:2:C: Toimiala: field 'Metallala' is not in the field vocabulary (content/fields.yaml). Closest: "
         "'Metalliala'. Write a field's name or id from the vocabulary, or add the field to the vocabulary first."]
-
-
-def test_many_updates_are_edited_on_two_cores_with_the_same_texts() -> None:
-    from partnerkit.importplan import EDIT_ASIDE_MIN, edit_texts
-    from partnerkit.yamledit import Edit, edit_partner_text
-
-    sources = sorted((Path(__file__).parent.parent / "content" / "partners").glob("*.yaml"))
-    jobs = [(f"content/partners/{number}-{source.name}", source.read_text(encoding="utf-8"),
-             [Edit("set", "website", f"https://uusi-{number}.example")])
-            for number, source in enumerate(sources * (EDIT_ASIDE_MIN // len(sources) + 1))]
-    assert len(jobs) > EDIT_ASIDE_MIN
-    edited = edit_texts(jobs)
-    assert edited == {path: edit_partner_text(text, edits) for path, text, edits in jobs}
-    assert all(f"https://uusi-{number}.example" in edited[path] for number, (path, _, _) in enumerate(jobs))

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from .aside import rendering_aside
 from .importmap import IGNORE, TARGETS_BY_NAME, Mapping, Target, normalise_header, recognised_headers
 from .messages import CATALOGUE, format_message
 from .model import Partner, Toolbox
@@ -38,26 +37,6 @@ _ENUMS = {"type": PARTNER_TYPES, "status": PARTNER_STATUSES, "size": PARTNER_SIZ
 # What partnerkit's CSV lists put before a text a spreadsheet would run (render/sheets.neutralise_cell).
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*(?:<(?P<email>[^<>]*)>)?\s*$")
-
-
-# Editing a file keeps its comments and layout (ruamel.yaml's round trip): about 5 ms a file, so 2,000 updated
-# partners take seconds; from this many the files are split between this process and a forked one.
-EDIT_ASIDE_MIN = 200
-
-
-def edit_texts(jobs: list[tuple[str, str, list[Edit]]]) -> dict[str, str]:
-    """Return {file: its text with the edits made} for (file, text, edits) jobs; large batches use two cores."""
-    if len(jobs) < EDIT_ASIDE_MIN:
-        return _edit_all(jobs)
-    half = len(jobs) // 2
-    with rendering_aside(_edit_all, jobs[half:]) as other:
-        edited = _edit_all(jobs[:half])
-        edited.update(other())
-    return edited
-
-
-def _edit_all(jobs: list[tuple[str, str, list[Edit]]]) -> dict[str, str]:
-    return {path: edit_partner_text(text, edits) for path, text, edits in jobs}
 
 
 @dataclass(frozen=True)
@@ -201,7 +180,6 @@ class Planner:
         self.today, self.lang = today, lang
         self.lookups = _lookups(toolbox)
         self.problems: list[ImportProblem] = []
-        self.edits: list[tuple[str, str, list[Edit]]] = []  # (file, its text, the edits) of updated partners
         self.columns: dict[int, Target] = {}
         self.headers: dict[int, str] = {}
         self.ignored: set[int] = set()
@@ -456,7 +434,6 @@ class Planner:
                 continue
             claimed[partner.id] = row.number
             self._plan_update(row, partner, result, files, originals)
-        files.update(edit_texts(self.edits))
         for name, numbers in sorted(needs.items()):
             target = TARGETS_BY_NAME[name]
             header = format_message(f"import_field_{name}", self.lang)
@@ -566,7 +543,7 @@ class Planner:
             result.outcome = "unchanged"
             return
         original = self.read_text(partner.source)
-        self.edits.append((partner.source, original, edits))  # made together, on two cores (edit_texts)
+        files[partner.source] = edit_partner_text(original, edits)
         originals[partner.source] = original
         result.outcome, result.fields = "updated", tuple(dict.fromkeys(changed))
 
