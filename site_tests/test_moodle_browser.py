@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from site_tests.conftest import ARTIFACTS
 from site_tests.test_moodle_update import (ADDED_METHOD, MOODLE_DIR, REMOVED_METHOD, ROOT, build_package,
                                            changed_sample, install_plugin, run_php)
 
@@ -78,6 +79,14 @@ echo json_encode(array_values($DB->get_fieldset_select('course_modules', 'idnumb
 """
 
 
+# The course module id of the activity with an idnumber.
+CMID_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+echo json_encode($DB->get_field('course_modules', 'id', ['course' => (int)$argv[1], 'idnumber' => $argv[2]], MUST_EXIST));
+"""
+
+
 def free(host: str, port: int) -> bool:
     """Whether nothing listens at host:port."""
     with socket.socket() as probe:
@@ -92,7 +101,7 @@ def moodle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     folder.chmod(0o755)
     course, old_package = build_package(ROOT)
     files = {"old.mbz": old_package, "new.mbz": build_package(changed_sample(folder))[1],
-             "setup.php": SETUP_PHP.encode(), "activities.php": ACTIVITIES_PHP.encode()}
+             "setup.php": SETUP_PHP.encode(), "activities.php": ACTIVITIES_PHP.encode(), "cmid.php": CMID_PHP.encode()}
     for name, data in files.items():
         (folder / name).write_bytes(data)
         (folder / name).chmod(0o644)
@@ -127,8 +136,11 @@ def moodle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         def activities() -> list[str]:
             return sorted(json.loads(run_php(str(folder / "activities.php"), courseid).stdout))
 
+        def cmid(idnumber: str) -> str:
+            return str(json.loads(run_php(str(folder / "cmid.php"), courseid, idnumber).stdout))
+
         yield {"url": made["wwwroot"], "courseid": courseid, "empty": str(made["empty"]), "folder": folder,
-               "course": course, "activities": activities}
+               "course": course, "activities": activities, "cmid": cmid}
     finally:
         if server is not None:
             # The server's workers are its children: stop the whole process group it leads.
@@ -170,6 +182,41 @@ def test_course_page_and_section_page_stay_small(moodle: dict[str, Any], admin: 
     print(f"\ncourse page {len(course) / 1000:.0f} KB, first tier's section page {len(tier) / 1000:.0f} KB, "
           f"an empty course of Moodle's {len(empty) / 1000:.0f} KB")
     assert len(course) < PAGE_BUDGET and len(tier) < PAGE_BUDGET
+
+
+def test_year_wheel_image_shows_on_the_plans_page(moodle: dict[str, Any], admin: Any) -> None:
+    plans = next(a for s in moodle["course"].sections for a in s.activities if a.key == "intro/plans")
+    wheels = sorted(f.filename for f in plans.files if f.data)
+    assert wheels, "the sample's plans have a year wheel"
+    url = f"{moodle['url']}/mod/page/view.php?id={moodle['cmid'](plans.idnumber)}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        for width in (1280, 390):
+            admin.set_viewport_size({"width": width, "height": 900})
+            admin.goto(url)
+            images = admin.locator("#region-main img[src*='/mod_page/content/']")
+            assert images.count() == len(wheels)
+            for number, name in enumerate(wheels):
+                image = images.nth(number)
+                image.scroll_into_view_if_needed()
+                found = image.evaluate("""img => img.decode().then(() => ({natural: img.naturalWidth, src: img.src,
+                    alt: img.alt, right: img.getBoundingClientRect().right, window: window.innerWidth}))""")
+                assert found["natural"] > 0, f"{name} did not load: {found}"
+                assert found["src"].endswith("/" + name) and len(found["alt"]) > 100
+                assert found["right"] <= found["window"], "the wheel reaches outside the window"
+            # Moodle sends an SVG as a download (send_file() forces it for image/svg+xml); an <img> shows it anyway.
+            response = admin.request.get(images.first.evaluate("img => img.src"))
+            assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
+            print(f"\n{width} px: {wheels[0]} served as {response.headers['content-type']}, "
+                  f"Content-Disposition: {response.headers.get('content-disposition')}")
+            images.first.scroll_into_view_if_needed()
+            admin.locator("#region-main figure").first.screenshot(path=str(ARTIFACTS / f"moodle-wheel-{width}.png"))
+            admin.screenshot(path=str(ARTIFACTS / f"moodle-plans-page-{width}.png"))
+            table = admin.locator("#region-main table").first
+            table.scroll_into_view_if_needed()
+            table.screenshot(path=str(ARTIFACTS / f"moodle-wheel-table-{width}.png"))
+    finally:
+        admin.set_viewport_size({"width": 1280, "height": 900})
 
 
 def settle(page: Any, pending: set[Any]) -> None:

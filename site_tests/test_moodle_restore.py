@@ -11,12 +11,10 @@ the web UI's "Delete the contents of this course and then restore" does; the cou
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-import os
 import re
-import shlex
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,9 +25,9 @@ from partnerkit.mbzcheck import check_mbz
 from partnerkit.pipeline import Project, make_view, read_toolbox, source_date
 from partnerkit.render import make_environment
 from partnerkit.render.moodle import Course, plan_course, render_course_backup
+from site_tests.moodle_cli import MOODLE_DIR, run_php
 
 ROOT = Path(__file__).resolve().parents[1]
-MOODLE_DIR = os.environ.get("MOODLE_DIR", "")
 
 pytestmark = pytest.mark.skipif(
     not MOODLE_DIR or not (Path(MOODLE_DIR) / "config.php").is_file(),
@@ -60,6 +58,8 @@ foreach ($DB->get_records_sql($sql, [$courseid]) as $cm) {
     $cm->content = $record->content ?? null;
     $cm->contentformat = $record->contentformat ?? null;
     $cm->externalurl = $record->externalurl ?? null;
+    $cm->files = array_values($DB->get_records('files', ['contextid' => context_module::instance($cm->id)->id],
+        'filearea, itemid, filepath, filename', 'id, component, filearea, itemid, filepath, filename, contenthash, mimetype, filesize'));
     if ($cm->modname === 'book') {
         $cm->chapters = array_values($DB->get_records('book_chapters', ['bookid' => $cm->instance], 'pagenum',
             'id, pagenum, title, content, contentformat'));
@@ -101,12 +101,7 @@ delete_course((int)$argv[1], false);
 
 def php(*args: str) -> str:
     """Run PHP with Moodle's environment and return its output; fail the test with PHP's output on error."""
-    command = shlex.split(os.environ.get("MOODLE_PHP", "php")) + list(args)
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900,
-                            env={**os.environ, "MOODLE_DIR": MOODLE_DIR})
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+    return run_php(*args).stdout
 
 
 def restore_script() -> Path:
@@ -277,3 +272,23 @@ def test_plan_actions_are_course_calendar_events(sample: tuple[Course, bytes], r
                                          html.unescape(e.description_html)) for e in planned)
         assert {(str(e["modulename"]), str(e["instance"]), str(e["format"])) for e in state["events"]} == {
             ("0", "0", "1")}
+
+
+def test_year_wheels_are_files_of_the_plans_page(sample: tuple[Course, bytes], restored: dict[str, Any]) -> None:
+    course = sample[0]
+    pages = [a for s in course.sections for a in s.activities if a.key == "intro/plans"]
+    wheels = {f.filename: hashlib.sha1(f.data).hexdigest() for page in pages for f in page.files if f.data}
+    # The plans are the staff's: the public course has no plans page, so no wheel either.
+    assert bool(wheels) == (course.sections[0].key == "intro" and any(s.key.startswith("tier") for s in course.sections))
+    for state in (restored["first"], restored):  # restored, then published again over the same course
+        found = {f["filename"]: (f["contenthash"], f["component"], f["filearea"], str(f["itemid"]), f["filepath"],
+                                 f["mimetype"], int(f["filesize"]))
+                 for m in state["modules"].values() for f in m["files"] if f["filename"].startswith("vuosikello-")}
+        assert found == {name: (contenthash, "mod_page", "content", "0", "/", "image/svg+xml",
+                                len(next(f.data for p in pages for f in p.files if f.filename == name) or b""))
+                         for name, contenthash in wheels.items()}
+        if pages:
+            module = next(m for m in state["modules"].values() if m["idnumber"] == pages[0].idnumber)
+            assert {f["filename"] for f in module["files"]} == {".", *wheels}
+            for name in wheels:
+                assert f'src="@@PLUGINFILE@@/{name}"' in module["content"]

@@ -10,11 +10,10 @@ over it with the plugin's CLI: first as a dry run, then two damaged packages, th
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import io
 import json
-import os
 import re
-import shlex
 import shutil
 import subprocess
 import tarfile
@@ -29,10 +28,10 @@ from partnerkit.load import read_moodle_plugin
 from partnerkit.pipeline import Project, read_toolbox, source_date
 from partnerkit.render import make_environment
 from partnerkit.render.moodle import Course, plan_course, render_course_backup, render_plugin_zip
+from site_tests.moodle_cli import MOODLE_DIR, run_php
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ROOT / "moodle" / "admin" / "tool" / "partnerkit"
-MOODLE_DIR = os.environ.get("MOODLE_DIR", "")
 
 pytestmark = pytest.mark.skipif(
     not MOODLE_DIR or not (Path(MOODLE_DIR) / "config.php").is_file(),
@@ -44,6 +43,9 @@ NEW_PARTNER_NAME = "Hotelli Järvenselkä ja Kokouskeskus Oy"
 ADDED_METHOD = "kumppanien-aamukahvit"
 # A dated plan action moved by a day: its calendar event changes in place.
 MOVED_ACTION = ("tyoelamapalvelut-2026", "sidosryhmaaamu-kevat", "start: 2026-04-16", "start: 2026-04-17")
+# A month-level action of the same plan moved from August to September: the year wheel (a file) changes.
+MOVED_MONTH = ("tyoelamapalautteen-kooste", "months: [8]", "months: [9]")
+PLANS_IDNUMBER = "partnerkit:intro/plans"
 
 # A user enrolled as a student, in a group, with every activity of the course marked complete.
 SETUP_PHP = r"""<?php
@@ -103,8 +105,15 @@ foreach ($DB->get_records_sql($sql, [$courseid]) as $cm) {
             $text .= $chapter->content;
         }
     }
+    $files = [];
+    foreach ($DB->get_records('files', ['contextid' => context_module::instance($cm->id)->id]) as $file) {
+        if ($file->filename !== '.') {
+            $files["$file->component/$file->filearea/$file->itemid$file->filepath$file->filename"] = $file->contenthash;
+        }
+    }
+    ksort($files);
     $modules[$cm->id] = ['idnumber' => $cm->idnumber, 'modname' => $cm->modname, 'name' => $record->name,
-        'section' => (int)$cm->section, 'text' => $text];
+        'section' => (int)$cm->section, 'text' => $text, 'files' => $files, 'revision' => $record->revision ?? null];
 }
 $sections = [];
 foreach ($DB->get_records('course_sections', ['course' => $courseid], 'section') as $section) {
@@ -195,16 +204,6 @@ if ($user = $DB->get_record('user', ['id' => (int)$argv[2], 'deleted' => 0])) {
 """
 
 
-def run_php(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run PHP with Moodle's environment; fail the test with PHP's output when it fails and check is set."""
-    command = shlex.split(os.environ.get("MOODLE_PHP", "php")) + list(args)
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900,
-                            env={**os.environ, "MOODLE_DIR": MOODLE_DIR})
-    if check and result.returncode != 0:
-        pytest.fail(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result
-
-
 def install_plugin() -> None:
     """Copy the plugin into Moodle and let Moodle's upgrade install it, when the copy there is not current."""
     target = Path(MOODLE_DIR) / "admin" / "tool" / "partnerkit"
@@ -259,7 +258,11 @@ def changed_sample(folder: Path) -> Path:
     plan = root / "content" / "plans" / f"{MOVED_ACTION[0]}.yaml"
     text = plan.read_text(encoding="utf-8")
     assert text.count(MOVED_ACTION[2]) == 1
-    plan.write_text(text.replace(MOVED_ACTION[2], MOVED_ACTION[3]), encoding="utf-8")
+    text = text.replace(MOVED_ACTION[2], MOVED_ACTION[3])
+    action = text.index(f"id: {MOVED_MONTH[0]}")
+    months = text.index(MOVED_MONTH[1], action)
+    assert months < text.find("- id:", action), "the months line is the moved action's own"
+    plan.write_text(text[:months] + MOVED_MONTH[2] + text[months + len(MOVED_MONTH[1]):], encoding="utf-8")
     return root
 
 
@@ -278,6 +281,29 @@ def without_member(package: bytes, suffix: str) -> bytes:
     return out.getvalue()
 
 
+def with_changed_wheel(package: bytes) -> tuple[bytes, str]:
+    """The package with the 2026 year wheel's bytes changed and every text left as it is; and the new content hash."""
+    with tarfile.open(fileobj=io.BytesIO(package), mode="r:gz") as source:
+        members = {m.name: source.extractfile(m).read() for m in source.getmembers() if m.isfile()}  # type: ignore[union-attr]
+    files = members["files.xml"].decode()
+    record = re.search(r"<contenthash>(\w+)</contenthash>(?:(?!</file>).)*?<filename>vuosikello-2026\.svg</filename>"
+                       r"(?:(?!</file>).)*?<filesize>(\d+)</filesize>", files, re.S)
+    assert record, "the package has the 2026 wheel"
+    old_hash, size = record[1], record[2]
+    blob = members.pop(f"files/{old_hash[:2]}/{old_hash}") + b"<!-- toinen versio -->"
+    new_hash = hashlib.sha1(blob).hexdigest()
+    members[f"files/{new_hash[:2]}/{new_hash}"] = blob
+    changed = record[0].replace(old_hash, new_hash).replace(f"<filesize>{size}<", f"<filesize>{len(blob)}<")
+    members["files.xml"] = files.replace(record[0], changed).encode()
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as target:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            target.addfile(info, io.BytesIO(data))
+    return out.getvalue(), new_hash
+
+
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Restore, use, then update the course as described in the module docstring; yield every result."""
@@ -291,6 +317,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         "new": new_package,
         "truncated": new_package[: len(new_package) // 2],
         "missing": without_member(new_package, "/page.xml"),
+        "wheel_only": with_changed_wheel(new_package)[0],
     }
     paths = {}
     for name, data in files.items():
@@ -328,6 +355,10 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         results["after_update"] = state()
         results["again"] = update("new")
         results["after_again"] = state()
+        # Only a file changed, no text: the update still replaces it, under a new revision.
+        results["wheel_only"] = update("wheel_only")
+        results["after_wheel_only"] = state()
+        results["wheel_only_hash"] = with_changed_wheel(new_package)[1]
         yield results
     finally:
         run_php(str(scripts["cleanup"]), courseid, userid or "0")
@@ -487,3 +518,36 @@ def test_update_moves_the_changed_plan_event_in_place(scenario: dict[str, Any]) 
     assert all(int(after[key].split(":")[1]) == planned[key].timestart for key in after)
     assert "Muuttunut kalenteritapahtuma" in scenario["dry_run"].stdout or "Changed calendar event" in \
         scenario["dry_run"].stdout, scenario["dry_run"].stdout
+
+
+def wheel_files(course: Course) -> dict[str, str]:
+    """{file key as STATE_PHP lists it: content hash} of the plans page's year wheels, as planned."""
+    page = next(a for section in course.sections for a in section.activities if a.idnumber == PLANS_IDNUMBER)
+    return {f"mod_page/content/0/{f.filename}": hashlib.sha1(f.data).hexdigest() for f in page.files if f.data}
+
+
+def test_update_replaces_the_year_wheel_files(scenario: dict[str, Any]) -> None:
+    old, new = wheel_files(scenario["old_course"]), wheel_files(scenario["new_course"])
+    assert sorted(old) == sorted(new) and old != new, "moving an action to another month changes the wheel"
+    states = {name: scenario[name]["modules"][by_idnumber(scenario[name])[PLANS_IDNUMBER]]
+              for name in ("before", "after_dry_run", "after_update", "after_again")}
+    assert states["before"]["files"] == states["after_dry_run"]["files"] == old
+    assert states["after_update"]["files"] == new
+    # A new revision gives the page's files a new address, so no browser shows last week's wheel from its cache.
+    assert int(states["after_update"]["revision"]) > int(states["before"]["revision"])
+    assert states["after_again"] == states["after_update"], "the second update leaves the files and revision"
+    assert "intro/plans" in scenario["dry_run"].stdout
+
+
+def test_update_of_files_alone_replaces_them_under_a_new_revision(scenario: dict[str, Any]) -> None:
+    result = scenario["wheel_only"]
+    assert result.returncode == 0, result.stderr
+    before = scenario["after_again"]["modules"][by_idnumber(scenario["after_again"])[PLANS_IDNUMBER]]
+    after = scenario["after_wheel_only"]["modules"][by_idnumber(scenario["after_wheel_only"])[PLANS_IDNUMBER]]
+    assert after["text"] == before["text"], "no text changed"
+    assert after["files"] == {**before["files"], "mod_page/content/0/vuosikello-2026.svg": scenario["wheel_only_hash"]}
+    assert int(after["revision"]) == int(before["revision"]) + 1
+    others = {key: module for key, module in scenario["after_wheel_only"]["modules"].items()
+              if module["idnumber"] != PLANS_IDNUMBER}
+    assert others == {key: module for key, module in scenario["after_again"]["modules"].items()
+                      if module["idnumber"] != PLANS_IDNUMBER}

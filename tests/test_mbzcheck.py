@@ -106,12 +106,19 @@ class Sample:
     files: dict[str, ET.Element]  # file id -> <file>
 
     def first(self, modname: str, with_files: bool | None = None) -> Act:
-        """The first activity of a module type, optionally the first with or without files."""
+        """The first activity of a module type, optionally the first with the attachment ohje.pdf or without files.
+
+        (The plans page's year wheels are files too, in a page before the attachment's.)
+        """
         for act in self.activities:
             if act.modname != modname:
                 continue
+            if with_files is None:
+                return act
             has_files = b"<fileref>" in self.members[f"{act.directory}/inforef.xml"]
-            if with_files is None or has_files == with_files:
+            attachment = any(f.findtext("contextid") == act.contextid and f.findtext("filename") == "ohje.pdf"
+                             for f in self.files.values())
+            if (attachment if with_files else not has_files):
                 return act
         raise AssertionError(f"the sample has no {modname} activity (with_files={with_files})")
 

@@ -110,6 +110,15 @@ def _with_current_context(old: Content, current: Content) -> Content:
     return Content(tuple(documents), problems, unreadable, {**current.attachments, **old.attachments})
 
 
+def read_commit_date(root: Path) -> date | None:
+    """Return the date of the latest commit of the repository root is in, or None without Git or commits."""
+    try:
+        head = _text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        return _commit_date(root, head) if head else None
+    except _NoGit:
+        return None
+
+
 def _commit_date(root: Path, revision: str) -> date | None:
     stamp = _text(root, "log", "-1", "--format=%ct", revision)
     return datetime.fromtimestamp(int(stamp), tz=timezone.utc).date() if stamp and stamp.isdigit() else None

@@ -165,6 +165,9 @@ def find_teams_without_plan(toolbox: Toolbox, year: int) -> tuple[Team, ...]:
 
 def review_for_build(toolbox: Toolbox, commit_date: date | None) -> Review:
     """Return the review report relative to the latest commit's date, else to the latest review date in content."""
-    if commit_date is not None:
-        return review_toolbox(toolbox, commit_date, "git")
-    return review_toolbox(toolbox, latest_review_date(toolbox) or EPOCH, "content")
+    return review_toolbox(toolbox, build_reference_date(toolbox, commit_date), "git" if commit_date else "content")
+
+
+def build_reference_date(toolbox: Toolbox, commit_date: date | None) -> date:
+    """Return a build's "today": the latest commit's date, else the latest review date in content, never the clock."""
+    return commit_date if commit_date is not None else latest_review_date(toolbox) or EPOCH

@@ -11,12 +11,14 @@ from pathlib import Path
 import jinja2
 
 from ..audience import Profile
+from ..history import read_commit_date
 from ..load import read_attachment, read_moodle_plugin
 from ..model import Toolbox
 from ..project import Project
 from ..render import make_environment, package_slug
 from ..render.moodle import (PLUGIN_ZIP_NAME, package_attachments, render_book_zip, render_course_backup,
                               render_glossary_xml, render_plugin_zip)
+from ..review import build_reference_date
 from ..write import write_tree
 from . import Builder, rendering_aside, source_date
 
@@ -36,8 +38,11 @@ def render_packages(project: Project, view: Toolbox, profile: Profile,
     slug = package_slug(view)
     # The renderer stays pure: the attachments its pages link to are read here and handed to it.
     attachments = {file: read_attachment(project.content_dir, file) for file in package_attachments(view)}
+    # The year wheel marks the month of the site's reference date: the latest commit's, else content's.
+    reference = build_reference_date(view, read_commit_date(project.root))
     packages = {
-        f"{slug}-{profile.name}.mbz": render_course_backup(view, profile, source_date(view), env, attachments),
+        f"{slug}-{profile.name}.mbz": render_course_backup(view, profile, source_date(view), env, attachments,
+                                                          reference),
         f"{slug}-{profile.name}-oppaat-book.zip": render_book_zip(view, env, attachments),
     }
     if profile.staff_only:

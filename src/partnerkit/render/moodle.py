@@ -30,9 +30,11 @@ from ..markup import render_markdown, unlink_addresses
 from ..messages import RenderError
 from ..collation import collation_key
 from ..model import Action, Plan, Toolbox
-from ..schema import ACTION_STATUSES, METHOD_KINDS
+from ..review import build_reference_date
+from ..schema import ACTION_STATUSES, METHOD_KINDS, TIER_IDS
 from . import make_environment, package_slug
-from .site import index_toolbox
+from .site import SHAPE_NAMES, index_toolbox
+from .wheel import SHAPES, render_wheel
 
 # What the package claims to be: Moodle 4.5 LTS (backup/backup.class.php VERSION and RELEASE), so it restores
 # into 4.5 and every later release. Core modules of 4.5.0 all carry the same version number.
@@ -165,6 +167,12 @@ MIME_TYPES: dict[str, str] = {
 }
 # Moodle's own name for a type it does not know.
 UNKNOWN_MIME_TYPE = "document/unknown"
+# The year wheel is the one file the course draws itself: an SVG image in the plans page's content area. Inline
+# SVG would not survive Moodle's HTML cleaning where it applies (purify_html() knows no svg element; mod_page
+# skips cleaning only while $CFG->forceclean is off), an image does. Moodle serves an SVG file as a download
+# (send_file() forces it unless the module allows otherwise, and mod_page does not), which an <img> still shows.
+WHEEL_FILENAME = "vuosikello-{year}.svg"
+WHEEL_MIME_TYPE = "image/svg+xml"
 # What Moodle's PARAM_FILE strips from a file name (core\param::clean_param_value_file); a name written
 # with them would be stored under another name on restore and its links would break.
 _MOODLE_FILENAME_STRIPPED = re.compile(r"[\x00-\x1f\x7f&<>\"`|':\\/]")
@@ -185,6 +193,7 @@ class AreaFile:
     filename: str
     chapter_key: str = ""  # the book chapter whose area holds it; "" for a page's content area
     id: int = 0
+    data: bytes | None = None  # the bytes of a file the course draws itself (the year wheel), not read from content
 
     @property
     def is_directory(self) -> bool:
@@ -336,15 +345,20 @@ def default_environment() -> jinja2.Environment:
     return make_environment(_SHIPPED_TEMPLATES)
 
 
-def plan_course(view: Toolbox, profile: Profile, env: jinja2.Environment) -> Course:
-    """Return the course the profile's view becomes: sections, activities and their HTML, ids included."""
+def plan_course(view: Toolbox, profile: Profile, env: jinja2.Environment, reference: date | None = None) -> Course:
+    """Return the course the profile's view becomes: sections, activities and their HTML, ids included.
+
+    reference is the build's "today" (review.build_reference_date): the month the year wheel marks. Without it,
+    the latest review date in content, as for a build outside Git.
+    """
     html = _HtmlRenderer(env, view)
+    reference = reference or build_reference_date(view, None)
     if not profile.staff_only:
         # The public course is for companies, like the public site: what we offer, our partners, guides for
         # workplaces; no tier sections and no methods section (the staff's working tools).
-        sections = _public_sections(view, html, profile)
+        sections = _public_sections(view, html, profile, reference)
     else:
-        sections = [_intro_section(view, html, profile)]
+        sections = [_intro_section(view, html, profile, reference)]
         for number, tier in enumerate(view.tiers, start=1):
             sections.append(_tier_section(view, html, tier.id, number, profile))
         if view.methods:
@@ -374,12 +388,13 @@ def package_attachments(view: Toolbox) -> tuple[str, ...]:
 
 
 def render_course_backup(view: Toolbox, profile: Profile, timestamp: int, env: jinja2.Environment,
-                         attachments: Mapping[str, bytes] | None = None) -> bytes:
+                         attachments: Mapping[str, bytes] | None = None, reference: date | None = None) -> bytes:
     """Return the profile's view as a Moodle 4.5 course backup (.mbz: gzip tar).
 
-    attachments holds {content/files/ path: bytes} of every file package_attachments() names.
+    attachments holds {content/files/ path: bytes} of every file package_attachments() names; reference is the
+    build's "today", as for plan_course().
     """
-    course = plan_course(view, profile, env)
+    course = plan_course(view, profile, env, reference)
     files = backup_files(course, timestamp, env, f"{package_slug(view)}-{profile.name}.mbz", attachments or {})
     return _tar_gz(files, timestamp)
 
@@ -444,11 +459,13 @@ def _stored_files(activity: Activity, attachments: Mapping[str, bytes]) -> Itera
             yield StoredFile(area_file.id, EMPTY_SHA1, activity.contextid, component, filearea, itemid, ".", 0,
                              NULL, NULL, NULL), None
             continue
-        blob = _attachment(attachments, area_file.source)
-        suffix = area_file.filename.rsplit(".", 1)[-1].lower()
+        if area_file.data is not None:
+            blob, mimetype = area_file.data, WHEEL_MIME_TYPE
+        else:
+            blob = _attachment(attachments, area_file.source)
+            mimetype = MIME_TYPES.get(area_file.filename.rsplit(".", 1)[-1].lower(), UNKNOWN_MIME_TYPE)
         yield StoredFile(area_file.id, hashlib.sha1(blob).hexdigest(), activity.contextid, component, filearea,
-                         itemid, area_file.filename, len(blob), MIME_TYPES.get(suffix, UNKNOWN_MIME_TYPE),
-                         area_file.filename, FILE_LICENSE), blob
+                         itemid, area_file.filename, len(blob), mimetype, area_file.filename, FILE_LICENSE), blob
 
 
 def render_book_zip(view: Toolbox, env: jinja2.Environment | None = None,
@@ -542,11 +559,16 @@ def _made_unique(wanted: dict[str, str]) -> dict[str, str]:
     return names
 
 
-def _area_files(names: Mapping[str, str], chapter_key: str = "") -> tuple[AreaFile, ...]:
-    """Return the files of one file area: its root directory record first, then each attachment by name."""
+def _area_files(names: Mapping[str, str], chapter_key: str = "",
+                data: Mapping[str, bytes] | None = None) -> tuple[AreaFile, ...]:
+    """Return the files of one file area: its root directory record first, then each file by name.
+
+    data holds the bytes of the files the course draws itself, by source; the others are attachments.
+    """
     if not names:
         return ()
-    files = sorted((AreaFile(source, name, chapter_key) for source, name in names.items()), key=lambda f: f.filename)
+    files = sorted((AreaFile(source, name, chapter_key, data=(data or {}).get(source))
+                    for source, name in names.items()), key=lambda f: f.filename)
     return (AreaFile("", ".", chapter_key), *files)
 
 
@@ -600,16 +622,13 @@ def method_key(method_id: str) -> str:
     return f"method/{method_id}"
 
 
-def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> Section:
+def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile, reference: date) -> Section:
     activities: list[Activity] = []
     if view.concepts:
         activities.append(Activity("intro/concepts", "page", CONCEPTS_PAGE_NAME,
                                    content_html=html.fragment("concepts.html.j2")))
     if view.plans and profile.staff_only:
-        # The staff's planning material: every team's actions of each year, month by month (plans are internal).
-        activities.append(Activity("intro/plans", "page", PLANS_PAGE_NAME,
-                                   content_html=html.fragment("plans.html.j2", years=_plans_by_month(view),
-                                                              statuses=ACTION_STATUSES)))
+        activities.append(_plans_page(view, html, reference))
     if not profile.tiers:
         # Without the tiers: partners in one list, with teams instead of people.
         team_ids = [
@@ -621,8 +640,8 @@ def _intro_section(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> Sect
     return Section("intro", 0, INTRO_SECTION_NAME, html.fragment("intro_summary.html.j2"), tuple(activities))
 
 
-def _public_sections(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> list[Section]:
-    intro = _intro_section(view, html, profile)
+def _public_sections(view: Toolbox, html: _HtmlRenderer, profile: Profile, reference: date) -> list[Section]:
+    intro = _intro_section(view, html, profile, reference)
     # The staff's concepts page stays with the staff; the partners page is the public's references.
     intro = replace(intro, summary_html=html.fragment("public_intro.html.j2"),
                     activities=tuple(a for a in intro.activities if a.key != "intro/concepts"))
@@ -695,6 +714,59 @@ def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
                                files=tuple(files)),)
     intro = unlink_addresses(render_markdown(view.guides_intro), view.hidden_addresses)
     return Section("guides", number, GUIDES_SECTION_NAME, intro, activities)
+
+
+@dataclass(frozen=True)
+class YearWheel:
+    """One year's wheel on the plans page: the SVG file, its numbers for the table beside it, and its alt text."""
+
+    year: int
+    filename: str
+    svg: bytes
+    counts: dict[tuple[int, str], int]  # (month 1-12, tier id) -> actions
+    totals: tuple[int, ...]  # actions in each month, January first
+    actions: int  # actions in the year, each once
+    marked_month: int | None
+
+    @property
+    def busiest_months(self) -> tuple[int, ...]:
+        """Return the months (1-12) with the most actions, in calendar order."""
+        return tuple(month for month, total in enumerate(self.totals, start=1) if total == max(self.totals))
+
+
+def _plans_page(view: Toolbox, html: _HtmlRenderer, reference: date) -> Activity:
+    """The staff's planning material: each year's wheel and every team's actions month by month (plans are internal).
+
+    The wheel is an image file in the page's content area, with the same numbers as a table beside it.
+    """
+    years = _plans_by_month(view)
+    wheels = [_year_wheel(view, year, months, reference) for year, months in years]
+    names = {wheel.filename: wheel.filename for wheel in wheels}
+    content = html.fragment("plans.html.j2", years=years, statuses=ACTION_STATUSES,
+                            wheels={wheel.year: wheel for wheel in wheels}, wheel_href=_pluginfile_href(names),
+                            tier_ids=TIER_IDS, shape_names={tier: SHAPE_NAMES[shape] for tier, shape in SHAPES.items()},
+                            month_names=MONTH_NAMES)
+    return Activity("intro/plans", "page", PLANS_PAGE_NAME, content_html=content,
+                    files=_area_files(names, data={wheel.filename: wheel.svg for wheel in wheels}))
+
+
+def _year_wheel(view: Toolbox, year: int, months: list[tuple[str, list[tuple[Plan, Action]]]],
+                reference: date) -> YearWheel:
+    """Return the year's wheel from the plans page's months: what the page lists is what the wheel counts."""
+    counts: Counter[tuple[int, str]] = Counter()
+    totals = [0] * 12
+    actions: set[tuple[str, str]] = set()
+    for name, items in months:
+        month = MONTH_NAMES.index(name) + 1
+        totals[month - 1] = len(items)
+        for plan, action in items:
+            counts[month, action.tier] += 1
+            actions.add((plan.key, action.id))
+    # The month marked is the build's reference date's, never the clock's: the same commit gives the same file.
+    marked = reference.month if reference.year == year else None
+    svg = render_wheel(dict(counts), {tier.id: tier.title for tier in view.tiers}, f"Vuosikello {year}", "", marked)
+    return YearWheel(year, WHEEL_FILENAME.format(year=year), svg.encode("utf-8"), dict(counts), tuple(totals),
+                     len(actions), marked)
 
 
 def _plan_events(view: Toolbox, html: _HtmlRenderer, profile: Profile) -> tuple[CalendarEvent, ...]:

@@ -55,12 +55,15 @@ def render_wheel(counts: dict[tuple[int, str], int], tier_titles: dict[str, str]
                  marked_month: int | None = None) -> str:
     """Return the wheel as SVG markup: counts maps (month 1-12, tier id) to its number of actions.
 
-    href_of_month is a pattern with {month}, the link target of each marker (the table row of that month).
+    href_of_month is a pattern with {month}, the link target of each marker (the table row of that month); ""
+    draws the wheel as a picture file of its own (an image in a Moodle page): no links, which an image cannot
+    follow, and a font of its own, as an image inherits none from the page.
     """
     ring = (OUTER - INNER) / len(TIER_IDS)
+    role, font = ("group", "inherit") if href_of_month else ("img", "sans-serif")
     parts = [f'<svg class="pk-wheel" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" '
-             f'role="group" aria-labelledby="pk-wheel-title" xmlns="http://www.w3.org/2000/svg" '
-             f'fill="none" stroke="currentColor" font-family="inherit">',
+             f'role="{role}" aria-labelledby="pk-wheel-title" xmlns="http://www.w3.org/2000/svg" '
+             f'fill="none" stroke="currentColor" font-family="{font}">',
              f'<title id="pk-wheel-title">{escape(title)}</title>']
     for month in range(1, 13):
         start, end = (month - 1) * math.pi / 6, month * math.pi / 6
@@ -91,12 +94,13 @@ def render_wheel(counts: dict[tuple[int, str], int], tier_titles: dict[str, str]
                 continue
             x, y = _point(INNER + ring * (position + 0.5), angle)
             name = f"{MONTH_ABBREVIATIONS[month - 1]}kuu, {tier_titles.get(tier, tier)}: {count} toimintoa"
-            parts.append(f'<a href="{escape(href_of_month.format(month=month))}" aria-label="{escape(name)}">'
-                         f'<title>{escape(name)}</title>'
+            opening, closing = (f'<a href="{escape(href_of_month.format(month=month))}" aria-label="{escape(name)}">',
+                                "</a>") if href_of_month else ("<g>", "</g>")
+            parts.append(f'{opening}<title>{escape(name)}</title>'
                          f'<g fill="currentColor" fill-opacity="0.25" stroke-width="1.5">'
                          f'{marker_path(SHAPES[tier], x, y)}</g>'
                          f'<text x="{_fmt(x)}" y="{_fmt(y)}" text-anchor="middle" dominant-baseline="central" '
-                         f'fill="currentColor" stroke="none" font-size="12" font-weight="bold">{count}</text></a>')
+                         f'fill="currentColor" stroke="none" font-size="12" font-weight="bold">{count}</text>{closing}')
     parts.append("</svg>")
     return "".join(parts)
 

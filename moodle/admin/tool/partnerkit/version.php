@@ -25,7 +25,7 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'tool_partnerkit';
-$plugin->version   = 2026120503;
+$plugin->version   = 2026120504;
 $plugin->requires  = 2024100100; // Moodle 4.5 LTS.
 $plugin->supported = [405, 405]; // Tested in 4.5; not yet run in 5.0.
 $plugin->maturity  = MATURITY_BETA;

@@ -676,10 +676,14 @@ class updater {
                 continue;
             }
             $to = $live['cms'][$plan['cmmap'][$stagingcmid]];
-            if ($update['instance']) {
+            $columns = $DB->get_columns($to->modname);
+            // The revision is part of the address of a page's files (pluginfile.php/<context>/mod_page/content/
+            // <revision>/...), which browsers keep for hours ($CFG->filelifetime): changed files (a new year
+            // wheel) get a new address.
+            $revised = isset($columns['revision']) && ($update['instance'] || $update['files']);
+            if ($update['instance'] || $revised) {
                 $record = (object)(['id' => $to->instance, 'timemodified' => time()] + $update['instance']);
-                $columns = $DB->get_columns($to->modname);
-                if (isset($columns['revision'])) {
+                if ($revised) {
                     $record->revision = (int)$DB->get_field($to->modname, 'revision', ['id' => $to->instance]) + 1;
                 }
                 $DB->update_record($to->modname, $record);
