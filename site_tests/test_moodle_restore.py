@@ -25,6 +25,7 @@ from partnerkit.mbzcheck import check_mbz
 from partnerkit.pipeline import Project, make_view, read_toolbox, source_date
 from partnerkit.render import make_environment
 from partnerkit.render.moodle import Course, plan_course, render_course_backup
+from partnerkit.render.wheel import render_wheel
 from site_tests.moodle_cli import MOODLE_DIR, run_php
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +91,15 @@ $rc->get_plan()->get_setting('overwrite_conf')->set_value(true);
 $rc->execute_precheck();
 $rc->execute_plan();
 $rc->destroy();
+"""
+
+# Moodle's HTML cleaning (what format_text() applies when $CFG->forceclean is on, and to every text not trusted).
+CLEAN_PHP = r"""<?php
+define('CLI_SCRIPT', true);
+require(getenv('MOODLE_DIR') . '/config.php');
+echo json_encode(array_map(function ($path) {
+    return purify_html(file_get_contents($path));
+}, array_slice($argv, 1)));
 """
 
 DELETE_COURSE_PHP = r"""<?php
@@ -279,7 +289,7 @@ def test_year_wheels_are_files_of_the_plans_page(sample: tuple[Course, bytes], r
     pages = [a for s in course.sections for a in s.activities if a.key == "intro/plans"]
     wheels = {f.filename: hashlib.sha1(f.data).hexdigest() for page in pages for f in page.files if f.data}
     # The plans are the staff's: the public course has no plans page, so no wheel either.
-    assert bool(wheels) == (course.sections[0].key == "intro" and any(s.key.startswith("tier") for s in course.sections))
+    assert bool(wheels) == (not course.shortname.endswith("-julkinen"))
     for state in (restored["first"], restored):  # restored, then published again over the same course
         found = {f["filename"]: (f["contenthash"], f["component"], f["filearea"], str(f["itemid"]), f["filepath"],
                                  f["mimetype"], int(f["filesize"]))
@@ -292,3 +302,22 @@ def test_year_wheels_are_files_of_the_plans_page(sample: tuple[Course, bytes], r
             assert {f["filename"] for f in module["files"]} == {".", *wheels}
             for name in wheels:
                 assert f'src="@@PLUGINFILE@@/{name}"' in module["content"]
+
+
+def test_wheel_image_survives_moodles_html_cleaning_where_inline_svg_does_not(tmp_path: Path) -> None:
+    project = Project(ROOT)
+    view, profile = make_view(read_toolbox(project), "internal")
+    env = make_environment(project.templates_dir)
+    page = next(a for s in plan_course(view, profile, env).sections for a in s.activities if a.key == "intro/plans")
+    inline = render_wheel({(3, "arki"): 2}, {"arki": "Arki"}, "Vuosikello 2026", "#kk-{month}", 3)
+    tmp_path.chmod(0o755)
+    texts = {"page": page.content_html, "inline": f"<p>Vuosikello</p>{inline}"}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.html").write_text(text, encoding="utf-8")
+        (tmp_path / f"{name}.html").chmod(0o644)
+    (tmp_path / "clean.php").write_text(CLEAN_PHP, encoding="utf-8")
+    cleaned = json.loads(php(str(tmp_path / "clean.php"), *(str(tmp_path / f"{name}.html") for name in texts)))
+    assert "<svg" not in cleaned[1] and "<p>Vuosikello</p>" in cleaned[1]
+    images = re.findall(r'<img src="@@PLUGINFILE@@/vuosikello-\d+\.svg" alt="[^"]+"', page.content_html)
+    assert images and all(image in cleaned[0] for image in images), cleaned[0][:3000]
+    assert "Vuosikello 2026 taulukkona" in cleaned[0]
