@@ -283,7 +283,11 @@ def test_preview_pages_to_refresh_follows_references() -> None:
     contacts = {c.id: c for c in toolbox.contacts}
     teams = {contacts[c].team for c in partner.contact_ids if contacts[c].team} | set(partner.team_ids)
     assert teams and {f"tiimit/{t}.md" for t in teams} <= pages
-    assert len(pages) == 1 + len(partner.contact_ids) + len(teams)
+    # The plan pages whose actions name the partner (their rows show its name).
+    plans = {f"suunnitelmat/{p.team}-{p.year}.md" for p in toolbox.plans
+             if any(partner.id in a.partners for a in p.actions)}
+    assert plans <= pages
+    assert len(pages) == 1 + len(partner.contact_ids) + len(teams) + len(plans)
     assert pages_to_refresh(toolbox, replace(toolbox, title="Uusi nimi")) is None
 
 

@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,23 +24,28 @@ import jinja2
 
 from .checkcache import CheckMemo
 from .history import read_history
-from .load import list_attachments, load_content
+from .load import list_attachments, load_content, read_attachment
 from .messages import ContentError, format_message, format_summary
-from .model import Partner, Toolbox
+from .model import Contact, Partner, Plan, Toolbox
 from .audience import PROFILES, history_for, view_for
 from .builders import source_date
 from .builders.mkdocs_runner import build_pages
 from .builders.site import build_site_files, site_settings, with_editor, with_sheets
+from .changes import History
 from .project import Project
 from .render import make_environment
+from .render.sheets import SheetMemo
 from .mkdocs_plugin import MemoryBytecodeCache
-from .render.site import (SiteFiles, SiteMemo, contact_path, index_toolbox, method_path, partner_path, render_site,
-                          team_path)
+from .render.plans import PLANS_FOLDER, PLANS_INDEX, plan_path, year_path
+from .render.site import (ENDED_PAGE, SiteFiles, SiteMemo, contact_path, index_toolbox, method_path, partner_path,
+                          render_site, team_path)
 from .schema import FILES_FOLDER
 from .validate import build_toolbox
 from .write import write_tree
 
 _ENTITY_FOLDERS = ("kumppanit/", "menetelmat/", "henkilot/", "tiimit/", "oppaat/")
+# Pages in an entity folder that list many entities: rendered on every rebuild like the other listings.
+_LISTING_PAGES = frozenset({ENDED_PAGE})
 
 Say = Callable[[str], None]  # prints one line of progress, already in the user's language
 
@@ -47,18 +53,23 @@ Say = Callable[[str], None]  # prints one line of progress, already in the user'
 def is_entity_page(path: str) -> bool:
     """Return True for the page of one partner, method, contact, team or guide (not an index or listing)."""
     folder, _, name = path.rpartition("/")
-    return folder + "/" in _ENTITY_FOLDERS and name != "index.md"
+    return folder + "/" in _ENTITY_FOLDERS and name != "index.md" and path not in _LISTING_PAGES
+
+
+def is_selected_page(path: str) -> bool:
+    """Return True for a page that pages_to_refresh decides on: an entity page, or a page of the annual plans."""
+    return is_entity_page(path) or path.startswith(PLANS_FOLDER + "/")
 
 
 def pages_to_refresh(old: Toolbox, new: Toolbox) -> set[str] | None:
-    """Return the entity pages an edit from old to new can change, or None when every page can change."""
-    # Pages other than entity pages (tiers, listings, indexes, home) are always rendered again; this decides
-    # which of the tens of thousands of entity pages need it too.
-    empty = {"partners": (), "methods": (), "guides": (), "contacts": (), "teams": ()}
+    """Return the selected pages (is_selected_page) an edit from old to new can change, or None for every page."""
+    # Pages not selected here (tiers, listings, indexes, the review report, home) are always rendered again; this
+    # decides which of the tens of thousands of entity pages, and of the plans' pages, need it too.
+    empty = {"partners": (), "methods": (), "guides": (), "contacts": (), "teams": (), "plans": ()}
     if replace(old, **empty) != replace(new, **empty) or old.guides != new.guides:
         return None
     pages: set[str] = set()
-    indexes = _LazyIndexes(old, new)
+    lookups = _Lookups(old, new)
     for kind, path_of in (("partners", partner_path), ("methods", method_path), ("contacts", contact_path),
                           ("teams", team_path)):
         before = {item.id: item for item in getattr(old, kind)}
@@ -69,57 +80,118 @@ def pages_to_refresh(old: Toolbox, new: Toolbox) -> set[str] | None:
             pages.add(path_of(item_id))
             for item in (before.get(item_id), after.get(item_id)):
                 if item is not None:
-                    pages |= _neighbours(kind, item, indexes)
+                    pages |= _neighbours(kind, item, lookups)
+    before_plans = {(plan.team, plan.year): plan for plan in old.plans}
+    after_plans = {(plan.team, plan.year): plan for plan in new.plans}
+    for key in sorted(set(before_plans) | set(after_plans)):
+        if before_plans.get(key) == after_plans.get(key):
+            continue
+        for plan in (before_plans.get(key), after_plans.get(key)):
+            if plan is not None:
+                # The plan's page, its year's view, the plans index, its team's page (plans, overdue actions) and
+                # the pages of what its actions involve (this year's actions).
+                pages |= {plan_path(plan), year_path(plan.year), PLANS_INDEX, team_path(plan.team)}
+                pages |= _involved_pages(plan)
     return pages
 
 
-class _LazyIndexes:
-    """Both toolboxes' lookups, built only when an edit of a contact or a team needs them."""
+class _Lookups:
+    """What the rules of pages_to_refresh look up in both toolboxes, each made on first use."""
 
     def __init__(self, old: Toolbox, new: Toolbox) -> None:
         self.toolboxes = (old, new)
-        self.built: tuple[object, object] | None = None
+        self._indexes: tuple[Any, Any] | None = None
+        self._plan_pages: dict[tuple[str, str], set[str]] | None = None
+        self._agreements: dict[str, set[str]] | None = None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        if self.built is None:
-            self.built = (index_toolbox(self.toolboxes[0]), index_toolbox(self.toolboxes[1]))
-        return iter(self.built)
+    @property
+    def indexes(self) -> tuple[Any, Any]:
+        """Both toolboxes' page lookups (render.site.index_toolbox)."""
+        if self._indexes is None:
+            self._indexes = (index_toolbox(self.toolboxes[0]), index_toolbox(self.toolboxes[1]))
+        return self._indexes
+
+    def contacts(self) -> list[dict[str, Contact]]:
+        """Both toolboxes' contacts by id."""
+        return [{c.id: c for c in toolbox.contacts} for toolbox in self.toolboxes]
+
+    def plan_pages(self, field: str, item_id: str) -> set[str]:
+        """Return the plan pages, in either toolbox, whose actions name item_id in field (partners or people)."""
+        if self._plan_pages is None:
+            found: dict[tuple[str, str], set[str]] = defaultdict(set)
+            for toolbox in self.toolboxes:
+                for plan in toolbox.plans:
+                    for action in plan.actions:
+                        for name in ("partners", "people"):
+                            for each in getattr(action, name):
+                                found[name, each].add(plan_path(plan))
+            self._plan_pages = found
+        return self._plan_pages.get((field, item_id), set())
+
+    def agreements_of(self, contact_id: str) -> set[str]:
+        """Return the partner pages, in either toolbox, whose agreement names contact_id as its owner."""
+        if self._agreements is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            for toolbox in self.toolboxes:
+                for partner in toolbox.partners:
+                    if partner.agreement is not None and partner.agreement.owner:
+                        found[partner.agreement.owner].add(partner_path(partner.id))
+            self._agreements = found
+        return self._agreements.get(contact_id, set())
 
 
-def _neighbours(kind: str, item: object, indexes: _LazyIndexes) -> set[str]:
-    """Return the entity pages that show something of item (its name, its links), in either toolbox."""
+def _involved_pages(plan: Plan) -> set[str]:
+    """Return the pages of the partners, methods and people the plan's actions involve."""
     pages: set[str] = set()
-    if kind == "methods":
-        return {contact_path(item.owner)} if item.owner else set()  # type: ignore[attr-defined]
-    if kind == "partners":
-        pages = {contact_path(c) for c in item.contact_ids}  # type: ignore[attr-defined]
-        # A team page lists the partners of its members and of its own cooperations, by tier.
-        return pages | {team_path(t) for index in indexes for t in _teams_of(item, index)}  # type: ignore[arg-type]
-    for index in indexes:
-        if kind == "contacts":
-            pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(item.id, [])}  # type: ignore
-            pages |= {team_path(t) for p, _ in index.coops_by_contact.get(item.id, [])  # type: ignore
-                      for t in _teams_of(p, index)}
-            pages |= {path for path, _, _ in index.owned_by_contact.get(item.id, [])}  # type: ignore
-            pages.add(team_path(item.team))  # type: ignore[attr-defined]
-        elif kind == "teams":
-            for member in index.members_by_team.get(item.id, []):  # type: ignore[attr-defined]
-                pages.add(contact_path(member.id))
-                pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(member.id, [])}  # type: ignore
-    if kind == "teams":
-        # The pages of the partners, methods and people a team's plans involve list those actions with its name.
-        for toolbox in indexes.toolboxes:
-            for action in (a for plan in toolbox.plans if plan.team == item.id for a in plan.actions):  # type: ignore
-                pages |= {partner_path(p) for p in action.partners} | {method_path(m) for m in action.methods}
-                pages |= {contact_path(c) for c in action.people}
+    for action in plan.actions:
+        pages |= {partner_path(p) for p in action.partners} | {method_path(m) for m in action.methods}
+        pages |= {contact_path(c) for c in action.people}
     return pages
 
 
-def _teams_of(partner: Partner, index: Any) -> set[str]:
+def _neighbours(kind: str, item: Any, lookups: _Lookups) -> set[str]:
+    """Return the selected pages that show something of item (its name, its links), in either toolbox."""
+    if kind == "methods":
+        return {contact_path(item.owner)} if item.owner else set()
+    if kind == "partners":
+        pages = {contact_path(c) for c in item.contact_ids}
+        # A team page lists the partners of its members and of its own cooperations, by tier; a plan page names
+        # the partners of its actions.
+        pages |= {team_path(t) for contacts in lookups.contacts() for t in _teams_of(item, contacts)}
+        return pages | lookups.plan_pages("partners", item.id)
+    pages = set()
+    for index in lookups.indexes:
+        if kind == "contacts":
+            coops = index.coops_by_contact.get(item.id, [])
+            agreements = lookups.agreements_of(item.id)
+            pages |= {partner_path(p.id) for p, _ in coops} | agreements
+            pages |= {team_path(t) for p, _ in coops for t in _teams_of(p, index.contacts)}
+            pages |= {path for path, _, _ in index.owned_by_contact.get(item.id, [])}
+            pages |= {team_path(t.id) for t in index.teams.values() if t.lead == item.id}
+            pages.add(team_path(item.team))
+        elif kind == "teams":
+            for member in index.members_by_team.get(item.id, []):
+                pages.add(contact_path(member.id))
+                pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(member.id, [])}
+            # The team's own cooperations name it, and so do, in a view without people, those it stands in for.
+            pages |= {partner_path(p.id) for p, _ in index.coops_by_team.get(item.id, [])}
+            pages |= {partner_path(p.id) for p, _ in index.coops_by_contact.get(item.id, [])}
+    if kind == "contacts":
+        pages |= lookups.plan_pages("people", item.id)
+    if kind == "teams":
+        # The team's plans name it (their pages, the year views, the plans index), and so do the pages of the
+        # partners, methods and people its plans' actions involve.
+        for toolbox in lookups.toolboxes:
+            for plan in (p for p in toolbox.plans if p.team == item.id):
+                pages |= {plan_path(plan), year_path(plan.year), PLANS_INDEX} | _involved_pages(plan)
+    return pages
+
+
+def _teams_of(partner: Partner, contacts: dict[str, Contact]) -> set[str]:
     """Return the teams whose pages list the partner: the owners of its cooperations and its people's teams."""
     teams = set(partner.team_ids)
     for contact_id in partner.contact_ids:
-        contact = index.contacts.get(contact_id)
+        contact = contacts.get(contact_id)
         if contact is not None and contact.team:
             teams.add(contact.team)
     return teams
@@ -141,12 +213,18 @@ class Preview:
         self.nav: list[Any] = []
         self.extra: dict[str, Any] = {}
         self.stamp: tuple[tuple[str, int, int], ...] = ()
+        self.timestamp = 0  # the build date of the site's pages (builders.source_date)
+        # The attachments the site has: {docs path: (file under content/files/, modification time, size)}.
+        self.attachments: dict[str, tuple[str, int, int]] = {}
         # What each alphabetical listing page was rendered from: an unchanged page is not rendered again.
         self.signatures: dict[str, object] = {}
         # Kept between rebuilds, and bounded: the listings' filter data of the last rebuild, and the theme's
         # compiled templates, one per template (compiling Material's anew after every edit costs half a second).
         self.site_memo = SiteMemo()
+        self.sheet_memo: SheetMemo = {}  # the downloadable lists' files by what they were made from
         self.compiled = MemoryBytecodeCache()
+        # The previous release the changes page and the review's reference date come from (audience.history_for).
+        self.history: History | None = None
 
     def rebuild(self) -> None:
         """Bring the site up to date with the project; on content errors, report them and keep the last site."""
@@ -160,14 +238,18 @@ class Preview:
             self.progress(format_summary(error.problems, self.lang))
             return
         stamp = self._settings_stamp()
-        refresh = None if self.toolbox is None or stamp != self.stamp else pages_to_refresh(self.toolbox, toolbox)
+        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile, toolbox)
+        # A new commit moves the review's reference date (pages marked for checking, this year's actions), and
+        # the changes page compares with another release: every page may change.
+        same = self.toolbox is not None and stamp == self.stamp and history == self.history
+        refresh = pages_to_refresh(self.toolbox, toolbox) if same and self.toolbox is not None else None
         if refresh is None:
-            count = self._full(toolbox)
+            count = self._full(toolbox, history)
         else:
             assert self.toolbox is not None
             people = self.toolbox.contacts != toolbox.contacts or self.toolbox.teams != toolbox.teams
-            count = self._partial(toolbox, refresh, people)
-        self.toolbox, self.stamp = toolbox, stamp
+            count = self._partial(toolbox, history, refresh, people)
+        self.toolbox, self.stamp, self.history = toolbox, stamp, history
         self.progress(format_message("serve_updated", self.lang, count=count,
                                      seconds=f"{time.perf_counter() - started:.1f}"))
 
@@ -191,7 +273,8 @@ class Preview:
                 found.append((str(path), status.st_mtime_ns, status.st_size))
         return tuple(found)
 
-    def _render(self, toolbox: Toolbox, only: set[str] | None, people_changed: bool) -> tuple[SiteFiles, set[str]]:
+    def _render(self, toolbox: Toolbox, history: History | None, only: set[str] | None,
+                people_changed: bool) -> tuple[SiteFiles, set[str]]:
         """Render the pages an edit can change; return them and the docs path of every page the site has."""
         settings = site_settings(self.project, self.profile)
         exists: set[str] = set()
@@ -205,40 +288,75 @@ class Preview:
                 self.signatures[path] = signature
                 if only is not None and unchanged and not people_changed:
                     return False
-            return only is None or path in only or not is_entity_page(path)
+            return only is None or path in only or not is_selected_page(path)
 
         if self.env is None or only is None:
             # Compiling the templates costs half a second; an edit of the templates makes a full build anyway.
             self.env = make_environment(self.project.templates_dir)
-        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile, toolbox)
         files = render_site(toolbox, settings, self.env, history, only=wanted, memo=self.site_memo)
-        # The downloadable lists hold every partner: rendered on each rebuild, written only when their bytes change.
+        # The downloadable lists hold every partner: made again only when their rows change (most edits change
+        # none: a description is in none), written only when their bytes change.
         # The editor (staff preview only) is part of the site too, so a preview can be edited through it.
-        return with_editor(with_sheets(files, toolbox, self.profile), self.project, toolbox, self.profile), exists
+        return with_editor(with_sheets(files, toolbox, self.profile, self.sheet_memo), self.project, toolbox,
+                           self.profile), exists
 
-    def _full(self, toolbox: Toolbox) -> int:
-        files, _ = self._render(toolbox, None, True)
+    def _full(self, toolbox: Toolbox, history: History | None) -> int:
+        files, _ = self._render(toolbox, history, None, True)
         for folder in (self.docs, self.work / "search", self.site):
             shutil.rmtree(folder, ignore_errors=True)
-        build_site_files(self.project, source_date(toolbox), files, self.work, compiled=self.compiled)
+        self.timestamp = source_date(toolbox)
+        build_site_files(self.project, self.timestamp, files, self.work, compiled=self.compiled)
         self.pages, self.static, self.nav, self.extra = dict(files.pages), dict(files.static), files.nav, files.extra
+        self.attachments = self._attachment_stamps(files.attachments)
         return len(files.pages)
 
-    def _partial(self, toolbox: Toolbox, refresh: set[str], people_changed: bool) -> int:
-        files, exists = self._render(toolbox, refresh, people_changed)
-        for path in [p for p in self.pages if p not in exists]:
+    def _partial(self, toolbox: Toolbox, history: History | None, refresh: set[str], people_changed: bool) -> int:
+        files, exists = self._render(toolbox, history, refresh, people_changed)
+        removed = [p for p in self.pages if p not in exists]
+        for path in removed:
             (self.site / (path[: -len(".md")] + ".html")).unlink(missing_ok=True)
             del self.pages[path]
         changed = {path: text for path, text in files.pages.items() if self.pages.get(path) != text}
         static = {path: text for path, text in files.static.items() if self.static.get(path) != text}
-        # Data files are copied as they are (the next full build writes its own docs folder from scratch).
+        # Data files are copied as they are (the next full build writes its own docs folder from scratch); those
+        # the site no longer has (a deleted team's list and calendar) leave it.
+        for path in [p for p in self.static if p not in files.static]:
+            (self.site / path).unlink(missing_ok=True)
+            del self.static[path]
         write_tree(self.site, static)
+        self._copy_attachments(files.attachments)
+        added = [path for path in files.pages if path not in self.pages]
         self.pages.update(files.pages)
-        if changed:
+        timestamp = source_date(toolbox)
+        # The sitemap lists every page with the build's date: it changes when pages come or go, or the date moves.
+        sitemap = (timestamp, removed) if removed or added or timestamp != self.timestamp else None
+        if changed or sitemap is not None:
             build_pages(self.project.mkdocs_file, self.site, self.nav, self.project.templates_dir / "theme",
-                        self.extra, changed, self.work / "changed", self.compiled)
+                        self.extra, changed, self.work / "changed", self.compiled, sitemap)
         self.static.update(files.static)
+        self.timestamp = timestamp
         return len(changed)
+
+    def _attachment_stamps(self, attachments: dict[str, str]) -> dict[str, tuple[str, int, int]]:
+        """Return {docs path: (file, modification time, size)} of the attachments the pages link to."""
+        stamps = {}
+        for path, file in attachments.items():
+            try:
+                status = (self.project.content_dir / FILES_FOLDER / file).stat()
+                stamps[path] = (file, status.st_mtime_ns, status.st_size)
+            except OSError:
+                stamps[path] = (file, 0, -1)
+        return stamps
+
+    def _copy_attachments(self, attachments: dict[str, str]) -> None:
+        """Bring the site's attachments up to date: new or changed files copied, those no page links removed."""
+        stamps = self._attachment_stamps(attachments)
+        for path in [p for p in self.attachments if p not in stamps]:
+            (self.site / path).unlink(missing_ok=True)
+        copied = {path: read_attachment(self.project.content_dir, file) for path, (file, *_) in stamps.items()
+                  if self.attachments.get(path) != stamps[path]}
+        write_tree(self.site, copied)
+        self.attachments = stamps
 
 
 def make_change_observer() -> Any:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -154,18 +154,37 @@ def _merge_sites(parts: list[Path], site_dir: Path, config_file: str, theme_dir:
 
 def merge_sitemaps(files: list[Path], site_dir: Path, config_file: str, theme_dir: str, docs_dir: str) -> None:
     """Write one sitemap of every shard's pages, in the order a single MkDocs build lists them."""
-    import gzip
+    entries: dict[str, str | None] = {}
+    for file in files:
+        entries.update(read_sitemap(file))
+    if len(files) < 2 or not entries:
+        return
+    packed_file = site_dir / "sitemap.xml.gz"
+    # The gzip header's time is MkDocs' build timestamp; the first shard wrote it already.
+    mtime = int.from_bytes(packed_file.read_bytes()[4:8], "little") if packed_file.exists() else 0
+    write_sitemap(entries, site_dir, mtime, config_file, theme_dir, docs_dir)
+
+
+def read_sitemap(file: Path) -> dict[str, str | None]:
+    """Return {page address: last modification date or None} of a sitemap MkDocs wrote ({} without one)."""
     # The sitemaps are MkDocs' output of a moment ago in our own staging folder; expat does not fetch
     # external entities, and the standard parser is enough.
     import xml.etree.ElementTree as ElementTree
 
     entries: dict[str, str | None] = {}
-    for file in files:
-        if file.exists():
-            for url in ElementTree.parse(file).getroot().iter(SITEMAP_NAMESPACE + "url"):
-                lastmod = url.find(SITEMAP_NAMESPACE + "lastmod")
-                entries[url.findtext(SITEMAP_NAMESPACE + "loc", "")] = None if lastmod is None else lastmod.text
-    if len(files) < 2 or not entries:
+    if file.exists():
+        for url in ElementTree.parse(file).getroot().iter(SITEMAP_NAMESPACE + "url"):
+            lastmod = url.find(SITEMAP_NAMESPACE + "lastmod")
+            entries[url.findtext(SITEMAP_NAMESPACE + "loc", "")] = None if lastmod is None else lastmod.text
+    return entries
+
+
+def write_sitemap(entries: Mapping[str, str | None], site_dir: Path, mtime: int, config_file: str, theme_dir: str,
+                  docs_dir: str) -> None:
+    """Write sitemap.xml and sitemap.xml.gz of entries (page address: date) as one MkDocs build writes them."""
+    import gzip
+
+    if not entries:
         return
     prefix = os.path.commonprefix(list(entries)) if len(entries) > 1 else ""
     prefix = prefix[: prefix.rfind("/") + 1]
@@ -185,8 +204,6 @@ def merge_sitemaps(files: list[Path], site_dir: Path, config_file: str, theme_di
     merged = config.theme.get_env().get_template("sitemap.xml").render(pages=pages, config=config)
     (site_dir / "sitemap.xml").write_text(merged, encoding="utf-8")
     packed_file = site_dir / "sitemap.xml.gz"
-    # The gzip header's time is MkDocs' build timestamp; the first shard wrote it already.
-    mtime = int.from_bytes(packed_file.read_bytes()[4:8], "little") if packed_file.exists() else 0
     with open(packed_file, "wb") as stream:
         with gzip.GzipFile(fileobj=stream, filename=str(packed_file), mode="wb", mtime=mtime) as packed:
             packed.write(merged.encode("utf-8"))
@@ -230,8 +247,14 @@ def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_fi
 
 
 def build_pages(config_file: Path, site_dir: Path, nav: list[Any], theme_dir: Path, extra: Mapping[str, Any],
-                pages: Mapping[str, str], work_dir: Path, compiled: Any = None) -> None:
-    """Build just pages with MkDocs and put their HTML into site_dir."""
+                pages: Mapping[str, str], work_dir: Path, compiled: Any = None,
+                sitemap: tuple[int, Collection[str]] | None = None) -> None:
+    """Build just pages with MkDocs and put their HTML into site_dir.
+
+    With sitemap (the build's timestamp and the docs paths of the pages removed since the site was built), the
+    site's sitemap is brought up to date too: the pages removed leave it, the pages built join it, and every date
+    is the timestamp's, as in a full build of the same pages.
+    """
     # A page outside the navigation renders the same whichever other pages exist (see _plan_shards), so a
     # build of the changed pages alone gives the HTML a full build would; the preview uses this. MkDocs needs
     # the navigation's pages to exist, but every navigation entry has its own title, so their text does not
@@ -242,10 +265,25 @@ def build_pages(config_file: Path, site_dir: Path, nav: list[Any], theme_dir: Pa
     mini_docs.mkdir(parents=True)
     wanted = {path: "" for path in nav_pages(nav)}
     wanted.update(pages)
-    _build_mkdocs(str(mini_docs), str(mini_site), wanted, str(config_file), nav, str(theme_dir), dict(extra), True,
-                  compiled)
+    with build_date(sitemap[0]) if sitemap is not None else nullcontext():
+        _build_mkdocs(str(mini_docs), str(mini_site), wanted, str(config_file), nav, str(theme_dir), dict(extra),
+                      True, compiled)
     for relative in sorted(pages):
         html = relative[: -len(".md")] + ".html"
         (site_dir / html).parent.mkdir(parents=True, exist_ok=True)
         os.replace(mini_site / html, site_dir / html)
+    if sitemap is not None:
+        built = read_sitemap(mini_site / "sitemap.xml")
+        if built:
+            # Every page of one build has the build's date; the addresses differ from the HTML paths only by the
+            # site's address before them, which the home page's entry shows (it is in every navigation, and the
+            # shortest address of an index page).
+            base = min((loc for loc in built if loc.endswith("index.html")), key=len)[: -len("index.html")]
+            removed = {base + relative[: -len(".md")] + ".html" for relative in sitemap[1]}
+            day = next(iter(built.values()))
+            entries = {loc: day for loc in read_sitemap(site_dir / "sitemap.xml") if loc not in removed}
+            entries.update({base + relative[: -len(".md")] + ".html": day for relative in pages})
+            packed = (mini_site / "sitemap.xml.gz").read_bytes()
+            write_sitemap(entries, site_dir, int.from_bytes(packed[4:8], "little"), str(config_file),
+                          str(theme_dir), str(mini_docs))
     shutil.rmtree(work_dir, ignore_errors=True)

@@ -18,7 +18,7 @@ from ..project import Project
 from ..model import Toolbox
 from ..lexicon import Lexicon, open_morphology
 from ..render.search import deal_documents, search_documents
-from ..render.sheets import render_sheets
+from ..render.sheets import SheetMemo, render_sheets
 from ..render import make_environment
 from ..render.editor import (CMS_FILE_PATTERN, CMS_PACKAGE, CMS_SCRIPT, EditorSettings, read_repository,
                              render_editor_files)
@@ -155,9 +155,9 @@ def with_editor(files: SiteFiles, project: Project, view: Toolbox, profile: Prof
     return replace(files, static={**files.static, **editor})
 
 
-def with_sheets(files: SiteFiles, view: Toolbox, profile: Profile) -> SiteFiles:
+def with_sheets(files: SiteFiles, view: Toolbox, profile: Profile, memo: SheetMemo | None = None) -> SiteFiles:
     """Return files with the profile's downloadable partner lists (.xlsx, .csv) added to the static files."""
-    return replace(files, static={**files.static, **render_sheets(view, profile, source_date(view))})
+    return replace(files, static={**files.static, **render_sheets(view, profile, source_date(view), memo)})
 
 
 def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: Path,

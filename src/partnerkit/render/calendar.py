@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 from icalendar import Calendar, Event
 
@@ -60,21 +61,46 @@ def event_days(action: Action, year: int) -> list[tuple[date, date]]:
             for first, last in month_runs(action.months)]
 
 
-def render_feeds(toolbox: Toolbox, settings: FeedSettings) -> dict[str, bytes]:
-    """Return {site path: .ics bytes}: a feed per team that has a plan, and the institution's feed of every plan."""
+FeedMemo = dict[str, tuple[tuple[Any, ...], bytes]]  # {site path: (everything its feed was made from, its bytes)}
+
+
+def render_feeds(toolbox: Toolbox, settings: FeedSettings, memo: FeedMemo | None = None) -> dict[str, bytes]:
+    """Return {site path: .ics bytes}: a feed per team that has a plan, and the institution's feed of every plan.
+
+    With memo (a preview session's), a feed whose inputs equal the last render's is not made again; the memo then
+    holds this render's feeds only.
+    """
     names = _Names.of(toolbox)
     # An action's description is the same in its team's feed and the institution's: written once.
     descriptions = {(plan.team, plan.year, action.id): _description(action, names, settings)
                     for plan in toolbox.plans for action in plan.actions}
+    slug = package_slug(toolbox)
+    # What _feed and _events read besides a feed's own plans and their descriptions: the names of teams and tiers.
+    shared = (slug, settings, tuple(names.teams.items()), tuple(names.tiers.items()))
+    earlier = dict(memo) if memo is not None else {}
     feeds: dict[str, bytes] = {}
+
+    def feed(path: str, name: str, plans: list[Plan], with_team: bool) -> None:
+        inputs = (name, with_team, shared, tuple(plans),
+                  tuple(descriptions[(plan.team, plan.year, action.id)] for plan in plans for action in plan.actions))
+        found = earlier.get(path)
+        if found is not None and found[0] == inputs:
+            feeds[path] = found[1]
+        else:
+            feeds[path] = _feed(name, plans, slug, names, descriptions, settings, with_team)
+        if memo is not None:
+            memo[path] = (inputs, feeds[path])
+
     for team_id in sorted({plan.team for plan in toolbox.plans}):
         plans = [plan for plan in toolbox.plans if plan.team == team_id]
-        name = format_message("ics_team_calendar", "fi", team=names.teams.get(team_id, team_id))
-        feeds[team_feed_path(team_id)] = _feed(name, plans, toolbox, names, descriptions, settings, with_team=False)
+        feed(team_feed_path(team_id), format_message("ics_team_calendar", "fi", team=names.teams.get(team_id, team_id)),
+             plans, False)
     if toolbox.plans:
-        name = format_message("ics_institution_calendar", "fi", institution=toolbox.title)
-        feeds[INSTITUTION_FEED] = _feed(name, list(toolbox.plans), toolbox, names, descriptions, settings,
-                                        with_team=True)
+        feed(INSTITUTION_FEED, format_message("ics_institution_calendar", "fi", institution=toolbox.title),
+             list(toolbox.plans), True)
+    if memo is not None:
+        for path in [path for path in memo if path not in feeds]:
+            del memo[path]
     return feeds
 
 
@@ -98,7 +124,7 @@ class _Names:
                    {contact.id: contact.name for contact in toolbox.contacts})
 
 
-def _feed(name: str, plans: list[Plan], toolbox: Toolbox, names: _Names, descriptions: dict[tuple[str, int, str], str],
+def _feed(name: str, plans: list[Plan], slug: str, names: _Names, descriptions: dict[tuple[str, int, str], str],
           settings: FeedSettings, with_team: bool) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -106,7 +132,6 @@ def _feed(name: str, plans: list[Plan], toolbox: Toolbox, names: _Names, descrip
     calendar.add("calscale", "GREGORIAN")
     calendar.add("name", name)  # RFC 7986
     calendar.add("x-wr-calname", name)  # what Outlook and Google Calendar show as the feed's name
-    slug = package_slug(toolbox)
     events = [event for plan in plans for action in plan.actions
               for event in _events(plan, action, names, descriptions[(plan.team, plan.year, action.id)], slug,
                                    settings, with_team)]

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import Any
 
 import xlsxwriter
 
@@ -45,11 +46,17 @@ def neutralise_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int) -> dict[str, bytes]:
+# {list stem: (what its files were made from: timestamp, headers and rows; its .xlsx and .csv bytes)}
+SheetMemo = dict[str, tuple[tuple[Any, ...], bytes, bytes]]
+
+
+def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int, memo: SheetMemo | None = None) -> dict[str, bytes]:
     """Return every downloadable partner list of the profile: {site path: file content}.
 
     The whole list includes ended cooperations with their status (they stay findable); the tier and team lists
-    leave them out, like the tier tables. Tier and team lists are for the staff site only.
+    leave them out, like the tier tables. Tier and team lists are for the staff site only. With memo (a preview
+    session's), a list whose rows equal the last render's is not written again; the memo then holds this
+    render's lists only.
     """
     lists: dict[str, list[Partner]] = {WHOLE_LIST: list(toolbox.partners)}
     if profile.staff_only:
@@ -71,11 +78,22 @@ def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int) -> dict[st
     row_of = {partner.id: [_cell(partner, column, contacts, titles) for column in columns]
               for partner in toolbox.partners}
     files: dict[str, bytes] = {}
+    earlier = dict(memo) if memo is not None else {}
     for stem, partners in lists.items():
         rows = [row_of[partner.id] for partner in sorted(partners, key=lambda p: (collation_key(p.name), p.id))]
         xlsx, csv_path = sheet_paths(stem)
-        files[xlsx] = render_xlsx(headers, rows, timestamp)
-        files[csv_path] = render_csv(headers, rows)
+        # A file's bytes depend on these alone (render_xlsx, render_csv).
+        inputs = (timestamp, headers, rows)
+        found = earlier.get(stem)
+        if found is not None and found[0] == inputs:
+            files[xlsx], files[csv_path] = found[1], found[2]
+        else:
+            files[xlsx], files[csv_path] = render_xlsx(headers, rows, timestamp), render_csv(headers, rows)
+        if memo is not None:
+            memo[stem] = (inputs, files[xlsx], files[csv_path])
+    if memo is not None:
+        for stem in [stem for stem in memo if stem not in lists]:
+            del memo[stem]
     return files
 
 

@@ -30,7 +30,7 @@ from .sheets import DOWNLOAD_FOLDER
 from .suggest import SuggestTarget, suggest_url
 from ..collation import collation_key
 from .wheel import SHAPES, count_actions, render_wheel
-from .calendar import INSTITUTION_FEED, FeedSettings, render_feeds, team_feed_path
+from .calendar import INSTITUTION_FEED, FeedMemo, FeedSettings, render_feeds, team_feed_path
 from .chart import STATES, render_status_chart
 from .plans import (DECISION_TEXTS, MONTHS, PLANS_INDEX, STATUS_TEXTS, actions_by_month, actions_involving,
                     count_states, plan_path, plan_years, timing_text, year_path)
@@ -108,7 +108,9 @@ class SiteMemo:
     """What a preview session keeps from one render of the site to the next; each render keeps only what it used."""
 
     # A listing's filter choices and data file by its folder and rows: reused while the rows stay the same.
-    filters: dict[tuple[str, FilterRows], tuple[FilterSet, str]] = field(default_factory=dict)
+    filters: dict[tuple[str, FilterRows], tuple[FilterNames, FilterSet, str]] = field(default_factory=dict)
+    # The calendar feeds by path with what each was made from (render/calendar.py render_feeds).
+    feeds: FeedMemo = field(default_factory=dict)
 
 
 @dataclass
@@ -299,11 +301,16 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     if suggest is not None and toolbox.owner_email and not suggest.owner_email:
         suggest = replace(suggest, owner_email=toolbox.owner_email)
 
-    def emit(path: str, template: str, title: str, source: str, **extra: Any) -> None:
+    def emit(path: str, template: str, title: str, source: str, later: Callable[[], dict[str, Any]] | None = None,
+             **extra: Any) -> None:
+        # later gives the values that cost work to compute: only a page that is rendered needs them, and only
+        # sees the others (a preview renders the few pages an edit changes of tens of thousands).
         if path != SEARCH_PAGE and not is_listing_page(path) and not path.startswith(UNSEARCHED_FOLDERS):
             searchable.add(path)
         if only is not None and not only(path, extra):
             return
+        if later is not None:
+            extra.update(later())
         # Material puts the meta title into <title> unescaped, so it is escaped here, once.
         front: dict[str, Any] = {"title": str(escape(title))}
         if template in WIDE_TEMPLATES:
@@ -339,8 +346,9 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     browse_files = _emit_listings(emit, toolbox, index, settings, memo, env.filters["markdown"])
     for partner in toolbox.partners:
         emit(partner_path(partner.id), "partner.md.j2", partner.name, partner.source, partner=partner,
-             offers=services_for(index, partner), description=f"{partner.name}, {partner.field}: "
-             + " ".join(coop.description for coop in partner.cooperations))
+             later=lambda partner=partner: {  # type: ignore[misc]
+                 "offers": services_for(index, partner), "description": f"{partner.name}, {partner.field}: "
+                 + " ".join(coop.description for coop in partner.cooperations)})
     if toolbox.services:
         emit(f"{SERVICES_FOLDER}/index.md", "services.md.j2", "Palvelut työelämälle", "")
     for service in toolbox.services:
@@ -363,13 +371,21 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     for plan, action in review.overdue_actions if review is not None else ():
         overdue_by_team[plan.team].append((plan, action))
     emit("tiimit/index.md", "teams.md.j2", "Tiimit", "")
+    overdue_partners: list[set[str]] = []  # made once, for the first team page rendered
+
+    def overdue_ids() -> set[str]:
+        if not overdue_partners:
+            overdue_partners.append({p.id for p in review.overdue} if review is not None else set())
+        return overdue_partners[0]
+
     for team in toolbox.teams:
         emit(team_path(team.id), "team.md.j2", team.name, team.source, team=team,
-             team_plans=[p for p in toolbox.plans if p.team == team.id] if profile.staff_only else [],
              team_feed=posixpath.relpath(team_feed_path(team.id), "tiimit"),
              team_overdue=overdue_by_team.get(team.id, []),
-             team_tiers=team_partners_by_tier(toolbox, index, team.id) if profile.tiers else [],
-             overdue_partners={p.id for p in review.overdue} if review is not None else set())
+             later=lambda team=team: {  # type: ignore[misc]
+                 "team_plans": [p for p in toolbox.plans if p.team == team.id] if profile.staff_only else [],
+                 "team_tiers": team_partners_by_tier(toolbox, index, team.id) if profile.tiers else [],
+                 "overdue_partners": overdue_ids()})
     if review is not None:
         _emit_plans(emit, toolbox, index, review.reference_date)
     if profile.staff_only:
@@ -386,7 +402,8 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     static.update(browse_files)
     if review is not None:
         # The calendars are the plans' as well: staff only, stamped with the review's reference date.
-        static.update(render_feeds(toolbox, FeedSettings(review.reference_date, people=profile.people)))
+        static.update(render_feeds(toolbox, FeedSettings(review.reference_date, people=profile.people),
+                                   memo.feeds if memo is not None else None))
     search = search_entries(pages, emitted, toolbox, env.filters["markdown"])
     bundles = search_bundles(len(searchable), settings.search_bundle_pages)
     # The search page sits at the site root: the header's search form on every page submits to it.
@@ -437,14 +454,15 @@ def _emit_plans(emit: Any, toolbox: Toolbox, index: _Index, reference: date) -> 
         marked = reference.month if reference.year == year else None
         emit(year_path(year), "year.md.j2", f"Vuosi {year}", "", year=year, year_plans=year_plans,
              institution_feed=posixpath.relpath(INSTITUTION_FEED, posixpath.dirname(year_path(year))),
-             **_wheel_values(year_plans, f"Vuosikello {year}", "#kk-{month}", marked, tiers))
+             later=lambda plans=year_plans, year=year, marked=marked: _wheel_values(  # type: ignore[misc]
+                 plans, f"Vuosikello {year}", "#kk-{month}", marked, tiers))
     for plan in toolbox.plans:
         name = index.teams[plan.team].name
         marked = reference.month if reference.year == plan.year else None
         emit(plan_path(plan), "plan.md.j2", f"Vuosisuunnitelma {plan.year}: {name}", plan.source, plan=plan,
              team_name=name, plan_rows=[(plan, action) for action in plan.actions],
-             **_wheel_values([plan], f"Tiimin {name} vuosikello {plan.year}", f"{plan.year}.html#kk-{{month}}",
-                             marked, tiers))
+             later=lambda plan=plan, name=name, marked=marked: _wheel_values(  # type: ignore[misc]
+                 [plan], f"Tiimin {name} vuosikello {plan.year}", f"{plan.year}.html#kk-{{month}}", marked, tiers))
 
 
 def collect_attachments(toolbox: Toolbox) -> dict[str, str]:
@@ -609,7 +627,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     people = settings.profile.people
     data_files: dict[str, str] = {}
     earlier = memo.filters if memo is not None else {}
-    used: dict[tuple[str, FilterRows], tuple[FilterSet, str]] = {}
+    used: dict[tuple[str, FilterRows], tuple[FilterNames, FilterSet, str]] = {}
     team_of = {c.id: c.team for c in index.contacts.values()} if people else {}
     names = FilterNames(
         groups={g.id: g.name for g in toolbox.field_groups} or {p.field: p.field for p in toolbox.partners},
@@ -622,13 +640,14 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
              "contact": html_path(contact_path("{id}") if people else team_path("{id}"))}
 
     def filter_files(folder: str, rows: FilterRows, with_tiers: bool) -> tuple[FilterSet, str]:
+        listing_names = replace(names, with_tiers=with_tiers)
         found = earlier.get((folder, rows))
-        if found is None:
-            listing_names = replace(names, with_tiers=with_tiers)
+        # The rows hold ids: the names they show (a team renamed) are part of what the files are made from.
+        if found is None or found[0] != listing_names:
             choices = filter_set(rows, listing_names)
-            found = choices, filter_script(folder, choices, listing_names, paths)
+            found = listing_names, choices, filter_script(folder, choices, listing_names, paths)
         used[folder, rows] = found
-        return found
+        return found[1], found[2]
 
     def teams_of(contact_ids: Any, *more: str) -> tuple[str, ...]:
         # The team filter is the staff's (their own teams' partners); the public filters by name and field.
