@@ -238,3 +238,55 @@ def test_public_preview_after_edits_equals_a_full_build(project: Path, tmp_path:
         _edit(team, lambda d: d.update(name=d["name"] + " (uusi)"))
     session.rebuild_and_compare()
     session.compare_built_site(tmp_path / "fresh")
+
+
+def test_list_and_feed_memos_give_what_a_fresh_render_gives_and_keep_only_the_last_render() -> None:
+    from dataclasses import replace
+
+    from partnerkit.audience import INTERNAL
+    from partnerkit.builders import source_date
+    from partnerkit.render.calendar import FeedSettings, render_feeds, team_feed_path
+    from partnerkit.render.sheets import SheetMemo, render_sheets, sheet_paths
+
+    toolbox = read_toolbox(Project(ROOT))
+    stamp = source_date(toolbox)
+    memo = SheetMemo()
+    first = render_sheets(toolbox, INTERNAL, stamp, memo)
+    assert first == render_sheets(toolbox, INTERNAL, stamp)
+    # One partner renamed: the lists that hold it are made again, the others are the same files as before.
+    partner = next(p for p in toolbox.partners if p.team_ids)
+    renamed = replace(toolbox, partners=tuple(replace(p, name="Ääninen Oy") if p is partner else p
+                                              for p in toolbox.partners))
+    second = render_sheets(renamed, INTERNAL, stamp, memo)
+    assert second == render_sheets(renamed, INTERNAL, stamp)
+    holding = {"kumppanit", *(f"tasot/{c.tier}" for c in partner.cooperations),
+               *(f"tiimit/{t}" for t in partner.team_ids)}
+    for stem in {path.removeprefix("lataukset/").rsplit(".", 1)[0] for path in second}:
+        for path in sheet_paths(stem):
+            assert (second[path] is first[path]) == (stem not in holding), path
+    # A team removed: its lists are gone from the memo too (it holds the last render's lists only).
+    team = partner.team_ids[0]
+    fewer = replace(renamed, teams=tuple(t for t in renamed.teams if t.id != team))
+    render_sheets(fewer, INTERNAL, stamp, memo)
+    assert f"tiimit/{team}" not in memo.files and set(memo.files) == {
+        path.removeprefix("lataukset/").rsplit(".", 1)[0] for path in render_sheets(fewer, INTERNAL, stamp)}
+
+    settings = FeedSettings(toolbox.plans[0].spring_review, people=True)
+    feeds: dict[str, Any] = {}
+    before = render_feeds(toolbox, settings, feeds)
+    assert before == render_feeds(toolbox, settings)
+    # An action retitled: its team's feed and the institution's are made again, no other team's.
+    plan = toolbox.plans[0]
+    retitled = replace(plan, actions=(replace(plan.actions[0], title="Uusi nimi"), *plan.actions[1:]))
+    changed = replace(toolbox, plans=tuple(retitled if p is plan else p for p in toolbox.plans))
+    after = render_feeds(changed, settings, feeds)
+    assert after == render_feeds(changed, settings)
+    assert after[team_feed_path(plan.team)] != before[team_feed_path(plan.team)]
+    others = [path for path in after if path not in (team_feed_path(plan.team), "kalenteri/oppilaitos.ics")]
+    assert others and all(after[path] is before[path] for path in others)
+    # A partner an action names, renamed: the feeds naming it change (its name is in the descriptions).
+    named = next(p for p in toolbox.partners if any(p.id in a.partners for pl in toolbox.plans for a in pl.actions))
+    renamed_feeds = render_feeds(replace(changed, partners=tuple(replace(p, name="Toinen Oy") if p is named else p
+                                                                 for p in changed.partners)), settings, feeds)
+    assert b"Toinen Oy" in renamed_feeds["kalenteri/oppilaitos.ics"]
+    assert set(feeds) == set(after)

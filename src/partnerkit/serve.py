@@ -221,7 +221,7 @@ class Preview:
         # Kept between rebuilds, and bounded: the listings' filter data of the last rebuild, and the theme's
         # compiled templates, one per template (compiling Material's anew after every edit costs half a second).
         self.site_memo = SiteMemo()
-        self.sheet_memo: SheetMemo = {}  # the downloadable lists' files by what they were made from
+        self.sheet_memo = SheetMemo()  # the downloadable lists' rows and files by what they were made from
         self.compiled = MemoryBytecodeCache()
         # The previous release the changes page and the review's reference date come from (audience.history_for).
         self.history: History | None = None

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -46,8 +47,16 @@ def neutralise_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-# {list stem: (what its files were made from: timestamp, headers and rows; its .xlsx and .csv bytes)}
-SheetMemo = dict[str, tuple[tuple[Any, ...], bytes, bytes]]
+@dataclass
+class SheetMemo:
+    """What a preview session keeps from one render of the lists to the next; each render keeps only what it used."""
+
+    # {list stem: (what its files were made from: timestamp, headers and rows; its .xlsx and .csv bytes)}
+    files: dict[str, tuple[tuple[Any, ...], bytes, bytes]] = field(default_factory=dict)
+    # What every row was made from besides its partner (columns, people's and tiers' names), and each partner's
+    # row: {partner id: (partner, row)}. A partner unchanged since the last render is the same object.
+    row_inputs: tuple[Any, ...] = ()
+    rows: dict[str, tuple[Partner, list[str]]] = field(default_factory=dict)
 
 
 def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int, memo: SheetMemo | None = None) -> dict[str, bytes]:
@@ -55,12 +64,13 @@ def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int, memo: Shee
 
     The whole list includes ended cooperations with their status (they stay findable); the tier and team lists
     leave them out, like the tier tables. Tier and team lists are for the staff site only. With memo (a preview
-    session's), a list whose rows equal the last render's is not written again; the memo then holds this
-    render's lists only.
+    session's), rows and lists equal to the last render's are not made again.
     """
-    lists: dict[str, list[Partner]] = {WHOLE_LIST: list(toolbox.partners)}
+    # Sorted once: every list keeps this order (the key ends with the id, so the order is total).
+    ordered = sorted(toolbox.partners, key=lambda p: (collation_key(p.name), p.id))
+    lists: dict[str, list[Partner]] = {WHOLE_LIST: ordered}
     if profile.staff_only:
-        current = [p for p in toolbox.partners if p.status != "ended"]
+        current = [p for p in ordered if p.status != "ended"]
         for tier in toolbox.tiers:
             lists[f"tasot/{tier.id}"] = [p for p in current if any(c.tier == tier.id for c in p.cooperations)]
         # One pass over the partners, not one per team: 100 teams × 20,000 partners is two million lookups.
@@ -74,26 +84,29 @@ def render_sheets(toolbox: Toolbox, profile: Profile, timestamp: int, memo: Shee
     headers = [format_message(f"sheet_col_{column}", "fi") for column in columns]
     contacts = {c.id: f"{c.name} <{c.email}>" if c.email else c.name for c in toolbox.contacts}
     titles = {tier.id: tier.title for tier in toolbox.tiers}
+    row_inputs = (columns, contacts, titles)
+    memo = memo if memo is not None else SheetMemo()
+    earlier_rows = memo.rows if memo.row_inputs == row_inputs else {}
     # A partner is on several lists (the whole list, its tiers, its teams): its row is made once.
-    row_of = {partner.id: [_cell(partner, column, contacts, titles) for column in columns]
-              for partner in toolbox.partners}
+    row_of: dict[str, tuple[Partner, list[str]]] = {}
+    for partner in toolbox.partners:
+        found = earlier_rows.get(partner.id)
+        if found is None or not (found[0] is partner or found[0] == partner):
+            found = partner, [_cell(partner, column, contacts, titles) for column in columns]
+        row_of[partner.id] = found
     files: dict[str, bytes] = {}
-    earlier = dict(memo) if memo is not None else {}
+    used: dict[str, tuple[tuple[Any, ...], bytes, bytes]] = {}
     for stem, partners in lists.items():
-        rows = [row_of[partner.id] for partner in sorted(partners, key=lambda p: (collation_key(p.name), p.id))]
+        rows = [row_of[partner.id][1] for partner in partners]
         xlsx, csv_path = sheet_paths(stem)
         # A file's bytes depend on these alone (render_xlsx, render_csv).
         inputs = (timestamp, headers, rows)
-        found = earlier.get(stem)
-        if found is not None and found[0] == inputs:
-            files[xlsx], files[csv_path] = found[1], found[2]
-        else:
-            files[xlsx], files[csv_path] = render_xlsx(headers, rows, timestamp), render_csv(headers, rows)
-        if memo is not None:
-            memo[stem] = (inputs, files[xlsx], files[csv_path])
-    if memo is not None:
-        for stem in [stem for stem in memo if stem not in lists]:
-            del memo[stem]
+        made = memo.files.get(stem)
+        if made is None or made[0] != inputs:
+            made = inputs, render_xlsx(headers, rows, timestamp), render_csv(headers, rows)
+        files[xlsx], files[csv_path] = made[1], made[2]
+        used[stem] = made
+    memo.files, memo.row_inputs, memo.rows = used, row_inputs, row_of
     return files
 
 
