@@ -718,7 +718,7 @@ def _guides_section(view: Toolbox, html: _HtmlRenderer, number: int) -> Section:
 
 @dataclass(frozen=True)
 class YearWheel:
-    """One year's wheel on the plans page: the SVG file, its numbers for the table beside it, and its alt text."""
+    """One year's wheel on the plans page: the SVG file, and its numbers for the text alternative and the table."""
 
     year: int
     filename: str
