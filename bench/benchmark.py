@@ -4,8 +4,10 @@
 
 For each N it generates the synthetic project (bench/generate.py, reused when already there), then runs the
 real command line in fresh processes: `check` --repeat times and `build` (validation, strict site, Moodle
-packages) --build-repeat times; medians are printed. Peak memory is the largest sum of the resident memory of
-the build's whole process tree (sampled every 50 ms), so parallel MkDocs workers and Pagefind count too. The
+packages) --build-repeat times; medians are printed. Peak memory is the largest summed proportional set size
+(PSS) of the build's whole process tree (sampled every 50 ms), so forked renderers, parallel MkDocs workers and
+Pagefind count too, and memory a forked process shares with the build counts once; the summed resident sizes
+(which count it again in every process) are printed beside it. The
 time split (own work vs MkDocs) comes from one more in-process build that wraps the pipeline's steps in timers.
 With --browser, Debian's Chromium measures the arki tier page and the search page at each N. With --serve, the
 preview's rebuild after an edit is timed in-process, and with --browser also end to end: `serve` runs as its own
@@ -27,6 +29,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -34,7 +37,7 @@ sys.path.insert(0, str(BENCH))
 
 from generate import ACTIONS, MARKER, generate, project_label, write_project  # noqa: E402
 
-COLUMNS = ("N", "cold build s", "cold peak MB", "warm build s", "warm peak MB", "pages", "largest KB", "search KB",
+COLUMNS = ("N", "cold build s", "cold peak MB", "cold RSS sum MB", "warm build s", "warm peak MB", "pages", "largest KB", "search KB",
            "cold ratio", "check cold s", "check warm s", "own %")
 
 
@@ -45,7 +48,9 @@ INCLUDES = (
     "warm: the check cache filled and the previous output in place; it is swapped out atomically and, above 5,000 "
     "files, removed by a background process after the build returns (not in the time)",
     "build: validation, strict MkDocs site, Pagefind index, Moodle packages, atomic swap; peak = largest summed "
-    "resident memory of the build's process tree (MkDocs workers and Pagefind included)",
+    "proportional memory (PSS) of the build's process tree (forked renderers, MkDocs workers and Pagefind included; "
+    "a page a forked process shares with the build counts once); RSS sum = the same with resident sizes, which "
+    "count every shared page once per process",
     "own %: share of a warm build spent outside MkDocs' run (one extra in-process build with timers)",
 )
 
@@ -60,10 +65,14 @@ def ensure_project(partners: int, seed: int, out_root: Path, sizes: dict[str, in
     return out
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Return the summed resident memory in bytes of root_pid and all its descendants."""
+def _tree_memory(root_pid: int) -> tuple[int, int]:
+    """Return the proportional and the resident memory in bytes of root_pid and its descendants, each summed.
+
+    The proportional set size (PSS) counts a page shared by several processes once, split between them: what the
+    tree takes from the machine. The summed resident sizes count it in every process that maps it, so a forked
+    copy of the build counts the parent's memory a second time although it shares it.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -72,20 +81,37 @@ def _tree_rss(root_pid: int) -> int:
                 fields = stream.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [root_pid]
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    pss = rss = 0
+    stack = [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
-    return total
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+                for line in stream:
+                    if line.startswith(b"Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue  # the process ended in between
+    return pss, rss
+
+
+class Measured(NamedTuple):
+    """One measured run: wall seconds, peak summed PSS and peak summed RSS (bytes), its kept output, exit code."""
+
+    seconds: float
+    peak: int
+    peak_rss: int
+    text: str
+    code: int
 
 
 def measure_process(command: list[str], cwd: Path, env: dict[str, str] | None = None,
-                    output: str = "stderr") -> tuple[float, int, str, int]:
-    """Run command; return wall seconds, peak memory of its process tree (bytes), its output stream and exit code.
+                    output: str = "stderr") -> Measured:
+    """Run command and measure it: wall time, peak memory of its process tree (PSS and RSS), output, exit code.
 
     output names the stream kept ("stdout" or "stderr"); the other is discarded.
     """
@@ -93,13 +119,14 @@ def measure_process(command: list[str], cwd: Path, env: dict[str, str] | None = 
     keep = {"stdout": subprocess.PIPE if output == "stdout" else subprocess.DEVNULL,
             "stderr": subprocess.PIPE if output == "stderr" else subprocess.DEVNULL}
     process = subprocess.Popen(command, cwd=cwd, env=env, **keep)
-    peak = 0
+    peak = peak_rss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_rss
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            pss, rss = _tree_memory(process.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -109,15 +136,15 @@ def measure_process(command: list[str], cwd: Path, env: dict[str, str] | None = 
     done.set()
     sampler.join()
     text = (stdout if output == "stdout" else stderr) or b""
-    return seconds, peak, text.decode(errors="replace"), process.returncode
+    return Measured(seconds, peak, peak_rss, text.decode(errors="replace"), process.returncode)
 
 
-def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Run command; return wall seconds, peak memory of its process tree in bytes, and its stderr; stop on failure."""
-    seconds, peak, stderr, code = measure_process(command, cwd, env)
-    if code != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({code}):\n{stderr}")
-    return seconds, peak, stderr
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
+    """Run command and measure it (see measure_process); stop the benchmark if it fails."""
+    measured = measure_process(command, cwd, env)
+    if measured.code != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({measured.code}):\n{measured.text}")
+    return measured
 
 
 def cli(project: Path, *args: str) -> list[str]:
@@ -342,9 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         # The operating system's file cache and Python's bytecode are warm in both cases.
         with tempfile.TemporaryDirectory(prefix="partnerkit-bench-cache-") as empty_cache:
             cold_env = {**os.environ, "PARTNERKIT_CACHE_DIR": empty_cache}
-            check_cold = run_measured(cli(project, "check"), REPO, env=cold_env)[0]
+            check_cold = run_measured(cli(project, "check"), REPO, env=cold_env).seconds
         run_measured(cli(project, "check"), REPO)  # fills the user's check cache: the runs below are warm
-        checks = [run_measured(cli(project, "check"), REPO)[0] for _ in range(args.repeat)]
+        checks = [run_measured(cli(project, "check"), REPO).seconds for _ in range(args.repeat)]
         cold_builds = []
         for _ in range(args.build_repeat):
             for output in ("site", "dist"):
@@ -356,8 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         # (the old output is swapped out atomically and, when large, removed by a background process afterwards).
         run_measured(cli(project, "check"), REPO)
         warm_builds = [run_measured(cli(project, "build"), REPO) for _ in range(args.build_repeat)]
-        build_seconds = statistics.median(b[0] for b in cold_builds)
-        warm_seconds = statistics.median(b[0] for b in warm_builds)
+        build_seconds = statistics.median(b.seconds for b in cold_builds)
+        warm_seconds = statistics.median(b.seconds for b in warm_builds)
         pages, largest, search = site_figures(project / "site")
         if first is None:
             first = (partners, build_seconds)
@@ -367,8 +394,9 @@ def main(argv: list[str] | None = None) -> int:
             split = split_times(project)
             own = f"{100 * (split['total'] - split.get('mkdocs', 0.0)) / split['total']:.0f}"
             details.append(f"N={partners}: " + ", ".join(f"{k} {v:.1f} s" for k, v in split.items()))
-        rows.append([str(partners), f"{build_seconds:.1f}", f"{max(b[1] for b in cold_builds) / 2**20:.0f}",
-                     f"{warm_seconds:.1f}", f"{max(b[1] for b in warm_builds) / 2**20:.0f}", str(pages),
+        rows.append([str(partners), f"{build_seconds:.1f}", f"{max(b.peak for b in cold_builds) / 2**20:.0f}",
+                     f"{max(b.peak_rss for b in cold_builds) / 2**20:.0f}",
+                     f"{warm_seconds:.1f}", f"{max(b.peak for b in warm_builds) / 2**20:.0f}", str(pages),
                      f"{largest:.0f}", f"{search:.0f}", ratio, f"{check_cold:.2f}", f"{statistics.median(checks):.2f}",
                      own])
         if args.browser:
@@ -381,8 +409,8 @@ def main(argv: list[str] | None = None) -> int:
                 figures = serve_browser_figures(project)
                 details.append(f"N={partners} serve in Chromium: "
                                + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
-        print(f"... N={partners} done (cold builds {[round(b[0], 1) for b in cold_builds]}, warm builds "
-              f"{[round(b[0], 1) for b in warm_builds]}, "
+        print(f"... N={partners} done (cold builds {[round(b.seconds, 1) for b in cold_builds]}, warm builds "
+              f"{[round(b.seconds, 1) for b in warm_builds]}, "
               f"check runs {[round(c, 2) for c in checks]}, load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
     print(" | ".join(c.rjust(w) for c, w in zip(COLUMNS, widths)))

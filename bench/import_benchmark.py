@@ -11,7 +11,7 @@ copy of the project, as `python -m partnerkit import FILE` in a new process (col
 reading and checking all N partner files, reading the sheet, planning, checking the planned files with the rest,
 the atomic write; with --skip-bad-rows, as the generated content has partners without business ID that share a
 name, and rows for them are conflicts). Then the same file is imported again (everything unchanged) and `check` runs on the result.
-Peak memory is the largest resident memory of the process tree (sampled every 50 ms).
+Peak memory is the largest summed proportional memory (PSS) of the process tree (sampled every 50 ms).
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ from partnerkit.render.sheets import render_csv, render_sheets, render_xlsx  # n
 
 
 def measured(command: list[str], cwd: Path) -> tuple[float, int, str, int]:
-    """Run command without the check cache; return wall seconds, peak memory (bytes), stdout and the exit code."""
-    return measure_process(command, cwd, {**os.environ, "PARTNERKIT_CACHE": "0"}, output="stdout")
+    """Run command without the check cache; return wall seconds, peak memory (PSS, bytes), stdout and the exit code."""
+    run = measure_process(command, cwd, {**os.environ, "PARTNERKIT_CACHE": "0"}, output="stdout")
+    return run.seconds, run.peak, run.text, run.code
 
 
 def make_rows(project: Path, all_changed: bool) -> tuple[list[str], list[list[str]]]:

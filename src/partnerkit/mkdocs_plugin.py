@@ -8,7 +8,8 @@ Three things cost most of MkDocs' time per page on a big toolbox, and none of th
   raw-HTML stash would;
 - rendering Material's navigation sidebar and header for every page: for a page outside the navigation nothing
   in them is active, and their links are relative to the page's folder, so they are rendered once per folder
-  and reused (the header all but the page title); the theme's configuration script likewise, on every page.
+  and reused (the header all but the page title, and the footer, which has no previous and next page there);
+  the theme's configuration script, stylesheet links and scripts likewise, on every page.
 
 mkdocs.yml is the institution's own file, so the shortcuts hold only for the settings they were proven
 identical with: tests/test_mkdocs_plugin.py builds a site over a matrix of Material's features and options
@@ -143,7 +144,8 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 # What the shortcuts were proven identical for (tests/test_mkdocs_plugin.py, SETTINGS_MATRIX). The memoised
 # parts (Material's partials/header.html, nav.html, nav-item.html, tabs.html, tabs-item.html, logo.html,
-# source.html, palette.html, alternate.html and base.html's config block) read the theme's options and
+# source.html, palette.html, alternate.html, footer.html, copyright.html, social.html, icons.html and base.html's
+# config, styles and scripts blocks) read the theme's options and
 # features, site_name, repo_url, repo_name, extra and the plugins; the HTML set aside is affected by Markdown
 # extensions, plugins and hooks. Anything else named in these settings switches the shortcuts off.
 PROVEN_FEATURES = frozenset({
