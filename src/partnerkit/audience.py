@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .changes import History
-from .model import Cooperation, Link, Plan, Toolbox
+from .model import Cooperation, Guide, Link, Partner, Plan, Toolbox
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,16 @@ def is_internal_address(url: str, prefixes: tuple[str, ...]) -> bool:
     return any(lowered.startswith(prefix.lower()) for prefix in prefixes)
 
 
+def is_public_partner(partner: Partner) -> bool:
+    """Return True when the public profile shows the partner: published, and the cooperation neither planned nor ended."""
+    return partner.publishable and partner.status == "active"
+
+
+def is_public_guide(guide: Guide) -> bool:
+    """Return True when the public profile shows the guide (not one for staff only)."""
+    return not guide.staff_only
+
+
 def _public_view(toolbox: Toolbox) -> Toolbox:
     # Public: no contact persons (teams and their shared addresses stand in for them), no tier of any partner
     # (the tiers are the institution's own working tool, not a ranking), only publishable active partners (a
@@ -79,7 +89,7 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
             contact_rhythm_months=None,
         )
         for partner in toolbox.partners
-        if partner.publishable and partner.status == "active"
+        if is_public_partner(partner)
     )
     # Links into the institution's staff-only systems (toolbox.yaml internal_addresses) lead nowhere for the public.
     def public_links(links: tuple[Link, ...]) -> tuple[Link, ...]:
@@ -95,7 +105,7 @@ def _public_view(toolbox: Toolbox) -> Toolbox:
         contacts=(),
         methods=tuple(replace(method, owner="", links=public_links(method.links)) for method in toolbox.methods),
         guides=tuple(replace(guide, owner="", links=public_links(guide.links)) for guide in toolbox.guides
-                     if not guide.staff_only),
+                     if is_public_guide(guide)),
         teams=tuple(replace(team, lead="") for team in toolbox.teams),
         crm_url="",
         owner_email="",

@@ -8,11 +8,12 @@ caller reads the files.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .audience import PUBLIC, is_internal_address, view_for
+from .audience import is_internal_address, is_public_guide, is_public_partner
 from .messages import Problem, make_problem
 from .model import Toolbox
 
@@ -28,36 +29,51 @@ def _strings(value: Any) -> Iterator[str]:
         for item in value:
             yield from _strings(item)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for spec in dataclasses.fields(value):
-            yield from _strings(getattr(value, spec.name))
+        for name in _field_names(type(value)):
+            yield from _strings(getattr(value, name))
+
+
+@functools.cache
+def _field_names(model_type: type) -> tuple[str, ...]:
+    """Return the field names of a model class (asked once per class, not once per record)."""
+    return tuple(spec.name for spec in dataclasses.fields(model_type))
 
 
 def public_texts(toolbox: Toolbox) -> dict[str, list[str]]:
     """Return {content file: its texts the public build shows} (links included, before they are left out)."""
-    view = view_for(toolbox, PUBLIC)
+    # The records the public view keeps (audience.py), chosen by its own rules without making the view.
     # Methods are the staff's working tools: the public site and course show none of them.
-    shown = {kind: {item.id for item in getattr(view, kind)} for kind in ("partners", "guides", "services")}
+    shown = (*(p for p in toolbox.partners if is_public_partner(p)), *(g for g in toolbox.guides if is_public_guide(g)),
+             *toolbox.services)
     texts: dict[str, list[str]] = {}
-    for kind, ids in shown.items():
-        for item in getattr(toolbox, kind):
-            if item.id in ids:
-                texts.setdefault(item.source, []).extend(_strings(item))
+    for item in shown:
+        texts.setdefault(item.source, []).extend(_strings(item))
     texts.setdefault(toolbox.source, []).extend(
         _strings((toolbox.public, toolbox.accessibility, toolbox.privacy, toolbox.guides_intro)))
     return texts
 
 
-def internal_link_notices(toolbox: Toolbox, files: Mapping[str, str]) -> list[Problem]:
-    """Return a located notice for each place where a public text points to an internal address.
-
-    files maps each content file (as in the toolbox's sources) to its text, where the addresses are located.
-    """
+def find_internal_links(toolbox: Toolbox) -> dict[str, list[str]]:
+    """Return {content file: the internal addresses its public texts point to}, only for files that have some."""
     if not toolbox.internal_addresses:
-        return []
-    notices: list[Problem] = []
+        return {}
+    found: dict[str, list[str]] = {}
     for path, texts in sorted(public_texts(toolbox).items()):
         addresses = sorted({match.group().rstrip(".,;:") for text in texts for match in _ADDRESS.finditer(text)
                             if is_internal_address(match.group(), toolbox.internal_addresses)})
+        if addresses:
+            found[path] = addresses
+    return found
+
+
+def internal_link_notices(found: Mapping[str, list[str]], files: Mapping[str, str]) -> list[Problem]:
+    """Return a located notice for each place where a public text points to an internal address.
+
+    found is find_internal_links' answer; files maps each of its content files to its text, where the addresses
+    are located.
+    """
+    notices: list[Problem] = []
+    for path, addresses in sorted(found.items()):
         lines = files.get(path, "").split("\n")
         for address in addresses:
             for number, line in enumerate(lines, start=1):

@@ -159,15 +159,17 @@ def check_jobs() -> int:
 
 def read_notices(project: Project, toolbox: Toolbox) -> list[Problem]:
     """Return check's notices about the public build (internal links in public texts, a missing site_url)."""
-    from .notices import internal_link_notices, public_texts, site_url_notice
+    from .notices import find_internal_links, internal_link_notices, site_url_notice
 
+    found = find_internal_links(toolbox)
     files: dict[str, str] = {}
-    for path in public_texts(toolbox):
+    # Only the files whose public texts point inward are read again, to locate the addresses.
+    for path in found:
         try:
             files[path] = (project.root / path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             files[path] = ""  # read a moment ago by the check; a file gone since has nothing to point to
-    notices = internal_link_notices(toolbox, files)
+    notices = internal_link_notices(found, files)
     try:
         mkdocs_text = project.mkdocs_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
