@@ -165,7 +165,8 @@ def find_teams_without_plan(toolbox: Toolbox, year: int) -> tuple[Team, ...]:
 
 def review_for_build(toolbox: Toolbox, commit_date: date | None) -> Review:
     """Return the review report relative to the latest commit's date, else to the latest review date in content."""
-    return review_toolbox(toolbox, build_reference_date(toolbox, commit_date), "git" if commit_date is not None else "content")
+    reference = "git" if commit_date is not None else "content"
+    return review_toolbox(toolbox, build_reference_date(toolbox, commit_date), reference)
 
 
 def build_reference_date(toolbox: Toolbox, commit_date: date | None) -> date:
