@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from partnerkit.audience import INTERNAL, PUBLIC, view_for
 from partnerkit.builders import rendering_aside, source_date
+from partnerkit.messages import LocalizedError, format_message
 from partnerkit.model import Toolbox
 from partnerkit.render.sheets import render_sheets
 from partnerkit.schema import PARTNER_STATUSES
@@ -143,3 +145,21 @@ def test_rendering_aside_reports_the_renderers_error() -> None:
     with pytest.raises(ZeroDivisionError):
         with rendering_aside(divmod, 1, 0) as result:
             result()
+
+
+def test_rendering_aside_stays_in_this_process_with_one_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PARTNERKIT_JOBS=1 makes the build use one process, the renderers aside included (README).
+    monkeypatch.setenv("PARTNERKIT_JOBS", "1")
+    with rendering_aside(os.getpid) as pid:
+        assert pid() == os.getpid()
+
+
+def test_a_rendering_process_killed_before_answering_gives_a_message() -> None:
+    def killed() -> None:  # as the kernel's out-of-memory killer would end it
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(LocalizedError) as raised:
+        with rendering_aside(killed) as result:
+            result()
+    assert raised.value.key == "out_aside_ended"
+    assert str(raised.value) == format_message("out_aside_ended", "fi")

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .messages import LocalizedError
+
 
 @contextmanager
 def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
@@ -22,7 +24,7 @@ def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callab
     """
     # os.fork itself, not a process pool: a pool starts a thread, and a second aside (the site's lists while the
     # packages render) could then not fork safely.
-    if threading.active_count() > 1 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if threading.active_count() > 1 or not hasattr(os, "fork") or _allowed_processes() < 2:
         yield lambda: renderer(*args)
         return
     reader, writer = os.pipe()
@@ -38,7 +40,8 @@ def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callab
                 try:
                     answer.append(pickle.load(stream))
                 except EOFError:
-                    answer.append((False, RuntimeError("the rendering process ended without a result")))
+                    # Killed (out of memory, say) before it could answer: a message, not a traceback.
+                    answer.append((False, LocalizedError("out_aside_ended")))
             os.waitpid(pid, 0)
         succeeded, value = answer[0]
         if not succeeded:
@@ -53,6 +56,12 @@ def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callab
             # The with-block failed before asking: the child's work is not wanted.
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _allowed_processes() -> int:
+    """Return how many processes the build may use: PARTNERKIT_JOBS if set, else the cores."""
+    configured = os.environ.get("PARTNERKIT_JOBS", "")
+    return int(configured) if configured.isdigit() and int(configured) > 0 else os.cpu_count() or 1
 
 
 def _render_in_child(reader: int, writer: int, renderer: Callable[..., Any], args: tuple[Any, ...]) -> None:
