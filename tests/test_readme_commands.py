@@ -7,6 +7,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -69,6 +70,13 @@ def test_command_works_as_printed(clone: Path, command: str) -> None:
 
 def test_serve_works_as_printed(clone: Path) -> None:
     command = next(c for c in readme_commands() if c.endswith(" serve"))
+    # The command serves at the default address: a page from another program there would pass the check below
+    # and the Ctrl+C would reach our server while it is still starting (two test runs at once on one machine).
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", 8000))
+        except OSError:
+            pytest.fail("port 8000 is in use by another program; the README's serve command needs it")
     # Ctrl+C as in a terminal: a test run started in the background inherits SIGINT ignored, and so would the server.
     server = subprocess.Popen(shlex.split(command), cwd=clone, env=environment(), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True,
