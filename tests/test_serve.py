@@ -290,3 +290,60 @@ def test_list_and_feed_memos_give_what_a_fresh_render_gives_and_keep_only_the_la
                                                                  for p in changed.partners)), settings, feeds)
     assert b"Toinen Oy" in renamed_feeds["kalenteri/oppilaitos.ics"]
     assert set(feeds) == set(after)
+
+
+def _git(root: Path, *args: str, day: str = "") -> None:
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Testi", "GIT_AUTHOR_EMAIL": "testi@example.invalid",
+           "GIT_COMMITTER_NAME": "Testi", "GIT_COMMITTER_EMAIL": "testi@example.invalid"}
+    if day:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_preview_follows_the_previous_release_and_the_reference_date(project: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from partnerkit import history
+
+    _git(project, "init", "--quiet", "--initial-branch=main")
+    _git(project, "add", "-A")
+    _git(project, "commit", "--quiet", "-m", "alku", day="2026-03-01")
+    loaded: list[str] = []
+    original = history._load_revision
+
+    def counted(root: Path, top: Path, revision: str, prefix: Any) -> Any:
+        loaded.append(revision)
+        return original(root, top, revision, prefix)
+
+    monkeypatch.setattr(history, "_load_revision", counted)
+    session = Session(project, "internal", tmp_path / "work")
+    partners = _partners(session)
+    first, second = sorted(set(partners) - _in_actions(session))[:2]
+    # The first edit makes the content differ from the last commit: the changes page now compares with it.
+    _edit(partners[first], lambda d: d.update(name="Muutettu Ensimmäinen Oy"))
+    session.rebuild_and_compare()
+    assert "Muutettu Ensimmäinen Oy" in session.preview.pages["muutokset/index.md"]
+    # The release compared with is read from Git once, not after every edit: of the reads of this edit, one is
+    # the comparison's own full render.
+    _edit(partners[second], lambda d: d.update(name="Muutettu Toinen Oy"))
+    before = len(loaded)
+    session.rebuild_and_compare()
+    assert len(loaded) == before + 1 and len(set(loaded)) == 1
+    # A commit a year later moves the build's reference date: partners become due for checking on their pages,
+    # this year's actions and the wheels' month change. Every page is rendered, without a full rebuild.
+    _git(project, "commit", "--quiet", "-am", "muutos", day="2027-06-01")
+    session.rebuild_and_compare()
+    session.compare_built_site(tmp_path / "fresh")
+
+
+def test_preview_follows_the_latest_review_date_without_git(project: Path, tmp_path: Path) -> None:
+    session = Session(project, "internal", tmp_path / "work")
+    partners = _partners(session)
+    free = sorted(set(partners) - _in_actions(session))
+    # Without Git, the latest review date is the build's reference date: a year later, others are due.
+    latest = max(_read(path)["review_date"] for path in partners.values())
+    _edit(partners[free[0]], lambda d: d.update(review_date=latest + timedelta(days=400)))
+    session.rebuild_and_compare()
+    session.compare_built_site(tmp_path / "fresh")

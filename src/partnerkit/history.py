@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from .changes import History
 from .load import Content, Document, display_path, is_usable_name, load_content, parse_document
 from .messages import ContentError, Problem, make_problem
+from .model import Toolbox
 from .schema import COLLECTIONS, FILES_FOLDER, OPTIONAL_FILES, SINGLE_FILES
 from .validate import build_toolbox
 
@@ -49,16 +51,29 @@ def _text(root: Path, *args: str) -> str | None:
     return result.stdout.decode("utf-8", "replace").strip() if result.returncode == 0 else None
 
 
-def read_history(root: Path, content_dir: Path) -> History:
-    """Return the previous release's toolbox and the latest commit's date, or the reason they are unavailable."""
+@dataclass
+class HistoryMemo:
+    """The previous release a preview session read last: the commit it was read from and its toolbox."""
+
+    commit: str = ""
+    previous: Toolbox | None = None
+
+
+def read_history(root: Path, content_dir: Path, memo: HistoryMemo | None = None) -> History:
+    """Return the previous release's toolbox and the latest commit's date, or the reason they are unavailable.
+
+    With memo (a preview session's), the release's content is read and checked again only when the release is
+    another commit than last time: the preview asks after every edit, and reading 20,000 files from Git each time
+    would cost seconds.
+    """
     try:
-        return _read_history(root, content_dir)
+        return _read_history(root, content_dir, memo)
     except _NoGit:
         return History(None, reason="Versionhallintaohjelmaa ei löytynyt koneelta, jolla sivusto koottiin, joten muutoksia ei "
                                     "voitu verrata aiempaan julkaisuun.")
 
 
-def _read_history(root: Path, content_dir: Path) -> History:
+def _read_history(root: Path, content_dir: Path, memo: HistoryMemo | None = None) -> History:
     top = _text(root, "rev-parse", "--show-toplevel")
     if not top:
         return History(None, reason="Työkalupakki ei ole versionhallinnassa (se on esimerkiksi ladattu zip-tiedostona), "
@@ -80,9 +95,15 @@ def _read_history(root: Path, content_dir: Path) -> History:
                   "fetch-depth: 0, GitLab CI:ssä muuttuja GIT_DEPTH: 0)."
                   if shallow else "Sisällöllä ei ole aiempaa versiota muutoshistoriassa; tämä on ensimmäinen julkaisu.")
         return History(None, reason=reason, commit_date=commit_date)
+    # A tag names the commit it points to now; the content of a commit never changes.
+    commit = _text(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}") or ""
+    if memo is not None and commit and memo.commit == f"{commit}:{prefix}" and memo.previous is not None:
+        return History(memo.previous, base=label, commit_date=commit_date)
     content = _load_revision(root, Path(top), base, prefix)
     try:
         previous = build_toolbox(content)
+        if memo is not None and commit:
+            memo.commit, memo.previous = f"{commit}:{prefix}", previous
     except ContentError:
         # A newer partnerkit may require fields the old release lacks (e.g. in toolbox.yaml). Only partners and
         # methods are compared, so the old ones are checked together with today's other files instead.

@@ -109,8 +109,12 @@ def name_key(name: str) -> str:
     return " ".join(word for word in words if word not in COMPANY_FORMS)
 
 
-def review_toolbox(toolbox: Toolbox, reference_date: date, reference: str) -> Review:
-    """Return the review report of the toolbox as of reference_date."""
+def review_toolbox(toolbox: Toolbox, reference_date: date, reference: str,
+                   name_keys: dict[str, str] | None = None) -> Review:
+    """Return the review report of the toolbox as of reference_date.
+
+    name_keys (a preview session's) keeps each name's name_key between reports: it then holds this report's names.
+    """
     months = toolbox.review_after_months
     cutoff = subtract_months(reference_date, months)
     # An ended cooperation needs no review, contact or renewal; it stays in the content to be found again.
@@ -130,14 +134,19 @@ def review_toolbox(toolbox: Toolbox, reference_date: date, reference: str) -> Re
            and (count_our_people(p) < MIN_PEOPLE_PER_SIDE or len(p.partner_contacts) < MIN_PEOPLE_PER_SIDE)]
     unowned = [p for p in current if p.status == "prospect"
                and not any(coop.contacts or coop.team for coop in p.cooperations)]
+    earlier = name_keys if name_keys is not None else {}
+    keys = {name: earlier.get(name) or name_key(name) for name in {p.name for p in toolbox.partners}}
+    if name_keys is not None:
+        name_keys.clear()
+        name_keys.update(keys)
     groups: dict[str, list[Partner]] = defaultdict(list)
     for partner in toolbox.partners:
-        key = name_key(partner.name)
+        key = keys[partner.name]
         if key:
             groups[key].append(partner)
     similar_to = {p.id: tuple(o for o in group if o is not p) for group in groups.values() if len(group) > 1
                   for p in group}
-    similar = sorted((p for p in toolbox.partners if p.id in similar_to), key=lambda p: (name_key(p.name), p.id))
+    similar = sorted((p for p in toolbox.partners if p.id in similar_to), key=lambda p: (keys[p.name], p.id))
     return Review(reference_date, reference, months, cutoff, tuple(overdue), tuple(without), tuple(unreferenced),
                   tuple(p for _, p in ending), tuple(p for _, p in due), tuple(few), tuple(unowned), tuple(similar), similar_to,
                   find_overdue_actions(toolbox, reference_date), find_unevaluated_actions(toolbox, reference_date),
@@ -163,10 +172,10 @@ def find_teams_without_plan(toolbox: Toolbox, year: int) -> tuple[Team, ...]:
     return tuple(t for t in toolbox.teams if t.id not in planned)
 
 
-def review_for_build(toolbox: Toolbox, commit_date: date | None) -> Review:
+def review_for_build(toolbox: Toolbox, commit_date: date | None, name_keys: dict[str, str] | None = None) -> Review:
     """Return the review report relative to the latest commit's date, else to the latest review date in content."""
     reference = "git" if commit_date is not None else "content"
-    return review_toolbox(toolbox, build_reference_date(toolbox, commit_date), reference)
+    return review_toolbox(toolbox, build_reference_date(toolbox, commit_date), reference, name_keys)
 
 
 def build_reference_date(toolbox: Toolbox, commit_date: date | None) -> date:

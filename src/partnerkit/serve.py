@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
+from datetime import date
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,16 +24,17 @@ from typing import Any
 import jinja2
 
 from .checkcache import CheckMemo
-from .history import read_history
+from .history import HistoryMemo, read_history
 from .load import list_attachments, load_content, read_attachment
 from .messages import ContentError, format_message, format_summary
 from .model import Contact, Partner, Plan, Toolbox
+from .review import build_reference_date
 from .audience import PROFILES, history_for, view_for
 from .builders import source_date
 from .builders.mkdocs_runner import build_pages
 from .builders.site import build_site_files, site_settings, with_editor, with_sheets
 from .changes import History
-from .project import Project
+from .project import Project, pause_collector
 from .render import make_environment
 from .render.sheets import SheetMemo
 from .mkdocs_plugin import MemoryBytecodeCache
@@ -223,11 +225,20 @@ class Preview:
         self.site_memo = SiteMemo()
         self.sheet_memo = SheetMemo()  # the downloadable lists' rows and files by what they were made from
         self.compiled = MemoryBytecodeCache()
-        # The previous release the changes page and the review's reference date come from (audience.history_for).
-        self.history: History | None = None
+        # The previous release the changes page compares with, kept while it is the same commit; and the build's
+        # reference date of the last rebuild (review.build_reference_date).
+        self.history_memo = HistoryMemo()
+        self.reference: date | None = None
 
     def rebuild(self) -> None:
         """Bring the site up to date with the project; on content errors, report them and keep the last site."""
+        # The preview holds millions of objects (20,000 partners, their checks, the pages): each time the cyclic
+        # collector walked them all during a rebuild cost a quarter of a second, several times per edit. Memory is
+        # freed by reference counting meanwhile; cycles are collected between rebuilds.
+        with pause_collector():
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         started = time.perf_counter()
         try:
             # The profile's view, made once per rebuild: what changed is decided on what the site may show.
@@ -238,18 +249,24 @@ class Preview:
             self.progress(format_summary(error.problems, self.lang))
             return
         stamp = self._settings_stamp()
-        history = history_for(read_history(self.project.root, self.project.content_dir), self.profile, toolbox)
-        # A new commit moves the review's reference date (pages marked for checking, this year's actions), and
-        # the changes page compares with another release: every page may change.
-        same = self.toolbox is not None and stamp == self.stamp and history == self.history
-        refresh = pages_to_refresh(self.toolbox, toolbox) if same and self.toolbox is not None else None
+        history = history_for(read_history(self.project.root, self.project.content_dir, self.history_memo),
+                              self.profile, toolbox)
+        # The build's "today" (the latest commit's date, else the latest review date): it decides which partners
+        # are marked for checking, this year's actions and the wheels' marked month, on pages of every kind.
+        reference = build_reference_date(toolbox, history.commit_date if history else None)
+        refresh = (pages_to_refresh(self.toolbox, toolbox) if self.toolbox is not None and stamp == self.stamp
+                   else None)
         if refresh is None:
             count = self._full(toolbox, history)
         else:
             assert self.toolbox is not None
             people = self.toolbox.contacts != toolbox.contacts or self.toolbox.teams != toolbox.teams
-            count = self._partial(toolbox, history, refresh, people)
-        self.toolbox, self.stamp, self.history = toolbox, stamp, history
+            if reference != self.reference:
+                # Every page is rendered, and MkDocs builds those whose text changed.
+                count = self._partial(toolbox, history, None, True)
+            else:
+                count = self._partial(toolbox, history, refresh, people)
+        self.toolbox, self.stamp, self.reference = toolbox, stamp, reference
         self.progress(format_message("serve_updated", self.lang, count=count,
                                      seconds=f"{time.perf_counter() - started:.1f}"))
 
@@ -310,7 +327,8 @@ class Preview:
         self.attachments = self._attachment_stamps(files.attachments)
         return len(files.pages)
 
-    def _partial(self, toolbox: Toolbox, history: History | None, refresh: set[str], people_changed: bool) -> int:
+    def _partial(self, toolbox: Toolbox, history: History | None, refresh: set[str] | None,
+                 people_changed: bool) -> int:
         files, exists = self._render(toolbox, history, refresh, people_changed)
         removed = [p for p in self.pages if p not in exists]
         for path in removed:

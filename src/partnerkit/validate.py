@@ -1052,16 +1052,22 @@ def _action_of(values: dict[str, Any]) -> Action:
 
 
 def _plan_of(check: FileCheck) -> Plan:
+    """Return the Plan of a checked plan file, made once per FileCheck object and kept with it (as _partner_of)."""
+    known = check.made.get("plan")
+    if known is not None:
+        return known  # type: ignore[no-any-return]
     assert check.values is not None
     values = check.values
     year = values["year"]
-    return Plan(
+    plan = Plan(
         values["team"], year, values.get("spring_review") or date(year, *SPRING_REVIEW_DAY),
         tuple(Goal(g["tier"], g["text"]) for g, _ in sorted(values.get("goals", []),
                                                            key=lambda pair: _TIER_ORDER[pair[0]["tier"]])),
         tuple(_action_of(a) for a, _ in values.get("actions", [])),
         check.path,
     )
+    check.made["plan"] = plan
+    return plan
 
 
 def _links(values: dict[str, Any]) -> tuple[Link, ...]:

@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..collation import collation_key, initial_of
 
@@ -98,10 +98,13 @@ def filter_set(rows: Sequence[FilterRow], names: FilterNames) -> FilterSet:
     )
 
 
-def filter_script(key: str, data: FilterSet, names: FilterNames, paths: dict[str, str]) -> str:
+def filter_script(key: str, data: FilterSet, names: FilterNames, paths: dict[str, str],
+                  memo: dict[str, Any] | None = None) -> str:
     """Return the JavaScript data file of one filter: it registers the rows under key for partnerkit-filter.js.
 
-    paths gives the site-root-relative address of each kind of page with {id} in place of the id.
+    paths gives the site-root-relative address of each kind of page with {id} in place of the id. With memo (a
+    preview session's, one per filter), the text of a row is reused while the row and the filter's choices stay
+    the same; the memo then holds this file's rows only.
     """
     groups = {group_id: number for number, (group_id, _) in enumerate(data.groups)}
     teams = sorted({row.team for row in data.rows if row.team} | {t for row in data.rows for t in row.teams})
@@ -117,15 +120,36 @@ def filter_script(key: str, data: FilterSet, names: FilterNames, paths: dict[str
         "teams": [[team_id, names.teams.get(team_id, team_id)] for team_id in teams],
         "contacts": [[contact_id, *names.contacts.get(contact_id, (contact_id, ""))] for contact_id in contacts],
         "tiers": [[tier_id, names.tiers[tier_id]] for tier_id in tiers],
-        "rows": [[row.name, row.partner_id, row.field, groups.get(row.group, -1), row.status, row.website,
-                  row.cooperation, [contact_index[c] for c in row.contacts],
-                  team_index[row.team] if row.team else -1, sorted(team_index[t] for t in row.teams),
-                  [tier_index[t] for t in row.tiers if t in tier_index]] for row in data.rows],
+        "rows": [],
     }
-    # json.dumps escapes nothing that could end a script, so "</script>" in a name is written as "<\/script>".
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # A row's text depends on the row and the numbers its ids are given here.
+    numbering = (groups, teams, contacts, tiers)
+    earlier: dict[FilterRow, str] = memo["rows"] if memo is not None and memo.get("numbering") == numbering else {}
+    texts: dict[FilterRow, str] = {}
+    for row in data.rows:
+        text = earlier.get(row)
+        if text is None:
+            text = _dumps([row.name, row.partner_id, row.field, groups.get(row.group, -1), row.status, row.website,
+                           row.cooperation, [contact_index[c] for c in row.contacts],
+                           team_index[row.team] if row.team else -1, sorted(team_index[t] for t in row.teams),
+                           [tier_index[t] for t in row.tiers if t in tier_index]])
+        texts[row] = text
+    if memo is not None:
+        memo["numbering"], memo["rows"] = numbering, texts
+    # The rows are the payload's last member: their texts go where the empty list is, as json.dumps would write
+    # them (a list is its members' texts between brackets, separated by commas).
+    head = _dumps(payload)
+    assert head.endswith('"rows":[]}')
+    text = head[: -len("]}")] + ",".join(texts[row] for row in data.rows) + "]}"
     return (f"window.partnerkitFilterData=window.partnerkitFilterData||{{}};"
             f"window.partnerkitFilterData[{json.dumps(key)}]={text};\n")
+
+
+def _dumps(value: Any) -> str:
+    """Return value as compact JSON that cannot end a script ("</script>" in a name is written as "<\\/script>")."""
+    # json.dumps escapes nothing that could end a script; "</" cannot span two values, each starts with a bracket
+    # or quote.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
 def letter_anchor(letter: str) -> str:

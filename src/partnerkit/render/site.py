@@ -32,7 +32,7 @@ from ..collation import collation_key
 from .wheel import SHAPES, count_actions, render_wheel
 from .calendar import INSTITUTION_FEED, FeedMemo, FeedSettings, render_feeds, team_feed_path
 from .chart import STATES, render_status_chart
-from .plans import (DECISION_TEXTS, MONTHS, PLANS_INDEX, STATUS_TEXTS, actions_by_month, actions_involving,
+from .plans import (DECISION_TEXTS, MONTHS, PLANS_INDEX, STATUS_TEXTS, YearActions, actions_by_month, actions_involving,
                     count_states, plan_path, plan_years, timing_text, year_path)
 from ..schema import TIER_IDS, AGREEMENT_KINDS, CONFORMANCE, METHOD_KINDS, PARTNER_SIZES, PARTNER_STATUSES, PARTNER_TYPES
 
@@ -111,6 +111,15 @@ class SiteMemo:
     filters: dict[tuple[str, FilterRows], tuple[FilterNames, FilterSet, str]] = field(default_factory=dict)
     # The calendar feeds by path with what each was made from (render/calendar.py render_feeds).
     feeds: FeedMemo = field(default_factory=dict)
+    # Each filter's rows as text, by its folder (render/browse.py filter_script).
+    filter_texts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Each partner's listing rows with the partner they were made from, and what else every row was made from.
+    row_context: tuple[Any, ...] = ()
+    rows: dict[str, tuple[Partner, FilterRow, tuple[FilterRow, ...]]] = field(default_factory=dict)
+    # The review report's comparison key of each partner name (review.name_key).
+    name_keys: dict[str, str] = field(default_factory=dict)
+    # This year's actions by what they involve, with the year and plans they were found in (plans.actions_involving).
+    year_actions: tuple[tuple[int, tuple[Plan, ...]], YearActions] | None = None
 
 
 @dataclass
@@ -255,7 +264,8 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
     profile = settings.profile
     index = index_toolbox(toolbox)
     # Staff only: the review report, whose cutoff also marks a partner page "needs checking".
-    review = review_for_build(toolbox, history.commit_date if history else None) if profile.staff_only else None
+    review = review_for_build(toolbox, history.commit_date if history else None,
+                              memo.name_keys if memo is not None else None) if profile.staff_only else None
     common = {
         "review_cutoff": review.cutoff if review is not None else None,
         "toolbox": toolbox,
@@ -290,8 +300,8 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
         "partners_by_id": {partner.id: partner for partner in toolbox.partners},
         # Staff only: this year's actions on the pages of the partners, methods and people they involve. "This
         # year" is the reference date's (the latest commit's), never the clock's, so a build is reproducible.
-        "year_actions": actions_involving([p for p in toolbox.plans if p.team in index.teams],
-                                          review.reference_date.year) if review is not None else None,
+        "year_actions": _year_actions([p for p in toolbox.plans if p.team in index.teams],
+                                      review.reference_date.year, memo) if review is not None else None,
     }
     pages: dict[str, str] = {}
     emitted: dict[str, tuple[str, dict[str, Any]]] = {}  # the template and values of each page, for search
@@ -412,6 +422,16 @@ def render_site(toolbox: Toolbox, settings: SiteSettings, env: jinja2.Environmen
          search_term=narrowing_term, search_merge=bundles[1:])
     return SiteFiles(pages, build_nav(toolbox, settings), build_extra(settings, toolbox), static, collect_attachments(toolbox),
                      search, search_synonyms(toolbox), bundles)
+
+
+def _year_actions(plans: list[Plan], year: int, memo: SiteMemo | None) -> YearActions:
+    """Return actions_involving(plans, year), kept in memo for as long as the plans are the same."""
+    if memo is None:
+        return actions_involving(plans, year)
+    inputs = (year, tuple(plans))
+    if memo.year_actions is None or memo.year_actions[0] != inputs:
+        memo.year_actions = inputs, actions_involving(plans, year)
+    return memo.year_actions[1]
 
 
 def services_for(index: _Index, partner: Partner) -> list[Service]:
@@ -651,7 +671,12 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
         # The rows hold ids: the names they show (a team renamed) are part of what the files are made from.
         if found is None or found[0] != listing_names:
             choices = filter_set(rows, listing_names)
-            found = listing_names, choices, filter_script(folder, choices, listing_names, paths)
+            texts = memo.filter_texts.get(folder, {}) if memo is not None else None
+            found = listing_names, choices, filter_script(folder, choices, listing_names, paths, texts)
+            if texts is not None:
+                row_texts[folder] = texts
+        elif memo is not None and folder in memo.filter_texts:
+            row_texts[folder] = memo.filter_texts[folder]
         used[folder, rows] = found
         return found[1], found[2]
 
@@ -662,6 +687,26 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
         # Views without people carry team ids where contact ids were (see audience.py).
         team_ids = [team_of[c] for c in contact_ids] if people else list(contact_ids)
         return tuple(sorted({t for t in (*team_ids, *more) if t in names.teams}))
+
+    # A partner's rows (on the partner list, and on the tier lists for each cooperation) are kept in the memo with
+    # the partner they were made from and with what else they read; an unchanged partner is the same object.
+    row_context = (people, settings.profile.staff_only, team_of, tuple(names.teams))
+    earlier_rows = memo.rows if memo is not None and memo.row_context == row_context else {}
+    made_rows: dict[str, tuple[Partner, FilterRow, tuple[FilterRow, ...]]] = {}
+    row_texts: dict[str, dict[str, Any]] = {}
+
+    def rows_of(partner: Partner) -> tuple[Partner, FilterRow, tuple[FilterRow, ...]]:
+        found = made_rows.get(partner.id)
+        if found is None:
+            found = earlier_rows.get(partner.id)
+            if found is None or not (found[0] is partner or found[0] == partner):
+                found = partner, row_of(partner, None), tuple(row_of(partner, coop) for coop in partner.cooperations)
+            made_rows[partner.id] = found
+        return found
+
+    def coop_row(partner: Partner, coop: Cooperation) -> FilterRow:
+        rows = rows_of(partner)[2]
+        return next(row for each, row in zip(partner.cooperations, rows) if each is coop)
 
     def row_of(partner: Partner, coop: Cooperation | None) -> FilterRow:
         group = partner.field_group or partner.field
@@ -693,7 +738,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
         folder = f"tasot/{tier.id}"
         listing = paginate(pairs, lambda pair: pair[0].name, folder, settings.page_size)
         # The filter draws its rows in the order of the alphabetical pages.
-        rows = [row_of(p, coop) for page in listing for p, coop in page.items]
+        rows = [coop_row(p, coop) for page in listing for p, coop in page.items]
         emit(tier_path(tier.id), "tier.md.j2", tier.heading, tier.source, tier=tier, partners=pairs, methods=methods,
              **browse(tier_path(tier.id), folder, rows, listing))
         if len(listing) > 1:
@@ -703,7 +748,7 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
     folder = "kumppanit/aakkosittain"
     listing_order = sorted(toolbox.partners, key=lambda p: (collation_key(p.name), p.id))
     listing = paginate(listing_order, lambda p: p.name, folder, settings.page_size)
-    rows = [row_of(p, None) for page in listing for p in page.items]
+    rows = [rows_of(p)[1] for page in listing for p in page.items]
     ended = [p for p in toolbox.partners if p.status == "ended"]
     emit("kumppanit/index.md", "partners.md.j2", "Kumppanit", "", ended=ended, ended_page=ENDED_PAGE,
          **browse("kumppanit/index.md", folder, rows, listing, with_tiers=settings.profile.tiers))
@@ -722,5 +767,6 @@ def _emit_listings(emit: Any, toolbox: Toolbox, index: _Index, settings: SiteSet
                      listing=ended_listing, letters=page_of_letter(ended_listing), page=page, number=number,
                      letter_anchor=letter_anchor)
     if memo is not None:
-        memo.filters = used
+        memo.filters, memo.filter_texts = used, row_texts
+        memo.row_context, memo.rows = row_context, made_rows
     return data_files
