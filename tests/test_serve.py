@@ -347,3 +347,28 @@ def test_preview_follows_the_latest_review_date_without_git(project: Path, tmp_p
     _edit(partners[free[0]], lambda d: d.update(review_date=latest + timedelta(days=400)))
     session.rebuild_and_compare()
     session.compare_built_site(tmp_path / "fresh")
+
+
+def test_preview_with_the_institutions_own_templates_renders_every_page(project: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from partnerkit.pipeline import SHIPPED_TEMPLATES
+
+    # The institution's own partner page shows how many partners there are: an edit of any partner changes every
+    # partner page, which the shortcuts for the shipped templates would not know.
+    shutil.copytree(SHIPPED_TEMPLATES, project / "templates")
+    template = project / "templates" / "site" / "partner.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n<p>Kumppaneita on {{ toolbox.partners|length }}.</p>\n",
+                        encoding="utf-8")
+    session = Session(project, "internal", tmp_path / "work")
+    assert not session.preview.knows_templates
+    partners = _partners(session)
+    document = _read(partners[sorted(partners)[0]])
+    document.update(id="uusi-kumppani", name="Uusi Kumppani Oy")
+    document.pop("business_id", None)
+    _write(session.content / "partners" / "uusi-kumppani.yaml", document)
+    session.rebuild_and_compare()
+    count = len(partners) + 1
+    assert all(f"Kumppaneita on {count}." in text for path, text in session.preview.pages.items()
+               if path.startswith("kumppanit/") and path.count("/") == 1 and path[len("kumppanit/"):-3] in
+               {*partners, "uusi-kumppani"})

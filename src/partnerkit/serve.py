@@ -6,6 +6,13 @@ check results of the others are kept in memory), only the pages the change can s
 changed are built: MkDocs builds just those pages (builders.mkdocs_runner.build_pages) into the served site. A change of mkdocs.yml,
 the templates, toolbox.yaml, tiers.yaml or a guide (guides are in the navigation) rebuilds everything. The
 search index is rebuilt with full builds only: between them, search finds the content of the last full build.
+
+What every rebuild would otherwise make again from all 20,000 partners (downloadable lists, calendar feeds,
+listing and filter rows, the review's name keys, the previous release from Git) is kept in the session's memos
+(render.site.SiteMemo, render.sheets.SheetMemo, history.HistoryMemo), each holding only what the last rebuild
+used and reused only while everything it was made from is the same. Shortcuts that rely on what the shipped
+templates show switch themselves off for an institution's own templates and when the build's reference date
+moves; tests/test_serve.py compares the preview after edits of every kind with a full build.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from .builders import source_date
 from .builders.mkdocs_runner import build_pages
 from .builders.site import build_site_files, site_settings, with_editor, with_sheets
 from .changes import History
-from .project import Project, pause_collector
+from .project import SHIPPED_TEMPLATES, Project, pause_collector
 from .render import make_environment
 from .render.sheets import SheetMemo
 from .mkdocs_plugin import MemoryBytecodeCache
@@ -228,6 +235,10 @@ class Preview:
         # The previous release the changes page compares with, kept while it is the same commit; and the build's
         # reference date of the last rebuild (review.build_reference_date).
         self.history_memo = HistoryMemo()
+        # pages_to_refresh knows what the shipped templates show on which page; the institution's own templates
+        # may show anything anywhere, so with them every page is rendered after an edit (and only those whose
+        # text changed are built).
+        self.knows_templates = project.templates_dir.resolve() == SHIPPED_TEMPLATES.resolve()
         self.reference: date | None = None
 
     def rebuild(self) -> None:
@@ -261,7 +272,7 @@ class Preview:
         else:
             assert self.toolbox is not None
             people = self.toolbox.contacts != toolbox.contacts or self.toolbox.teams != toolbox.teams
-            if reference != self.reference:
+            if reference != self.reference or not self.knows_templates:
                 # Every page is rendered, and MkDocs builds those whose text changed.
                 count = self._partial(toolbox, history, None, True)
             else:
