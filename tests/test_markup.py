@@ -130,3 +130,29 @@ def test_reference_links_stay_text_wherever_they_stand(marker: str) -> None:
     html = render_markdown(text)
     assert len(html) < 2 * len(text) and html.count(address) <= 1
     assert "[x]" in html and 'href="' + address not in html
+
+
+def test_primed_markdown_is_what_rendering_gives_and_is_taken_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from partnerkit.builders import prime_markdown
+    from partnerkit.pipeline import Project, make_view, read_toolbox
+    from partnerkit.render import make_environment, shown_markdown
+
+    project = Project(Path(__file__).resolve().parents[1])
+    view, _ = make_view(read_toolbox(project), "internal")
+    wanted = {text for text in shown_markdown(view) if text.strip()}
+    assert len(wanted) > 50  # the sample's descriptions, method bodies and plan texts
+    primed = {}
+    for jobs in ("2", "1"):  # half in a forked process; with one process allowed, all here
+        monkeypatch.setenv("PARTNERKIT_JOBS", jobs)
+        env = make_environment(project.templates_dir)
+        prime_markdown(env, view)
+        primed[jobs] = dict(env.partnerkit_markdown.primed)
+    assert primed["2"] == primed["1"]
+    assert sorted(primed["2"]) == sorted(wanted)
+    assert [text for text, html in primed["2"].items() if html != render_markdown(text)] == []
+    # The filter the templates use gives the primed HTML, and the text then lives in the bounded cache only.
+    text = sorted(wanted)[0]
+    assert str(env.filters["markdown"](text)) == primed["1"][text]
+    assert text not in env.partnerkit_markdown.primed

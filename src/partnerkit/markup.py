@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from html import escape as html_escape
 from html import unescape as html_unescape
@@ -46,6 +47,12 @@ def render_markdown(text: str, converter: markdown.Markdown | None = None) -> st
     if plain is not None:
         return plain
     return render_parsed(stripped, converter)
+
+
+def render_each(texts: Iterable[str], converter: markdown.Markdown | None = None) -> list[str]:
+    """Return render_markdown of each text, in order."""
+    converter = converter or make_markdown()
+    return [render_markdown(text, converter) for text in texts]
 
 
 def render_plain(text: str) -> str | None:
@@ -142,8 +149,18 @@ class MarkdownCache:
     """Markdown rendered in one build or preview session, kept so a text shown on several pages is rendered once."""
 
     def __init__(self, limit: int = MARKDOWN_CACHE_SIZE) -> None:
-        converter = make_markdown()
-        self.html = lru_cache(maxsize=limit)(lambda text: render_markdown(text, converter))
+        self.converter = make_markdown()
+        # Texts rendered ahead (prime): each is taken into the bounded cache the first time it is asked for.
+        self.primed: dict[str, str] = {}
+        self.html = lru_cache(maxsize=limit)(self._render)
+
+    def _render(self, text: str) -> str:
+        primed = self.primed.pop(text, None)
+        return primed if primed is not None else render_markdown(text, self.converter)
+
+    def prime(self, texts: Mapping[str, str]) -> None:
+        """Keep texts already rendered ({text: render_markdown(text)}) for their first use."""
+        self.primed.update(texts)
 
     def inline(self, text: str) -> str:
         """Return one line of Markdown as sanitised inline HTML, from the cache when rendered before."""

@@ -186,7 +186,7 @@ def unproven_settings(config: MkDocsConfig) -> list[str]:
 class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
     """Adds the generated pages and the shortcuts above to one MkDocs build."""
 
-    def __init__(self, pages: Mapping[str, str], nav_pages: set[str], shortcuts: bool = True,
+    def __init__(self, pages: Mapping[str, str | bytes], nav_pages: set[str], shortcuts: bool = True,
                  compiled: MemoryBytecodeCache | None = None) -> None:
         self.pages = pages
         self.nav_pages = nav_pages

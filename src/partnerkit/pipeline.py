@@ -6,7 +6,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .audience import PROFILES, Profile, view_for
-from .builders import Builder, Progress, source_date  # noqa: F401 - source_date: re-exported for tests
+from .builders import Builder, Progress, prime_markdown, source_date  # noqa: F401 - source_date: re-exported for tests
 from .builders.moodle import PackageBuilder, PackageReport, render_packages  # noqa: F401 - as source_date
 from .builders.site import SiteBuilder, SiteReport, read_edit_base  # noqa: F401 - as source_date
 from .model import Toolbox
@@ -97,6 +97,7 @@ def build_outputs(project: Project, toolbox: Toolbox, audience: str, site_target
     """
     view, profile = make_view(toolbox, audience)
     env = make_environment(project.templates_dir)
+    prime_markdown(env, view)
     site = SiteBuilder(project, view, profile, site_target, progress, env) if site_target else None
     packages = PackageBuilder(project, view, profile, dist_target, progress, env) if dist_target else None
     run_builders(project, [builder for builder in (packages, site) if builder is not None])

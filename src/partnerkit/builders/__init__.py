@@ -21,7 +21,8 @@ from ..aside import rendering_aside  # noqa: F401 - re-exported: the builders re
 from ..audience import Profile
 from ..model import Toolbox
 from ..project import Project
-from ..render import make_environment
+from ..markup import MarkdownCache, render_each
+from ..render import make_environment, shown_markdown
 
 # progress(key, **fields): a catalogue key and its fields; the command line shows it in the user's language.
 Progress = Callable[..., None]
@@ -66,3 +67,17 @@ class Builder(ABC):
     @abstractmethod
     def write(self, folder: Path) -> None:
         """Build the rendered output into folder, a new folder in the staging area."""
+
+
+def prime_markdown(env: jinja2.Environment, view: Toolbox) -> None:
+    """Render the view's many Markdown texts into env's cache ahead of the outputs, half of them in a second process.
+
+    The site and the Moodle packages render in two processes and both show the cooperations' descriptions:
+    rendered here before they part, each text is parsed once, and on both cores.
+    """
+    cache: MarkdownCache = env.partnerkit_markdown  # type: ignore[attr-defined]
+    texts = sorted({text for text in shown_markdown(view) if text.strip()})
+    ours, theirs = texts[::2], texts[1::2]
+    with rendering_aside(render_each, theirs) as aside:
+        cache.prime(dict(zip(ours, render_each(ours, cache.converter))))
+        cache.prime(dict(zip(theirs, aside())))

@@ -45,11 +45,11 @@ def build_date(timestamp: int) -> Iterator[None]:
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path,
-               pages: Mapping[str, str], extra: Mapping[str, Any] | None = None, jobs: int = 1,
+               pages: Mapping[str, str | bytes], extra: Mapping[str, Any] | None = None, jobs: int = 1,
                shortcuts: bool = True, compiled: Any = None) -> None:
     """Build the site with MkDocs in strict mode; any warning fails the build. extra is merged into `extra:`.
 
-    pages are the generated Markdown pages {docs path: text}, handed to MkDocs in memory; docs_dir holds the
+    pages are the generated Markdown pages {docs path: text or its UTF-8}, handed to MkDocs in memory; docs_dir holds the
     static files. With jobs > 1 and enough pages, the pages outside the navigation are built by that many
     processes at once (see _plan_shards); the merged result is the same site a single build gives. shortcuts
     switches partnerkit's MkDocs plugin's shortcuts (see mkdocs_plugin), which must not change a byte;
@@ -82,7 +82,7 @@ def _configured_plugins(config_file: Path, docs_dir: Path) -> list[str]:
         return ["?"]
 
 
-def _plan_shards(pages: Mapping[str, str], nav: list[Any], jobs: int) -> list[list[str]]:
+def _plan_shards(pages: Mapping[str, str | bytes], nav: list[Any], jobs: int) -> list[list[str]]:
     """Return, per process, the pages it builds: every one gets the navigation's pages, the rest are split."""
     if jobs < 2:
         return []
@@ -106,7 +106,7 @@ def nav_pages(nav: Any) -> list[str]:
     return []
 
 
-def _build_sharded(docs_dir: Path, site_dir: Path, shards: list[dict[str, str]], common: tuple[Any, ...]) -> None:
+def _build_sharded(docs_dir: Path, site_dir: Path, shards: list[dict[str, str | bytes]], common: tuple[Any, ...]) -> None:
     """Build each shard's pages in its own process and merge the sites; shared output must come out identical."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -219,7 +219,7 @@ def _load_config(config_file: str, theme_dir: str, **settings: Any) -> Any:
     return config
 
 
-def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str], config_file: str, nav: list[Any],
+def _build_mkdocs(docs_dir: str, site_dir: str, pages: dict[str, str | bytes], config_file: str, nav: list[Any],
                   theme_dir: str, extra: dict[str, Any], shortcuts: bool, compiled: Any = None) -> None:
     """Run one MkDocs build (in this process or a worker); MkDocs errors become OutputError."""
     from mkdocs.commands.build import build

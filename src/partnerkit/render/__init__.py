@@ -39,6 +39,7 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
     )
     env.filters["md"] = escape_markdown
     markdown = MarkdownCache()
+    env.extend(partnerkit_markdown=markdown)  # for prime_markdown
     env.filters["markdown"] = lambda text: Markup(markdown.html(text))
     env.filters["inline"] = lambda text: Markup(markdown.inline(text))
     # One date format for readers everywhere, the Finnish d.m.yyyy (1.3.2026).
@@ -47,6 +48,19 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
     env.filters["collate"] = lambda items, attribute: sorted(items,
                                                              key=lambda item: collation_key(getattr(item, attribute)))
     return env
+
+
+def shown_markdown(view: Toolbox) -> list[str]:
+    """Return the Markdown texts there are many of in a toolbox (one per cooperation, method, plan action, ...)."""
+    texts = [coop.description for partner in view.partners for coop in partner.cooperations]
+    texts += [partner.notes for partner in view.partners]
+    texts += [method.body for method in view.methods]
+    texts += [team.description for team in view.teams]
+    for plan in view.plans:
+        texts += [goal.text for goal in plan.goals]
+        texts += [action.description for action in plan.actions]
+        texts += [action.evaluation.learned for action in plan.actions if action.evaluation is not None]
+    return texts
 
 
 def package_slug(toolbox: Toolbox) -> str:
