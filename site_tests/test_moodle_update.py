@@ -27,7 +27,7 @@ from partnerkit.audience import INTERNAL
 from partnerkit.load import read_moodle_plugin
 from partnerkit.pipeline import Project, read_toolbox, source_date
 from partnerkit.render import make_environment
-from partnerkit.render.moodle import Course, plan_course, render_course_backup, render_plugin_zip
+from partnerkit.render.moodle import Course, pack_backup, plan_course, render_course_backup, render_plugin_zip
 from site_tests.moodle_cli import MOODLE_DIR, run_php
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,13 +295,7 @@ def with_changed_wheel(package: bytes) -> tuple[bytes, str]:
     members[f"files/{new_hash[:2]}/{new_hash}"] = blob
     changed = record[0].replace(old_hash, new_hash).replace(f"<filesize>{size}<", f"<filesize>{len(blob)}<")
     members["files.xml"] = files.replace(record[0], changed).encode()
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w:gz") as target:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            target.addfile(info, io.BytesIO(data))
-    return out.getvalue(), new_hash
+    return pack_backup(members, 0), new_hash
 
 
 @pytest.fixture(scope="module")

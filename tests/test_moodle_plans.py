@@ -27,7 +27,7 @@ from partnerkit.mbzcheck import check, check_mbz
 from partnerkit.model import Toolbox
 from partnerkit.pipeline import Project, make_view, read_toolbox, render_packages, source_date
 from partnerkit.render import make_environment
-from partnerkit.render.moodle import MONTH_NAMES, PLANS_PAGE_NAME, plan_course, render_course_backup
+from partnerkit.render.moodle import MONTH_NAMES, PLANS_PAGE_NAME, pack_backup, plan_course, render_course_backup
 from partnerkit.review import build_reference_date, review_for_build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,14 +132,8 @@ def unpacked(data: bytes) -> dict[str, bytes]:
 
 
 def packed(members: dict[str, bytes]) -> bytes:
-    """A course backup of the members (plain tar and gzip: the checker reads either packing)."""
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w:gz") as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return out.getvalue()
+    """A course backup of the members, packed as the build packs one."""
+    return pack_backup(members, 0)
 
 
 def internal_backup(toolbox: Toolbox, reference: date | None = None) -> bytes:

@@ -24,7 +24,7 @@ def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callab
     """
     # os.fork itself, not a process pool: a pool starts a thread, and a second aside (the site's lists while the
     # packages render) could then not fork safely.
-    if threading.active_count() > 1 or not hasattr(os, "fork") or _allowed_processes() < 2:
+    if threading.active_count() > 1 or not hasattr(os, "fork") or allowed_processes() < 2:
         yield lambda: renderer(*args)
         return
     reader, writer = os.pipe()
@@ -58,10 +58,13 @@ def rendering_aside(renderer: Callable[..., Any], *args: Any) -> Iterator[Callab
             os.waitpid(pid, 0)
 
 
-def _allowed_processes() -> int:
-    """Return how many processes the build may use: PARTNERKIT_JOBS if set, else the cores."""
+def allowed_processes() -> int:
+    """Return how many processes a build or check may use: PARTNERKIT_JOBS if set, else the usable cores (at most 4)."""
     configured = os.environ.get("PARTNERKIT_JOBS", "")
-    return int(configured) if configured.isdigit() and int(configured) > 0 else os.cpu_count() or 1
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, usable))
 
 
 def _render_in_child(reader: int, writer: int, renderer: Callable[..., Any], args: tuple[Any, ...]) -> None:

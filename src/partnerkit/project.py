@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .aside import allowed_processes
 from .load import list_attachments, load_content, read_check_cache, read_code_fingerprint
 from .messages import Problem
 from .model import Toolbox
@@ -83,7 +84,7 @@ def read_toolbox(project: Project, lang: str = "fi", cache: bool = False) -> Too
         attachments = list_attachments(project.content_dir / FILES_FOLDER)
         cache_file = check_cache_file(project, lang)
         memo = CheckMemo(store_key(read_code_fingerprint(list(CODE_MODULES)), lang, attachments), lang, attachments,
-                         read_check_cache(cache_file), jobs=check_jobs())
+                         read_check_cache(cache_file), jobs=allowed_processes())
         try:
             return build_toolbox(load_content(project.content_dir, project.root, lang, memo=memo), lang)
         finally:
@@ -147,14 +148,6 @@ def check_cache_file(project: Project, lang: str) -> Path:
     base = os.environ.get("PARTNERKIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     name = hashlib.sha256(str(project.root.resolve()).encode("utf-8")).hexdigest()[:20]
     return Path(base) / "partnerkit" / name / f"check-{lang}.marshal"
-
-
-def check_jobs() -> int:
-    """Return how many processes may check files not in the cache: PARTNERKIT_JOBS if set, else the usable cores."""
-    configured = os.environ.get("PARTNERKIT_JOBS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 def read_notices(project: Project, toolbox: Toolbox) -> list[Problem]:

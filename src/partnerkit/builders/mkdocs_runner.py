@@ -21,14 +21,6 @@ from ..write import OutputError
 SITEMAP_NAMESPACE = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def build_jobs() -> int:
-    """Return how many processes MkDocs may use: PARTNERKIT_JOBS if set, else the usable cores (at most 4)."""
-    configured = os.environ.get("PARTNERKIT_JOBS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-
-
 @contextmanager
 def build_date(timestamp: int) -> Iterator[None]:
     """Give MkDocs (and its worker processes) this content's date for the length of one build."""

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..aside import allowed_processes
 from ..write import OutputError
 
 
@@ -48,7 +49,7 @@ class _BundleRunner:
         self.waiting = list(bundles)
         self.stopping = threading.Event()
         self.lock = threading.Lock()
-        parallel = max(1, min(PARALLEL_BUNDLES, os.cpu_count() or 1, len(self.waiting)))
+        parallel = max(1, min(PARALLEL_BUNDLES, allowed_processes(), len(self.waiting)))
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(parallel)]
 
     def start(self) -> None:

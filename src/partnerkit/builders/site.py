@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ..aside import allowed_processes
 from ..audience import Profile, history_for
 from ..history import read_history
 from ..load import read_attachment
@@ -29,7 +30,7 @@ from ..render.site import SiteFiles, SiteSettings, render_site
 from ..render.suggest import SuggestTarget
 from ..write import OutputError, write_tree
 from . import Builder, Progress, quiet, rendering_aside, source_date
-from .mkdocs_runner import build_date, build_jobs, run_mkdocs
+from .mkdocs_runner import build_date, run_mkdocs
 from .pagefind import indexing_search
 
 
@@ -196,7 +197,7 @@ def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: P
     alongside = len(bundles) == 1
     with build_date(timestamp), indexing_search(bundles if alongside else {}, work / "search", site):
         run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
-                   files.pages if pages is None else pages, files.extra, jobs=build_jobs(), compiled=compiled)
+                   files.pages if pages is None else pages, files.extra, jobs=allowed_processes(), compiled=compiled)
         mkdocs_seconds = time.perf_counter() - started
     if not alongside:
         # Pagefind's processes come on top of this one: what MkDocs' run here left freed is given back first.

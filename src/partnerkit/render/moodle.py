@@ -396,7 +396,7 @@ def render_course_backup(view: Toolbox, profile: Profile, timestamp: int, env: j
     """
     course = plan_course(view, profile, env, reference)
     files = backup_files(course, timestamp, env, f"{package_slug(view)}-{profile.name}.mbz", attachments or {})
-    return _tar_gz(files, timestamp)
+    return pack_backup(files, timestamp)
 
 
 def backup_files(course: Course, timestamp: int, env: jinja2.Environment, name: str,
@@ -898,7 +898,7 @@ def _xml(env: jinja2.Environment, template: str, **values: Any) -> bytes:
     return _clean(env.get_template(f"moodle/{template}").render(values)).encode("utf-8")
 
 
-def _tar_gz(files: dict[str, bytes], timestamp: int) -> bytes:
+def pack_backup(files: dict[str, bytes], timestamp: int) -> bytes:
     """Pack files as Moodle's extractor reads them: plain ustar, sorted, fixed owner and time, stable gzip."""
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
