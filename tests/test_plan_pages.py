@@ -196,3 +196,25 @@ def test_review_counts_actions_per_plan_when_there_are_more_than_a_page_shows() 
         counted = re.findall(rf'<li><a href="\.\./(suunnitelmat/[^"#]+)">[^<]+</a>: (\d+) {what}</li>',
                              section.search(short).group(2))
         assert {plan: int(n) for plan, n in counted} == {plan: listed.count(plan) for plan in listed}
+
+
+def test_wheel_leaves_cancelled_actions_out_as_the_moodle_page_does() -> None:
+    toolbox = toolbox_of(ROOT)
+    plans = [plan for plan in toolbox.plans if plan.year == 2026]
+    assert any(action.status == "cancelled" for plan in plans for action in plan.actions)  # the sample has one
+    expected: dict[tuple[int, str], int] = {}
+    for plan in plans:
+        for action in plan.actions:
+            if action.status != "cancelled":
+                for month in action.active_months:
+                    expected[month, action.tier] = expected.get((month, action.tier), 0) + 1
+    year = pages("internal")["suunnitelmat/2026.md"]
+    table = year[year.index("<table>\n<caption>Vuosikello 2026 taulukkona"):]
+    table = table[:table.index("</table>")]
+    tier_ids = [tier.id for tier in toolbox.tiers]
+    rows = re.findall(r'<tr><th scope="row"><a href="#kk-(\d+)">[^<]*</a></th>((?:<td>\d+</td>)+)</tr>', table)
+    assert [int(month) for month, _ in rows] == list(range(1, 13))
+    for month, cells in rows:
+        numbers = [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
+        wanted = [expected.get((int(month), tier_id), 0) for tier_id in tier_ids]
+        assert numbers == [*wanted, sum(wanted)], month

@@ -466,7 +466,7 @@ def _wheel_values(plans: list[Plan], title: str, month_href: str, marked: int | 
     months = actions_by_month(plans)
     counts = count_actions(months)
     return {"months": months, "wheel_counts": counts, "marked_month": marked,
-            "wheel_totals": {month: len(rows) for month, rows in months},
+            "wheel_totals": {month: sum(n for (each, _), n in counts.items() if each == month) for month, _ in months},
             "wheel": Markup(render_wheel(counts, tiers, title, month_href, marked))}
 
 

@@ -106,9 +106,11 @@ def render_wheel(counts: dict[tuple[int, str], int], tier_titles: dict[str, str]
 
 
 def count_actions(rows: list[tuple[int, list[tuple[object, object]]]]) -> dict[tuple[int, str], int]:
-    """Return {(month, tier): number of actions} from actions_by_month's rows."""
+    """Return {(month, tier): number of actions} from actions_by_month's rows; cancelled actions are not counted."""
+    # A cancelled action does not take place: the wheel shows the year as it is done, on the site and in Moodle.
     counts: Counter[tuple[int, str]] = Counter()
     for month, actions in rows:
         for _, action in actions:
-            counts[(month, action.tier)] += 1  # type: ignore[attr-defined]
+            if action.status != "cancelled":  # type: ignore[attr-defined]
+                counts[(month, action.tier)] += 1  # type: ignore[attr-defined]
     return dict(counts)
