@@ -41,8 +41,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any]
                shortcuts: bool = True, compiled: Any = None) -> None:
     """Build the site with MkDocs in strict mode; any warning fails the build. extra is merged into `extra:`.
 
-    pages are the generated Markdown pages {docs path: text or its UTF-8}, handed to MkDocs in memory; docs_dir holds the
-    static files. With jobs > 1 and enough pages, the pages outside the navigation are built by that many
+    pages are the generated Markdown pages {docs path: text or its UTF-8}, handed to MkDocs in memory; docs_dir
+    holds the static files. With jobs > 1 and enough pages, the pages outside the navigation are built by that many
     processes at once (see _plan_shards); the merged result is the same site a single build gives. shortcuts
     switches partnerkit's MkDocs plugin's shortcuts (see mkdocs_plugin), which must not change a byte;
     compiled is a session's cache of compiled theme templates (mkdocs_plugin.MemoryBytecodeCache), if any.
@@ -98,7 +98,8 @@ def nav_pages(nav: Any) -> list[str]:
     return []
 
 
-def _build_sharded(docs_dir: Path, site_dir: Path, shards: list[dict[str, str | bytes]], common: tuple[Any, ...]) -> None:
+def _build_sharded(docs_dir: Path, site_dir: Path, shards: list[dict[str, str | bytes]],
+                   common: tuple[Any, ...]) -> None:
     """Build each shard's pages in its own process and merge the sites; shared output must come out identical."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

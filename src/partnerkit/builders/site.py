@@ -193,8 +193,9 @@ def build_site_files(project: Project, timestamp: int, files: SiteFiles, work: P
     documents = search_documents(files.search, search_lexicon(files, progress).expand)
     bundles = deal_documents(documents, files.search_bundles)
     # A small site's index is made on the other core while MkDocs builds. A large one (several bundles) is made
-    # after MkDocs, whose processes then use both cores anyway: its memory is then not on top of theirs.
-    alongside = len(bundles) == 1
+    # after MkDocs, whose processes then use both cores anyway: its memory is then not on top of theirs. With one
+    # process allowed (PARTNERKIT_JOBS=1), nothing runs beside anything else.
+    alongside = len(bundles) == 1 and allowed_processes() > 1
     with build_date(timestamp), indexing_search(bundles if alongside else {}, work / "search", site):
         run_mkdocs(project.mkdocs_file, work / "docs", site, files.nav, project.templates_dir / "theme",
                    files.pages if pages is None else pages, files.extra, jobs=allowed_processes(), compiled=compiled)
