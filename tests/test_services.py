@@ -108,7 +108,7 @@ def test_service_pages_show_the_shared_channel_and_staff_links_only_to_staff(pro
     public = site_for(toolbox, "public", env).pages
     for pages in (staff, public):
         page = pages["palvelut/oppisopimus.md"]
-        assert '<a href="mailto:ravintola@testi.example">ravintola@testi.example</a> (Ravintola-ala)' in page
+        assert '<a href="mailto:ravintola@testi.example">ravintola@<wbr>testi.example</a> (Ravintola-ala)' in page
         assert "Aloille: Ravintola-ala" in page and "maija" not in page.lower()
         assert 'href="oppisopimus.html"' in pages["palvelut/index.md"]
     assert "Henkilöstölle: kenelle tätä tarjotaan" in staff["palvelut/oppisopimus.md"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,19 @@ def test_golden_update_says_what_it_rewrote(monkeypatch: pytest.MonkeyPatch, tmp
         update_golden({tmp_path / "same.md": "sama", tmp_path / "new.md": "uusi"})
     assert str(tmp_path / "new.md") in str(caught[0].message) and "same.md" not in str(caught[0].message)
     assert (tmp_path / "new.md").read_text(encoding="utf-8") == "uusi"
+
+
+def test_email_addresses_may_wrap_after_the_at_sign_and_nowhere_else_is_changed() -> None:
+    from partnerkit.render import breakable_email
+
+    assert str(breakable_email("sote@jarvilaakso.example")) == "sote@<wbr>jarvilaakso.example"
+    assert str(breakable_email("a&b@x<y>.example")) == "a&amp;b@<wbr>x&lt;y&gt;.example"
+    assert str(breakable_email("@alone")) == "@alone"
+    assert str(breakable_email("nobody")) == "nobody"
+    # Every address shown on the sample's pages wraps after its @; the link's target stays the plain address.
+    root = Path(__file__).resolve().parents[1]
+    pages = site_for(toolbox_of(root), "public", make_environment(SHIPPED_TEMPLATES)).pages
+    home = pages["index.md"]
+    assert '<a href="mailto:sote@jarvilaakso.example">sote@<wbr>jarvilaakso.example</a>' in home
+    shown = [text for page in pages.values() for text in re.findall(r'<a href="mailto:[^"]*">([^<]*(?:<wbr>[^<]*)?)</a>', page)]
+    assert shown and all("@<wbr>" in text for text in shown)

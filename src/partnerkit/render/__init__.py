@@ -23,6 +23,16 @@ def escape_markdown(text: str) -> Markup:
     return escape(_MD_SPECIAL.sub(r"\\\1", text))
 
 
+def breakable_email(address: str) -> Markup:
+    """Return an e-mail address as HTML that a narrow column wraps after its @ rather than inside a name."""
+    # Table cells let a long word break anywhere (partnerkit.css), which split "sote@jarvilaakso.exa|mple" at 390 px;
+    # a word-break opportunity after the @ is taken first. Copying the address copies it whole.
+    local, at, domain = address.partition("@")
+    if not at or not local or not domain:
+        return escape(address)
+    return Markup(f"{escape(local)}@<wbr>{escape(domain)}")
+
+
 def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Environment:
     """Return a strict Jinja2 environment over templates_dir; autoescape is chosen by output format.
 
@@ -38,6 +48,7 @@ def make_environment(templates_dir: Path, autoescape: bool = True) -> jinja2.Env
         lstrip_blocks=True,
     )
     env.filters["md"] = escape_markdown
+    env.filters["email"] = breakable_email
     markdown = MarkdownCache()
     env.extend(partnerkit_markdown=markdown)  # for prime_markdown
     env.filters["markdown"] = lambda text: Markup(markdown.html(text))

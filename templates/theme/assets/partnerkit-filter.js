@@ -122,7 +122,15 @@
         if (contact[2]) {
           var mail = document.createElement("a");
           mail.href = "mailto:" + contact[2];
-          mail.textContent = contact[2];
+          // As the page's own rows show it: a line may break after the @ (render.breakable_email).
+          var at = contact[2].indexOf("@");
+          if (at > 0 && at < contact[2].length - 1) {
+            mail.appendChild(document.createTextNode(contact[2].slice(0, at + 1)));
+            mail.appendChild(document.createElement("wbr"));
+            mail.appendChild(document.createTextNode(contact[2].slice(at + 1)));
+          } else {
+            mail.textContent = contact[2];
+          }
           td.appendChild(document.createTextNode(" ("));
           td.appendChild(mail);
           td.appendChild(document.createTextNode(")"));
