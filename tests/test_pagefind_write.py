@@ -35,3 +35,35 @@ def test_write_index_refuses_a_path_out_of_the_index_folder(tmp_path: Path, path
     assert str(raised.value) == f"Pagefind: hakuhakemiston koonti epäonnistui (0): unexpected file {path!r}"
     # Nothing is written when one path is wrong, not even the good files before it.
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_stops_the_other_bundles_and_is_reported(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from partnerkit.builders import pagefind
+
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        process = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(process)
+        return process
+
+    def failing_write(target: Path, files: list[dict[str, str]]) -> None:
+        raise OutputError("out_pagefind", code=0, detail=f"disk full at {target.parent.name}")
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(pagefind, "write_index", failing_write)
+    document = '<!doctype html><html lang="fi"><head><title>{0}</title></head><body><h1>{0}</h1></body></html>'
+    bundles = {name: {f"{name}/{n}.html": document.format(f"Sivu {n}") for n in range(3)}
+               for name in ("pagefind", "pagefind-2", "pagefind-3", "pagefind-4")}
+    (tmp_path / "site").mkdir()
+    with pytest.raises(OutputError) as raised:
+        with pagefind.indexing_search(bundles, tmp_path / "work", tmp_path / "site"):
+            pass
+    assert str(raised.value).startswith("Pagefind: hakuhakemiston koonti epäonnistui (0): disk full at pagefind")
+    # Every Pagefind started has ended (the one started next is stopped), and no bundle reached the site.
+    assert started and all(process.poll() is not None for process in started)
+    assert list((tmp_path / "site").iterdir()) == []

@@ -76,9 +76,7 @@ class _BundleRunner:
             try:
                 files = indexer.finish()
             except OutputError as error:
-                with self.lock:
-                    self.error = self.error or error
-                    self.stopping.set()
+                self._fail(error)
                 return
             finally:
                 with self.lock:
@@ -88,15 +86,19 @@ class _BundleRunner:
             try:
                 write_index(indexer.target, files)
             except OutputError as error:
-                with self.lock:
-                    self.error = self.error or error
-                    self.stopping.set()
-                if following is not None:
-                    following.stop()
-                    with self.lock:
-                        self.current.discard(following)
+                self._fail(error, following)
                 return
             indexer = following
+
+    def _fail(self, error: OutputError, started: _PagefindIndexer | None = None) -> None:
+        """Keep the first failure, stop the other threads and the bundle this thread had started next."""
+        with self.lock:
+            self.error = self.error or error
+            self.stopping.set()
+        if started is not None:
+            started.stop()
+            with self.lock:
+                self.current.discard(started)
 
     def stop(self) -> None:
         """Stop indexing without writing anything more."""
