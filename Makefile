@@ -6,13 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build check serve test setup browser libreoffice voikko php clean
 
-build: setup
+build: setup voikko
 	$(PY) build.py
 
 check: setup
 	$(PY) build.py check
 
-serve: setup
+serve: setup voikko
 	$(PY) build.py serve
 
 # PARTNERKIT_REQUIRE_LIBREOFFICE: the import tests with LibreOffice-written files fail (never skip) without it.
@@ -47,7 +47,8 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	touch $@
 
 # The search index gets Finnish base forms and compound parts from Voikko: Debian's library and dictionary (the
-# Python bindings are pinned in requirements.lock). Builds work without it (with a notice); the tests need it.
+# Python bindings are pinned in requirements.lock). `make build`, `make serve` and the tests install it; a build
+# run some other way works without it and says what its search lacks.
 voikko:
 	@dpkg-query -W -f='$${Status}\n' libvoikko1 voikko-fi 2>/dev/null | grep -c 'install ok installed' | grep -qx 2 || { \
 	  echo "Asennetaan Voikko (apt-get)..."; \

@@ -82,6 +82,8 @@ def open_morphology() -> tuple[Morphology | None, str]:
     except ImportError as error:
         return None, str(error)
     try:
+        # The library is opened first: a Voikko made without it prints a traceback when it is collected.
+        libvoikko.VoikkoLibrary.open()
         return Morphology(libvoikko.Voikko("fi")), ""
     except (OSError, libvoikko.VoikkoException) as error:
         return None, str(error) or type(error).__name__
