@@ -129,3 +129,20 @@ def test_the_build_indexes_base_forms_with_voikko_and_works_without_it(tmp_path:
     assert (without / "site" / "pagefind" / "pagefind-entry.json").is_file()
     text = _indexed_text(without / "site")
     assert "Työpaikalla järjestettävää koulutusta." in text and "^^koulutus" not in text and "^^paikka" not in text
+
+
+def test_a_missing_voikko_library_is_a_reason_not_a_traceback() -> None:
+    # The bindings are there but Debian's library is not (a machine set up without `make`): the loader fails as
+    # ctypes does. libvoikko's Voikko object made without its library printed a traceback when it was collected.
+    script = (
+        "import gc, libvoikko\n"
+        "def missing(cls, path=None):\n"
+        "    raise OSError('libvoikko.so.1: cannot open shared object file: No such file or directory')\n"
+        "libvoikko.VoikkoLibrary.open = classmethod(missing)\n"
+        "from partnerkit.lexicon import open_morphology\n"
+        "print(open_morphology())\n"
+        "gc.collect()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == ""
+    assert run.stdout == "(None, 'libvoikko.so.1: cannot open shared object file: No such file or directory')\n"
