@@ -185,6 +185,9 @@ SETTINGS_MATRIX: dict[str, dict[str, Any]] = {
                                            "footnotes", "abbr", "md_in_html", "sane_lists", "pymdownx.details",
                                            "pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite",
                                            "pymdownx.mark", "pymdownx.emoji"]},
+    "toc-options": {"markdown_extensions": [{"toc": {"permalink": "#", "permalink_title": "Linkki tähän",
+                                                     "anchorlink": True, "baselevel": 2, "toc_depth": "2-4",
+                                                     "separator": "_"}}, "attr_list"]},
     "everything": {"theme": {"features": ALL_FEATURES, "logo": "assets/logo.svg",
                              "palette": {"scheme": "slate", "primary": "teal"}},
                    "repo_name": "kumppanuudet", "extra": {"homepage": "https://www.jarvilaakso.example/"}},
@@ -212,7 +215,10 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Any
 
 def _build_with(folder: Path, toolbox: Any, files: Any, settings: dict[str, Any], name: str,
                 monkeypatch: pytest.MonkeyPatch) -> tuple[dict[bool, dict[str, bytes]], list[str], list[list[str]]]:
-    """Build the site with and without the shortcuts under settings; return both trees, memo keys and unproven."""
+    """Build the site with and without the shortcuts under settings; return both trees, memo keys and unproven.
+
+    The memo keys reused end with "converted:N", the pages HeadingPages converted in the build with shortcuts.
+    """
     config = folder / f"{name}.yml"
     config.write_text(yaml.safe_dump(_merged(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")),
                                              settings), allow_unicode=True), encoding="utf-8")
@@ -227,9 +233,12 @@ def _build_with(folder: Path, toolbox: Any, files: Any, settings: dict[str, Any]
             reused.append(key)
         return real_memo(self, key, caller)
 
+    plugins: list[PartnerkitPlugin] = []
+
     def recording_config(self: PartnerkitPlugin, config: Any) -> Any:
         result = real_config(self, config)
         unproven.append(self.unproven)
+        plugins.append(self)
         return result
 
     monkeypatch.setattr(PartnerkitPlugin, "memo", recording_memo)
@@ -241,6 +250,7 @@ def _build_with(folder: Path, toolbox: Any, files: Any, settings: dict[str, Any]
             run_mkdocs(config, docs, site, files.nav, ROOT / "templates" / "theme", files.pages, files.extra,
                        shortcuts=shortcuts)
             sites[shortcuts] = _tree(site)
+    reused.append(f"converted:{plugins[0].converted}")
     return sites, reused, unproven
 
 
@@ -252,8 +262,10 @@ def test_shortcuts_give_the_same_site_for_every_proven_material_setting(
     assert unproven == [[], []]  # every setting of the matrix is on the proven lists
     assert sorted(sites[True]) == sorted(sites[False])
     assert [path for path in sites[True] if sites[True][path] != sites[False][path]] == []
-    # The shortcuts were taken: the header and the sidebar of partner pages came from the memo.
+    # The shortcuts were taken: the header and the sidebar of partner pages came from the memo, and most pages
+    # were converted by HeadingPages.
     assert "header-start:kumppanit/" in reused and "nav:kumppanit" in reused
+    assert int(reused[-1].split(":")[1]) > 0.6 * len(files.pages)
 
 
 def test_the_matrix_covers_every_proven_feature() -> None:
@@ -281,7 +293,7 @@ def test_an_unproven_setting_switches_the_shortcuts_off(settings: dict[str, Any]
     name = "unproven-" + reason.split(":")[-1].strip().replace(".", "-").replace("/", "-")
     sites, reused, unproven = _build_with(folder, toolbox, files, settings, name, monkeypatch)
     assert unproven[0] == [reason] and unproven[1] == [reason]
-    assert reused == []  # the plain path: nothing was reused
+    assert reused == ["converted:0"]  # the plain path: nothing was reused or converted
     assert sites[True] == sites[False]
 
 
@@ -339,3 +351,118 @@ def test_parallel_build_gives_the_same_site_under_other_material_settings(
     assert merged == [2]
     assert sorted(sites[1]) == sorted(sites[2])
     assert [path for path in sites[1] if sites[1][path] != sites[2][path]] == []
+
+
+# -------------------------------------------------------------------------------------------------------------
+# HeadingPages: pages of headings and set-aside blocks converted without Python-Markdown. Compared with MkDocs'
+# own Page.render under many table-of-contents settings, on pages it takes and pages it must leave to Markdown.
+
+import pymdownx.slugs  # noqa: E402
+from markdown.extensions.toc import slugify_unicode  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
+
+from partnerkit.mkdocs_plugin import HeadingPages  # noqa: E402
+
+TOC_SETTINGS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "permalink": {"permalink": True},
+    "permalink-leading": {"permalink": "#", "permalink_title": "", "permalink_class": "pk-link",
+                          "permalink_leading": True},
+    "anchorlink": {"anchorlink": True, "anchorlink_class": "pk-self", "permalink": "¶"},
+    "baselevel-2": {"baselevel": 2, "toc_depth": "2-4"},
+    "baselevel-6": {"baselevel": 6, "toc_depth": 2},
+    "separator": {"separator": "_", "title": "Sisällys", "marker": ""},
+    "unicode-slugs": {"slugify": slugify_unicode},
+    "pymdownx-slugs": {"slugify": pymdownx.slugs.slugify(case="lower", percent_encode=True)},
+}
+OTHER_EXTENSIONS = ["attr_list", "abbr", "pymdownx.emoji", "pymdownx.mark", "pymdownx.inlinehilite", "def_list",
+                    "footnotes", "md_in_html", "admonition"]
+# Headings as the site's templates write them (escape_markdown's escapes included): the shortcut takes these.
+TAKEN = ["Kumppanuus\\- ja palveluverkostot", "Lilja&#39;s Deli &amp; Bistro", "Kumppanit: K \\(1/2\\)",
+         "Tänä vuonna tämän kumppanin kanssa (2026)", "Nuorisoyhdistys &#34;Nuotta&#34; ry", "Yhteistyö tasoittain",
+         "Yhteistyö tasoittain", "Sähkö\\-Virranvaara Oy", "2026 \\- 2027", "Ääni ja Kuva – Ö’Connor",
+         "Oy\\. Ab\\.", "(Ei tasoa)"]
+# Headings any extension might read: each leaves its page to Markdown.
+LEFT = ["Väli {: #vali }", "a *b*", "x_y_", ":smile: hei", "==merkitty==", "A &copy; B", "A\\*B", "[linkki](a.md)",
+        "`koodi`", "x:y", "kaksi  väliä", "- viiva", "loppu ", "Otsikko #"]
+
+
+def _mkdocs_config(tmp_path: Path, toc: dict[str, Any], extra: list[Any] | None = None) -> Any:
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Koe\n", encoding="utf-8")
+    return load_config(config_file=str(tmp_path / "mkdocs.yml"),
+                       markdown_extensions=[{"toc": toc}, *(extra or [])])
+
+
+def _by_mkdocs(config: Any, text: str) -> tuple[Any, ...]:
+    page = Page(None, File("koe.md", None, config["site_dir"], False), config)
+    page.markdown = text
+    page.render(config, Files([]))
+    return _page_result(page)
+
+
+def _by_shortcut(headings: HeadingPages, config: Any, text: str) -> tuple[Any, ...] | None:
+    converted = headings.convert(text)
+    if converted is None:
+        return None
+    page = Page(None, File("koe.md", None, config["site_dir"], False), config)
+    converted.render(page, config, Files([]))
+    return _page_result(page)
+
+
+def _page_result(page: Page) -> tuple[Any, ...]:
+    def outline(items: Any) -> list[Any]:
+        return [(item.title, item.id, item.level, getattr(item, "active", None), outline(item.children))
+                for item in items]
+
+    links = {file.src_uri: dict(anchors) for file, anchors in (page.links_to_anchors or {}).items()}
+    return page.content, outline(page.toc), page._title_from_render, page.present_anchor_ids, links
+
+
+@pytest.mark.parametrize("name", sorted(TOC_SETTINGS))
+def test_heading_pages_convert_as_mkdocs_does_under_every_toc_setting(name: str, tmp_path: Path) -> None:
+    config = _mkdocs_config(tmp_path, TOC_SETTINGS[name], OTHER_EXTENSIONS)
+    headings = HeadingPages(config)
+    assert headings.usable
+    generator = random.Random(name)
+    taken = left = 0
+    for _ in range(150):
+        hostile = generator.random() < 0.5
+        blocks = []
+        for number in range(generator.randint(1, 7)):
+            if generator.random() < 0.4:
+                blocks.append(f"\ufdd0PARTNERKITRAWHTML{number}\ufdd1")
+            else:
+                text = generator.choice(LEFT if hostile and number == 2 else TAKEN)
+                blocks.append("#" * generator.randint(1, 6) + " " + text)
+        text = generator.choice(["\n\n", "\n\n\n"]).join(blocks) + generator.choice(["", "\n"])
+        mine = _by_shortcut(headings, config, text)
+        if mine is None:
+            left += 1
+            assert any(block.endswith(tuple(LEFT)) for block in blocks) or "\n" not in text, text
+        else:
+            taken += 1
+            assert mine == _by_mkdocs(config, text), text
+    assert taken > 80 and left > 20
+
+
+def test_a_heading_on_the_line_next_to_a_block_is_left_to_markdown(tmp_path: Path) -> None:
+    config = _mkdocs_config(tmp_path, {})
+    headings = HeadingPages(config)
+    assert headings.convert("# A\n\n\ufdd0PARTNERKITRAWHTML0\ufdd1") is not None
+    assert headings.convert("# A\n\ufdd0PARTNERKITRAWHTML0\ufdd1") is None
+    assert headings.convert("# A\nteksti") is None
+    assert headings.convert("") is None
+
+
+@pytest.mark.parametrize("toc, extra", [
+    ({}, [{"abbr": {"glossary": {"Oy": "osakeyhtiö"}}}]),  # an abbreviation in any heading: not plain text
+    ({"slugify": lambda text, separator: 'a"b'}, []),  # ids the serializer would escape
+    ({"slugify": lambda text, separator: text}, []),  # an id equal to its text: the probe cannot tell them apart
+])
+def test_settings_the_shortcut_cannot_reproduce_switch_it_off(toc: dict[str, Any], extra: list[Any],
+                                                               tmp_path: Path) -> None:
+    config = _mkdocs_config(tmp_path, toc, extra)
+    assert not HeadingPages(config).usable

@@ -1,11 +1,14 @@
 """partnerkit's MkDocs plugin: generated pages from memory, and no repeated work that gives the same HTML.
 
-Three things cost most of MkDocs' time per page on a big toolbox, and none of them changes the result:
+Four things cost most of MkDocs' time per page on a big toolbox, and none of them changes the result:
 
 - reading 20,000 generated Markdown files back from disk: the pages are handed over in memory instead;
 - parsing our pre-rendered, already sanitised HTML blocks again with Python's HTML parser (about a third of the
   Markdown conversion): each whole block is set aside and put back verbatim, exactly as Python-Markdown's own
   raw-HTML stash would;
+- running Python-Markdown over what is left of a generated page, mostly headings between placeholders: such a
+  page is converted as Python-Markdown converts it (HeadingPages), with each heading's HTML learnt from
+  Python-Markdown itself under the site's own Markdown settings and checked against it before the build uses it;
 - rendering Material's navigation sidebar and header for every page: for a page outside the navigation nothing
   in them is active, and their links are relative to the page's folder, so they are rendered once per folder
   and reused (the header all but the page title, and the footer, which has no previous and next page there);
@@ -20,21 +23,28 @@ same pages from a docs folder.
 
 from __future__ import annotations
 
+import html
+import logging
 import posixpath
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
+import markdown
 from markupsafe import Markup, escape
 from markdown.core import BLOCK_LEVEL_ELEMENTS
+from markdown.extensions.toc import nest_toc_tokens, unique
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from .messages import RenderError
@@ -49,6 +59,19 @@ _PLACEHOLDER = "\ufdd0PARTNERKITRAWHTML{}\ufdd1"
 # What Python-Markdown may take for the start of a raw HTML block: a block-level tag, a comment or declaration.
 _MAY_START_BLOCK = re.compile(
     r"<(?:!|\?|/?(?:" + "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True)) + r")(?![\w-]))", re.I)
+# A heading HeadingPages writes itself: words that no proven extension reads, single spaces between them, starting
+# with a letter, a digit or a bracket. Besides letters, digits and plain punctuation, its text may hold what escape_markdown writes for a hyphen, a full stop,
+# brackets, an ampersand and quotes (their forms are learnt from Python-Markdown); a colon only before a space or at
+# the end, so that nothing reads as an emoji's :name:. Any other heading leaves the page to Markdown.
+_ESCAPES = ("\\-", "\\.", "\\(", "\\)", "&amp;", "&#39;", "&#34;")
+_TOKEN = r"(?:[^\W_]|[,;?/’–—().'-]|:(?= |$)|\\[-.()]|&(?:amp|#39|#34);)"
+_PLAIN_HEADING = re.compile(rf"(#{{1,6}}) ((?:[^\W_]|\(|\\[-.()]|&(?:amp|#39|#34);)(?:{_TOKEN}| (?=\S))*)")
+_ESCAPE = re.compile(r"\\[-.()]|&(?:amp|#39|#34);")
+_PLACEHOLDER_LINE = re.compile("\ufdd0PARTNERKITRAWHTML[0-9]+\ufdd1")
+# What an id may hold to be written as it is (the serializer would escape the rest).
+_PLAIN_ID = re.compile(r"[^&<>\"\s\x00]+")
+# MkDocs keeps a page's links to anchors only above its debug level (Page.render does the same test).
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
 def walk_order(src_uri: str) -> tuple[Any, ...]:
@@ -127,6 +150,188 @@ def restore_html(html: str, blocks: list[str], where: str = "") -> str:
     return html.strip()
 
 
+@dataclass(frozen=True)
+class ConvertedPage:
+    """What Page.render sets on a page, made by HeadingPages."""
+
+    content: str
+    toc_tokens: list[dict[str, Any]]
+    title: str | None
+    anchors: frozenset[str]
+    self_links: tuple[str, ...]  # anchors the page links to on itself (permalinks), in order
+
+    def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """Set on page what MkDocs' Page.render would set for the same Markdown."""
+        page.content = self.content
+        # Like Python-Markdown's toc extension: tokens nested afresh for every page (MkDocs keeps the result).
+        page.toc = get_toc(nest_toc_tokens([dict(token) for token in self.toc_tokens]))
+        page._title_from_render = self.title
+        page.present_anchor_ids = set(self.anchors)
+        if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
+            links: dict[File, dict[str, str]] = {}
+            for anchor in self.self_links:
+                links.setdefault(page.file, {}).setdefault(anchor, "#" + anchor)
+            page.links_to_anchors = links
+
+
+class HeadingPages:
+    """Pages of nothing but headings and set-aside blocks, converted exactly as Python-Markdown would convert them.
+
+    After set_aside_html, a generated page is a few headings between placeholders, and Python-Markdown's cost for
+    it is its per-page machinery. A heading's HTML is learnt from Python-Markdown itself under the site's own
+    Markdown settings (one probe heading per level), and the whole conversion is compared with MkDocs' own
+    Page.render on probe pages before any page uses it: if anything differs, usable is False and every page goes
+    to Markdown.
+    """
+
+    _PROBES = ("Xqjv Zkw", "Wbn Fyhq")
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.config = config
+        converter = self._markdown()
+        toc = converter.treeprocessors["toc"] if "toc" in converter.treeprocessors else None
+        # An abbreviation glossary (abbr's glossary option) would mark words in any heading.
+        glossary = any(getattr(extension, "glossary", None) for extension in converter.registeredExtensions)
+        self.slugify: Callable[[str, str], str] = getattr(toc, "slugify", None) or (lambda text, sep: "")
+        self.separator = str(getattr(toc, "sep", "-"))
+        self.toc_levels = (getattr(toc, "toc_top", 1), getattr(toc, "toc_bottom", 6))
+        # By Markdown level: the output level, the heading's HTML with \0T for its text and \0I for its id, the
+        # page title's template if the heading is first on the page, and whether it links to itself.
+        self.levels: dict[int, tuple[int, str, str | None, bool]] = {}
+        self.escapes: dict[str, tuple[str, str, str]] = {}  # by escape in Markdown: its HTML, name and title forms
+        self.usable = toc is not None and not glossary and self._learn() and self._agrees()
+
+    def _markdown(self) -> markdown.Markdown:
+        return markdown.Markdown(extensions=self.config["markdown_extensions"],
+                                 extension_configs=self.config["mdx_configs"] or {})
+
+    def _render(self, text: str) -> Page:
+        """Return a probe page rendered by MkDocs itself."""
+        file = File("partnerkit-probe.md", None, self.config["site_dir"], self.config["use_directory_urls"])
+        page = Page(None, file, self.config)
+        page.markdown = text
+        Page.render(page, self.config, Files([file]))
+        return page
+
+    def _learn(self) -> bool:
+        probe = self._PROBES[0]
+        ident = self.slugify(probe, self.separator)
+        if not ident or not _PLAIN_ID.fullmatch(ident) or ident in probe or probe in ident or "\0" in ident:
+            return False
+        for level in range(1, 7):
+            page = self._render("#" * level + " " + probe)
+            content = page.content or ""
+            tag = re.match(r"<h([1-6])[ >]", content)
+            if tag is None or content.count(probe) != 1 or page.present_anchor_ids != {ident}:
+                return False
+            title = page._title_from_render
+            if title is not None and title.count(probe) != 1:
+                return False
+            links = (page.links_to_anchors or {}).get(page.file, {})
+            if links not in ({}, {ident: "#" + ident}):
+                return False
+            template = content.replace(probe, "\0T").replace(ident, "\0I")
+            self.levels[level] = (int(tag[1]), template, title.replace(probe, "\0T") if title else None,
+                                  bool(links))
+        # Each escape's forms in the heading's HTML, its name in the table of contents (which also gives its id)
+        # and the page title, learnt at a level the table of contents lists. A form nothing shows (no level is
+        # listed, no heading gives the title) is never used; the HTML form stands in for it.
+        listed = [level for level in self.levels if self.toc_levels[0] <= self.levels[level][0] <= self.toc_levels[1]]
+        level = (listed or [1])[0]
+        before, after = probe.split(" ")
+        for escape_ in _ESCAPES:
+            page = self._render(f"{'#' * level} {before} {escape_} {after}")
+            shown = _between(page.content or "", before + " ", " " + after)
+            name = _between(page.toc.items[0].title, before + " ", " " + after) if listed else shown
+            titled = self._render(f"# {before} {escape_} {after}") if self.levels[1][2] is not None else None
+            title = _between(titled._title_from_render or "", before + " ", " " + after) if titled else shown
+            if shown is None or name is None or title is None or bool(listed) != bool(page.toc.items):
+                return False
+            self.escapes[escape_] = (shown, name, title)
+        return True
+
+    def _agrees(self) -> bool:
+        """Compare the conversion with MkDocs' own on probe pages: every level, repeated ids, blocks between."""
+        first, second = self._PROBES
+        placeholder = _PLACEHOLDER.format(0)
+        pages = [f"{'#' * level} {second}" for level in range(1, 7)]
+        pages.append("\n\n".join([f"## {first}", placeholder, f"# {second}", f"### {first}", placeholder,
+                                   f"###### {first}", f"## {first}", placeholder, f"#### {second}"]))
+        pages.append("\n\n".join([placeholder, f"# {first}", f"# {first}", placeholder]))
+        spelled = " ".join(_ESCAPES)
+        pages.append("\n\n".join([f"# {first} {spelled}", placeholder, f"## {spelled} {second}",
+                                   f"## {spelled} {second}", f"### {first}: {second}"]))
+        for text in pages:
+            converted = self.convert(text)
+            if converted is None:
+                return False
+            mine = Page(None, File("partnerkit-probe.md", None, self.config["site_dir"],
+                                   self.config["use_directory_urls"]), self.config)
+            converted.render(mine, self.config, Files([]))
+            theirs = self._render(text)
+            if (mine.content, _toc_outline(mine.toc), mine._title_from_render, mine.present_anchor_ids,
+                    _links(mine)) != (theirs.content, _toc_outline(theirs.toc), theirs._title_from_render,
+                                      theirs.present_anchor_ids, _links(theirs)):
+                return False
+        return True
+
+    def convert(self, text: str) -> ConvertedPage | None:
+        """Return text's conversion, or None if it holds anything but headings and placeholders between blank lines."""
+        lines = text.split("\n")
+        parts: list[str] = []
+        tokens: list[dict[str, Any]] = []
+        used: set[str] = set()
+        counters: dict[str, int] = {}
+        self_links: list[str] = []
+        title: str | None = None
+        for number, line in enumerate(lines):
+            if not line:
+                continue
+            if (number and lines[number - 1]) or (number + 1 < len(lines) and lines[number + 1]):
+                return None
+            if _PLACEHOLDER_LINE.fullmatch(line):
+                parts.append(f"<p>{line}</p>")
+                continue
+            match = _PLAIN_HEADING.fullmatch(line)
+            if match is None:
+                return None
+            markup = match[2]
+            html_text = name = title_text = markup
+            if "\\" in markup or "&" in markup:
+                html_text, name, title_text = (_ESCAPE.sub(lambda found: self.escapes[found[0]][form], markup)
+                                               for form in range(3))
+            level, template, title_template, links_itself = self.levels[len(match[1])]
+            ident = unique(self.slugify(html.unescape(name), self.separator), used, counters)
+            if not _PLAIN_ID.fullmatch(ident):
+                return None
+            if not parts and title_template is not None:
+                title = title_template.replace("\0T", title_text)
+            parts.append(template.replace("\0I", ident).replace("\0T", html_text))
+            if self.toc_levels[0] <= level <= self.toc_levels[1]:
+                tokens.append({"level": level, "id": ident, "name": name, "html": html_text, "data-toc-label": ""})
+            if links_itself:
+                self_links.append(ident)
+        if not parts:
+            return None
+        return ConvertedPage("\n".join(parts), tokens, title, frozenset(used), tuple(self_links))
+
+
+def _between(text: str, start: str, end: str) -> str | None:
+    """Return what text holds between start and end, if it holds each once."""
+    if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+        return None
+    return text[text.index(start) + len(start):text.index(end)]
+
+
+def _toc_outline(toc: TableOfContents | list[AnchorLink]) -> list[Any]:
+    return [(item.title, item.id, item.level, getattr(item, "active", None), _toc_outline(item.children))
+            for item in toc]
+
+
+def _links(page: Page) -> dict[str, dict[str, str]]:
+    return {file.src_uri: links for file, links in (page.links_to_anchors or {}).items()}
+
+
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept by a preview session, one per template name (Jinja's key)."""
 
@@ -195,12 +400,15 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
         self.unproven: list[str] = []
         self._blocks: dict[str, list[str]] = {}
         self._memo: dict[str, str] = {}
+        self.headings: HeadingPages | None = None
+        self.converted = 0  # pages HeadingPages converted in this build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Switch the shortcuts off for settings they were not proven identical with."""
         self.unproven = unproven_settings(config)
         if self.unproven:
             self.shortcuts = False
+        self.headings = HeadingPages(config) if self.shortcuts else None
         # Material prints these plain text settings into HTML, sometimes escaped and sometimes not (the <title>,
         # meta tags, the drawer): escaped once here and marked safe, every place shows them as written.
         for name in ("site_name", "site_description", "site_author"):
@@ -246,6 +454,11 @@ class PartnerkitPlugin(BasePlugin):  # type: ignore[type-arg]
             return markdown
         text, blocks = set_aside_html(markdown)
         self._blocks[page.file.src_uri] = blocks
+        converted = self.headings.convert(text) if self.headings is not None and self.headings.usable else None
+        if converted is not None:
+            # MkDocs calls page.render next: this page's conversion is already made.
+            page.render = partial(converted.render, page)  # type: ignore[method-assign]
+            self.converted += 1
         return text
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
