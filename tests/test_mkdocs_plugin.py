@@ -381,9 +381,9 @@ OTHER_EXTENSIONS = ["attr_list", "abbr", "pymdownx.emoji", "pymdownx.mark", "pym
                     "footnotes", "md_in_html", "admonition"]
 # Headings as the site's templates write them (escape_markdown's escapes included): the shortcut takes these.
 TAKEN = ["Kumppanuus\\- ja palveluverkostot", "Lilja&#39;s Deli &amp; Bistro", "Kumppanit: K \\(1/2\\)",
-         "Tänä vuonna tämän kumppanin kanssa (2026)", "Nuorisoyhdistys &#34;Nuotta&#34; ry", "Yhteistyö tasoittain",
-         "Yhteistyö tasoittain", "Sähkö\\-Virranvaara Oy", "2026 \\- 2027", "Ääni ja Kuva – Ö’Connor",
-         "Oy\\. Ab\\.", "(Ei tasoa)"]
+         "Tänä vuonna tämän kumppanin kanssa (2026)", "Nuorisoyhdistys &#34;Nuotta&#34; ry",
+         "Yhteistyö tasoittain", "Yhteistyö tasoittain", "Sähkö\\-Virranvaara Oy", "2026 \\- 2027",
+         "Ääni ja Kuva – Ö’Connor", "Oy\\. Ab\\.", "(Ei tasoa)"]
 # Headings any extension might read: each leaves its page to Markdown.
 LEFT = ["Väli {: #vali }", "a *b*", "x_y_", ":smile: hei", "==merkitty==", "A &copy; B", "A\\*B", "[linkki](a.md)",
         "`koodi`", "x:y", "kaksi  väliä", "- viiva", "loppu ", "Otsikko #"]

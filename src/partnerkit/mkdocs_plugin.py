@@ -23,13 +23,13 @@ same pages from a docs folder.
 
 from __future__ import annotations
 
-import html
 import logging
 import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +60,10 @@ _PLACEHOLDER = "\ufdd0PARTNERKITRAWHTML{}\ufdd1"
 _MAY_START_BLOCK = re.compile(
     r"<(?:!|\?|/?(?:" + "|".join(sorted(BLOCK_LEVEL_ELEMENTS, key=len, reverse=True)) + r")(?![\w-]))", re.I)
 # A heading HeadingPages writes itself: words that no proven extension reads, single spaces between them, starting
-# with a letter, a digit or a bracket. Besides letters, digits and plain punctuation, its text may hold what escape_markdown writes for a hyphen, a full stop,
-# brackets, an ampersand and quotes (their forms are learnt from Python-Markdown); a colon only before a space or at
-# the end, so that nothing reads as an emoji's :name:. Any other heading leaves the page to Markdown.
+# with a letter, a digit or a bracket. Besides letters, digits and plain punctuation, its text may hold what
+# escape_markdown writes for a hyphen, a full stop, brackets, an ampersand and quotes (their forms are learnt from
+# Python-Markdown); a colon only before a space or at the end, so that nothing reads as an emoji's :name:. Any other
+# heading leaves the page to Markdown.
 _ESCAPES = ("\\-", "\\.", "\\(", "\\)", "&amp;", "&#39;", "&#34;")
 _TOKEN = r"(?:[^\W_]|[,;?/’–—().'-]|:(?= |$)|\\[-.()]|&(?:amp|#39|#34);)"
 _PLAIN_HEADING = re.compile(rf"(#{{1,6}}) ((?:[^\W_]|\(|\\[-.()]|&(?:amp|#39|#34);)(?:{_TOKEN}| (?=\S))*)")
@@ -162,6 +163,9 @@ class ConvertedPage:
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         """Set on page what MkDocs' Page.render would set for the same Markdown."""
+        # The page keeps its own class's render again, and this conversion is not kept alive by the page (at
+        # 20,000 pages, the HTML before its blocks were put back would stay in memory to the end of the build).
+        vars(page).pop("render", None)
         page.content = self.content
         # Like Python-Markdown's toc extension: tokens nested afresh for every page (MkDocs keeps the result).
         page.toc = get_toc(nest_toc_tokens([dict(token) for token in self.toc_tokens]))
@@ -301,7 +305,7 @@ class HeadingPages:
                 html_text, name, title_text = (_ESCAPE.sub(lambda found: self.escapes[found[0]][form], markup)
                                                for form in range(3))
             level, template, title_template, links_itself = self.levels[len(match[1])]
-            ident = unique(self.slugify(html.unescape(name), self.separator), used, counters)
+            ident = unique(self.slugify(unescape_html(name), self.separator), used, counters)
             if not _PLAIN_ID.fullmatch(ident):
                 return None
             if not parts and title_template is not None:
