@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -466,3 +467,27 @@ def test_settings_the_shortcut_cannot_reproduce_switch_it_off(toc: dict[str, Any
                                                                tmp_path: Path) -> None:
     config = _mkdocs_config(tmp_path, toc, extra)
     assert not HeadingPages(config).usable
+
+
+def test_headings_of_random_unicode_text_convert_as_mkdocs_does(tmp_path: Path) -> None:
+    # Any script, symbol or mark a name may hold, among the punctuation the shortcut reads: whatever it takes
+    # must come out as MkDocs makes it, under slug functions that keep or drop such characters.
+    characters = [chr(code) for code in range(0x20, 0x30000)
+                  if unicodedata.category(chr(code)) not in ("Cs", "Co", "Cn")]
+    generator = random.Random(7)
+    taken = 0
+    for toc in ({}, {"permalink": True}, {"slugify": slugify_unicode},
+                {"slugify": pymdownx.slugs.slugify(case="lower")}):
+        config = _mkdocs_config(tmp_path, toc, ["attr_list", "pymdownx.emoji", "abbr"])
+        headings = HeadingPages(config)
+        for _ in range(400):
+            words = ["".join(generator.choice(characters) if generator.random() < 0.5
+                             else generator.choice("abcåäöÄÖ019-.,()&;:'’")
+                             for _ in range(generator.randint(1, 8))) for _ in range(generator.randint(1, 4))]
+            level = "#" * generator.randint(1, 6)
+            text = f"{level} {' '.join(words)}\n\n\ufdd0PARTNERKITRAWHTML0\ufdd1\n\n## {words[0]}"
+            mine = _by_shortcut(headings, config, text)
+            if mine is not None:
+                taken += 1
+                assert mine == _by_mkdocs(config, text), text
+    assert taken > 400
