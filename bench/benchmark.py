@@ -52,6 +52,7 @@ INCLUDES = (
     "and Pagefind included; a page a forked process shares with the build counts once); RSS sum = the same with "
     "resident sizes, sampled every 50 ms, which count every shared page once per process",
     "own %: share of a warm build spent outside MkDocs' run (one extra in-process build with timers)",
+    "units: MB = 2^20 bytes and KB = 2^10 bytes (1,500 MB here is 1.57 GB of 10^9 bytes)",
 )
 
 
