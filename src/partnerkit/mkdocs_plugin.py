@@ -65,10 +65,10 @@ _MAY_START_BLOCK = re.compile(
 # Python-Markdown); a colon only before a space or at the end, so that nothing reads as an emoji's :name:. Any other
 # heading leaves the page to Markdown.
 _ESCAPES = ("\\-", "\\.", "\\(", "\\)", "&amp;", "&#39;", "&#34;")
-_TOKEN = r"(?:[^\W_]|[,;?/’–—().'-]|:(?= |$)|\\[-.()]|&(?:amp|#39|#34);)"
-_PLAIN_HEADING = re.compile(rf"(#{{1,6}}) ((?:[^\W_]|\(|\\[-.()]|&(?:amp|#39|#34);)(?:{_TOKEN}| (?=\S))*)")
-_ESCAPE = re.compile(r"\\[-.()]|&(?:amp|#39|#34);")
-_PLACEHOLDER_LINE = re.compile("\ufdd0PARTNERKITRAWHTML[0-9]+\ufdd1")
+_ESCAPE = re.compile("|".join(map(re.escape, _ESCAPES)))
+_TOKEN = rf"(?:[^\W_]|[,;?/’–—().'-]|:(?= |$)|{_ESCAPE.pattern})"
+_PLAIN_HEADING = re.compile(rf"(#{{1,6}}) ((?:[^\W_]|\(|{_ESCAPE.pattern})(?:{_TOKEN}| (?=\S))*)")
+_PLACEHOLDER_LINE = re.compile(re.escape(_PLACEHOLDER).replace(re.escape("{}"), "[0-9]+"))
 # What an id may hold to be written as it is (the serializer would escape the rest).
 _PLAIN_ID = re.compile(r"[^&<>\"\s\x00]+")
 # MkDocs keeps a page's links to anchors only above its debug level (Page.render does the same test).
@@ -192,29 +192,32 @@ class HeadingPages:
 
     def __init__(self, config: MkDocsConfig) -> None:
         self.config = config
-        converter = self._markdown()
-        toc = converter.treeprocessors["toc"] if "toc" in converter.treeprocessors else None
-        # An abbreviation glossary (abbr's glossary option) would mark words in any heading.
-        glossary = any(getattr(extension, "glossary", None) for extension in converter.registeredExtensions)
-        self.slugify: Callable[[str, str], str] = getattr(toc, "slugify", None) or (lambda text, sep: "")
-        self.separator = str(getattr(toc, "sep", "-"))
-        self.toc_levels = (getattr(toc, "toc_top", 1), getattr(toc, "toc_bottom", 6))
         # By Markdown level: the output level, the heading's HTML with \0T for its text and \0I for its id, the
         # page title's template if the heading is first on the page, and whether it links to itself.
         self.levels: dict[int, tuple[int, str, str | None, bool]] = {}
         self.escapes: dict[str, tuple[str, str, str]] = {}  # by escape in Markdown: its HTML, name and title forms
-        self.usable = toc is not None and not glossary and self._learn() and self._agrees()
+        self.usable = False
+        converter = markdown.Markdown(extensions=config["markdown_extensions"],
+                                      extension_configs=config["mdx_configs"] or {})
+        # An abbreviation glossary (abbr's glossary option) would mark words in any heading.
+        if "toc" not in converter.treeprocessors or any(getattr(extension, "glossary", None)
+                                                        for extension in converter.registeredExtensions):
+            return
+        toc = converter.treeprocessors["toc"]
+        self.slugify: Callable[[str, str], str] = toc.slugify  # type: ignore[attr-defined]
+        self.separator = str(toc.sep)  # type: ignore[attr-defined]
+        self.toc_levels = (toc.toc_top, toc.toc_bottom)  # type: ignore[attr-defined]
+        self.usable = self._learn() and self._agrees()
 
-    def _markdown(self) -> markdown.Markdown:
-        return markdown.Markdown(extensions=self.config["markdown_extensions"],
-                                 extension_configs=self.config["mdx_configs"] or {})
+    def _probe_page(self) -> Page:
+        return Page(None, File("partnerkit-probe.md", None, self.config["site_dir"],
+                               self.config["use_directory_urls"]), self.config)
 
     def _render(self, text: str) -> Page:
         """Return a probe page rendered by MkDocs itself."""
-        file = File("partnerkit-probe.md", None, self.config["site_dir"], self.config["use_directory_urls"])
-        page = Page(None, file, self.config)
+        page = self._probe_page()
         page.markdown = text
-        Page.render(page, self.config, Files([file]))
+        Page.render(page, self.config, Files([page.file]))
         return page
 
     def _learn(self) -> bool:
@@ -245,11 +248,15 @@ class HeadingPages:
         before, after = probe.split(" ")
         for escape_ in _ESCAPES:
             page = self._render(f"{'#' * level} {before} {escape_} {after}")
+            if bool(listed) != bool(page.toc.items):
+                return False
             shown = _between(page.content or "", before + " ", " " + after)
             name = _between(page.toc.items[0].title, before + " ", " " + after) if listed else shown
-            titled = self._render(f"# {before} {escape_} {after}") if self.levels[1][2] is not None else None
+            titled = None
+            if self.levels[1][2] is not None:
+                titled = page if level == 1 else self._render(f"# {before} {escape_} {after}")
             title = _between(titled._title_from_render or "", before + " ", " " + after) if titled else shown
-            if shown is None or name is None or title is None or bool(listed) != bool(page.toc.items):
+            if shown is None or name is None or title is None:
                 return False
             self.escapes[escape_] = (shown, name, title)
         return True
@@ -269,8 +276,7 @@ class HeadingPages:
             converted = self.convert(text)
             if converted is None:
                 return False
-            mine = Page(None, File("partnerkit-probe.md", None, self.config["site_dir"],
-                                   self.config["use_directory_urls"]), self.config)
+            mine = self._probe_page()
             converted.render(mine, self.config, Files([]))
             theirs = self._render(text)
             if (mine.content, _toc_outline(mine.toc), mine._title_from_render, mine.present_anchor_ids,
