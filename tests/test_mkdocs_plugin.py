@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-import unicodedata
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
